@@ -1,0 +1,26 @@
+"""geo: find the places a text talks about, resolve them offline, map them.
+
+Stages, one module each::
+
+    documents  read files and JSONL into Document records
+    recognize  find place mentions (and demonyms) in a text
+    gazetteer  the embedded gazetteer, built from registry packages, cached
+    layers     extra gazetteer files: GeoNames dumps and CSV
+    resolve    choose a gazetteer entry per mention, using the whole document
+    frames     the GeoDataFrames (one row per mention, one per place)
+    render     the folium map
+    pipeline   the flow from documents to files; the Python API
+    cli        the ``geo`` command
+"""
+__version__ = "0.1.0"
+
+from .errors import GeoError, InputError, GazetteerError, GazetteerFileError  # noqa: E402
+from .model import Document, Kind, Mention, Place, Precision, Resolution  # noqa: E402
+from .gazetteer import Gazetteer  # noqa: E402
+from .pipeline import Geoparser, geoparse, make_map, places  # noqa: E402
+
+__all__ = [
+    "Document", "Mention", "Place", "Resolution", "Kind", "Precision",
+    "Gazetteer", "Geoparser", "geoparse", "places", "make_map",
+    "GeoError", "InputError", "GazetteerError", "GazetteerFileError",
+]

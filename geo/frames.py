@@ -1,0 +1,194 @@
+"""The one place that builds GeoDataFrames.
+
+``mentions_frame`` makes one row per mention, ``places_frame`` one row per
+distinct place. Both always have the columns declared here and CRS EPSG:4326,
+also when empty.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from .model import Document, Kind, Precision, Resolution
+
+__all__ = [
+    "MENTION_COLUMNS",
+    "PLACE_COLUMNS",
+    "CRS",
+    "mentions_frame",
+    "places_frame",
+    "display_place_id",
+    "passage_bounds",
+]
+
+CRS = "EPSG:4326"
+
+MENTION_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "start": "int64",
+    "end": "int64",
+    "surface": "string",
+    "place_id": "string",     # id of the place shown on the map (see display_place_id)
+    "gazetteer_id": "string",  # the gazetteer entry whose point is used
+    "name": "string",
+    "kind": "string",          # Kind of the mentioned thing
+    "precision": "string",     # Precision
+    "confidence": "float64",
+    "country_code": "string",
+    "admin1": "string",
+    "passage": "string",       # the sentence that quotes the mention
+    "passage_start": "int64",  # offset of the passage in the document text
+}
+
+PLACE_COLUMNS: dict[str, str] = {
+    "place_id": "string",
+    "gazetteer_id": "string",
+    "name": "string",
+    "kind": "string",
+    "country_code": "string",
+    "admin1": "string",
+    "precision": "string",
+    "confidence": "float64",
+    "mention_count": "int64",
+    "demonym_count": "int64",
+    "doc_count": "int64",
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+|\n\s*\n|\n")
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def display_place_id(resolution: Resolution) -> str | None:
+    """The id a resolution's point is shown under.
+
+    An exact resolution is its gazetteer id. A fallback gets its own id, built
+    from the enclosing unit and the mentioned name, so that "Camp Shelby" shown
+    at Mississippi's point is a place of its own and never merges with
+    Mississippi itself.
+    """
+    if resolution.place is None:
+        return None
+    if resolution.precision == Precision.EXACT:
+        return resolution.place.place_id
+    return f"{resolution.place.place_id}/{_slug(resolution.mention.surface)}"
+
+
+def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> tuple[int, int]:
+    """Start and end of the sentence around ``text[start:end]``.
+
+    Sentences end at ., !, ?, … followed by space, or at a line break. A very
+    long sentence is cut to about ``max_chars`` around the mention.
+    """
+    lo = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        lo = m.end()
+    m = _SENTENCE_END.search(text, end)
+    hi = m.start() if m else len(text)
+    if hi - lo > max_chars:
+        half = max_chars // 2
+        lo = max(lo, start - half)
+        hi = min(hi, end + half)
+    return lo, hi
+
+
+def _empty(columns: Mapping[str, str]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+
+
+def mentions_frame(resolutions: Iterable[Resolution], documents: Mapping[str, Document] | Iterable[Document]) -> gpd.GeoDataFrame:
+    """One row per mention, with its place and the sentence that quotes it.
+
+    Unresolved mentions are kept, with an empty geometry and precision
+    ``unresolved``, so nothing recognised is lost.
+
+    Examples
+    --------
+    >>> mentions_frame([], []).columns.tolist()[:3]
+    ['doc_id', 'start', 'end']
+    """
+    if not isinstance(documents, Mapping):
+        documents = {d.id: d for d in documents}
+    rows = []
+    geoms = []
+    for r in resolutions:
+        m = r.mention
+        text = documents[m.doc_id].text
+        lo, hi = passage_bounds(text, m.start, m.end)
+        p = r.place
+        rows.append(
+            {
+                "doc_id": m.doc_id,
+                "start": m.start,
+                "end": m.end,
+                "surface": m.surface,
+                "place_id": display_place_id(r),
+                "gazetteer_id": p.place_id if p else None,
+                "name": (p.name if r.precision == Precision.EXACT else m.surface) if p else m.surface,
+                "kind": str(r.kind),
+                "precision": str(r.precision),
+                "confidence": float(r.confidence),
+                "country_code": p.country_code if p else None,
+                "admin1": p.admin1 if p else None,
+                "passage": text[lo:hi],
+                "passage_start": lo,
+            }
+        )
+        # shapely wants (x, y) = (lon, lat): the one flip happens here.
+        geoms.append(Point(p.lon, p.lat) if p else None)
+    if not rows:
+        return _empty(MENTION_COLUMNS)
+    frame = pd.DataFrame(rows).astype(MENTION_COLUMNS)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+
+
+def places_frame(mentions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per distinct place in a mentions frame.
+
+    ``mention_count`` counts every mention (demonyms included, also counted
+    apart in ``demonym_count``); ``kind`` is the kind of the place's named
+    mentions (a country mentioned only through demonyms keeps ``country``);
+    confidence is the highest of its mentions. Rows are sorted by mentions,
+    then name, so reruns give identical files.
+    """
+    resolved = mentions[mentions["place_id"].notna()]
+    if resolved.empty:
+        return _empty(PLACE_COLUMNS)
+    rows = []
+    geoms = []
+    for place_id, group in resolved.groupby("place_id", sort=True):
+        named = group[group["kind"] != str(Kind.DEMONYM)]
+        head = named.iloc[0] if len(named) else group.iloc[0]
+        kind = head["kind"]
+        if kind == str(Kind.DEMONYM):
+            kind = str(Kind.COUNTRY)
+        name = head["name"]
+        rows.append(
+            {
+                "place_id": place_id,
+                "gazetteer_id": head["gazetteer_id"],
+                "name": name,
+                "kind": kind,
+                "country_code": head["country_code"],
+                "admin1": head["admin1"],
+                "precision": head["precision"],
+                "confidence": float(group["confidence"].max()),
+                "mention_count": len(group),
+                "demonym_count": int((group["kind"] == str(Kind.DEMONYM)).sum()),
+                "doc_count": group["doc_id"].nunique(),
+            }
+        )
+        geoms.append(head.geometry)
+    frame = pd.DataFrame(rows).astype(PLACE_COLUMNS)
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    out = out.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], kind="stable")
+    return out.reset_index(drop=True)

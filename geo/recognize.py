@@ -1,0 +1,387 @@
+"""Find the spans of a text that name places, in Spanish and English.
+
+Recognition is gazetteer-driven: runs of capitalised words are matched,
+longest first, against the gazetteer's names. Context then removes what is not
+a place:
+
+* people: a run that starts with a title or a known first name ("Donald
+  Trump", "Cilia Flores") is a person, and its surname is not a place anywhere
+  else in the document ("Trump ha amenazado...");
+* common words: a capitalised word that is frequent in the language and only
+  names small places ("March", "Police", "Añadió") is dropped unless the text
+  places it ("Police, Poland");
+* abbreviations must be written as abbreviations ("US" yes, "Us" no).
+
+Spans that the gazetteer lacks are still found when they have a feature head
+or tail word ("Camp Shelby", "Fort Hood", "Río Bravo", "Tangipahoa Parish"):
+the resolver then falls back to the enclosing unit. Demonyms ("mexicanos",
+"American") are found as their own kind.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer, name_key
+from .model import Document, Kind, Mention
+
+__all__ = ["recognize", "detect_language", "Recognizer"]
+
+# A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
+# inner apostrophes and hyphens), or a number, or a single other character.
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]{1,3}\.){2,}"
+    r"|[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?(?<!\.)"
+    r"|\d+"
+    r"|\S",
+)
+_SENTENCE_END = {".", "!", "?", "…", ":", ";", "\"", "“", "”", "«", "»", "(", ")", "—", "–"}
+
+CONNECTORS = {
+    "es": {"de", "del", "la", "las", "los", "el", "y"},
+    "en": {"of", "the", "upon", "on", "de", "del", "la", "du", "da", "do", "dos", "das", "des", "di", "van", "von"},
+}
+# Words that make a run a named feature even when the gazetteer lacks it.
+FEATURE_HEADS = {
+    "camp", "fort", "fuerte", "mount", "mt", "monte", "lake", "lago", "laguna", "base", "río", "rio", "river",
+    "sierra", "cerro", "volcán", "volcan", "isla", "islas", "isle", "island", "islands", "bahía", "bahia",
+    "golfo", "gulf", "bay", "cape", "cabo", "sea", "mar", "península", "peninsula", "desierto", "desert",
+    "playa", "presa", "parque", "aeropuerto", "airport", "estrecho", "strait", "canal", "valle", "valley",
+    "arrecife", "cordillera",
+}
+FEATURE_TAILS = {
+    "river", "lake", "mountains", "mountain", "mountains", "island", "islands", "bay", "base", "airport",
+    "dam", "park", "beach", "valley", "canyon", "creek", "falls", "desert", "sea", "ocean", "peninsula",
+    "reservoir", "harbor", "harbour", "strait", "channel", "field", "forest", "springs",
+}
+ADMIN2_TAILS = {"county", "parish", "borough", "municipality", "municipio", "condado", "partido", "district"}
+TITLES = {
+    "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "gov", "sen", "rep", "gen", "lt", "col",
+    "capt", "sgt", "president", "presidente", "presidenta", "governor", "gobernador", "gobernadora",
+    "senator", "senador", "senadora", "mayor", "alcalde", "alcaldesa", "minister", "ministro", "ministra",
+    "secretary", "secretario", "secretaria", "general", "judge", "juez", "jueza", "rev", "father", "padre",
+    "st", "saint", "san", "santa",  # not titles of people: removed below
+}
+TITLES -= {"st", "saint", "san", "santa"}
+# Words before a name that say it is a place ("ciudad de X", "town of X").
+PLACE_CUES = {
+    "ciudad", "municipio", "estado", "pueblo", "localidad", "provincia", "región", "region", "capital",
+    "city", "town", "village", "state", "county", "province", "near", "in", "en", "cerca", "from", "desde",
+    "to", "a", "hacia", "at",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """Given names from gender-guesser's dictionary (about 45,000 names)."""
+    names = set()
+    root = importlib.resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
+    with root.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or len(line) < 30:
+                continue
+            gender, name = line[:2].strip(), line[3:29].strip()
+            freq = sum(int(c, 16) for c in line[30:85] if c.strip() and c in "0123456789abcdefABCDEF")
+            if gender and " " not in name and freq >= 3:
+                names.add(name_key(name.replace("+", " ")))
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def detect_language(text: str, *, default: str = "en") -> str:
+    """ISO 639-1 code of the text's language (``en``, ``es``, ...).
+
+    Uses py3langid on the first few thousand characters; short or unclear text
+    gets ``default``.
+
+    >>> detect_language("El presidente viajó a la ciudad de México con sus ministros.")
+    'es'
+    """
+    sample = text[:5000]
+    if len(sample.strip()) < 20:
+        return default
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return lang or default
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    cap: bool          # starts with a capital letter
+    upper: bool        # all capitals
+    sent_start: bool   # first word of a sentence or line
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    sent_start = True
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if not tok[0].isalpha():
+            if tok in _SENTENCE_END:
+                sent_start = True
+            tokens.append(_Token(tok, m.start(), m.end(), False, False, False))
+            continue
+        # a line break before the token starts a new "sentence" (titles, lists)
+        if tokens and "\n" in text[tokens[-1].end:m.start()]:
+            sent_start = True
+        letters = [c for c in tok if c.isalpha()]
+        tokens.append(_Token(tok, m.start(), m.end(), tok[0].isupper(), all(c.isupper() for c in letters), sent_start))
+        sent_start = False
+    return tokens
+
+
+class Recognizer:
+    """Finds mentions with one gazetteer; reuse it across documents."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._key_cache: dict[str, list] = {}
+        self._demonyms = gazetteer.demonym_keys()
+
+    def _entries(self, surface: str) -> list:
+        key = name_key(surface)
+        hit = self._key_cache.get(key)
+        if hit is None:
+            hit = self.gazetteer.lookup(surface) if self.gazetteer.has_key(key) else []
+            if len(self._key_cache) > 500_000:
+                self._key_cache.clear()
+            self._key_cache[key] = hit
+        return hit
+
+    # ------------------------------------------------------------------ runs
+    def _runs(self, tokens: list[_Token], text: str, lang: str) -> list[tuple[int, int]]:
+        """Maximal runs of capitalised tokens (with inner connectors) as token index ranges."""
+        connectors = CONNECTORS.get(lang, CONNECTORS["en"]) | CONNECTORS["en"]
+        runs = []
+        i, n = 0, len(tokens)
+        while i < n:
+            if not tokens[i].cap:
+                i += 1
+                continue
+            j = i + 1
+            while j < n:
+                gap = text[tokens[j - 1].end:tokens[j].start]
+                if gap not in (" ", "") or "\n" in gap:
+                    break
+                if tokens[j].cap:
+                    j += 1
+                    continue
+                # connector followed by a capitalised word keeps the run going
+                if tokens[j].text.lower() in connectors and j + 1 < n and tokens[j + 1].cap \
+                        and text[tokens[j].end:tokens[j + 1].start] == " ":
+                    j += 2
+                    continue
+                break
+            runs.append((i, j))
+            i = j
+        return runs
+
+    def recognize(self, doc: Document) -> list[Mention]:
+        text = doc.text
+        lang = doc.lang or detect_language(text)
+        tokens = _tokenize(text)
+        found: list[Mention] = []
+        persons: set[str] = set()
+        pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
+        first_names = _first_names()
+
+        for i, j in self._runs(tokens, text, lang):
+            k = i
+            while k < j:
+                if not tokens[k].cap:  # a connector inside the run starts nothing
+                    k += 1
+                    continue
+                person_end = self._person_at(tokens, text, k, j, first_names)
+                if person_end:
+                    for t in tokens[k + 1:person_end]:
+                        persons.add(name_key(t.text))
+                    if person_end == k + 1:  # "Mr. Ripley", "presidente Maduro"
+                        persons.add(name_key(tokens[k].text))
+                    k = person_end
+                    continue
+                match = None
+                for end in range(min(j, k + 7), k, -1):
+                    last = tokens[end - 1]
+                    if not last.cap:
+                        continue
+                    entries = self._entries(text[tokens[k].start:last.end])
+                    if entries:
+                        match = (k, end, entries)
+                        break
+                if match is None:
+                    hint = self._feature_span(tokens, k, j)
+                    if hint:
+                        pending.append((k, hint[0], [], True, hint[1]))
+                        k = hint[0]
+                    else:
+                        k += 1
+                    continue
+                pending.append((match[0], match[1], match[2], False, ""))
+                k = match[1]
+
+        for ti, tj, entries, feature, hint in pending:
+            surface = text[tokens[ti].start:tokens[tj - 1].end]
+            if feature:
+                found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, feature_hint=True,
+                                     source="feature-word:" + hint))
+                continue
+            if not self._keep(tokens, ti, tj, entries, surface, persons, lang, text):
+                continue
+            # a demonym unless the name also belongs to a sizeable place ("Mexicanas" in an
+            # organisation's name is the adjective, not the town of Mexicanos)
+            demonym = any(e[3] for e in entries) and not any(
+                not e[3] and (e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1)) for e in entries)
+            found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, demonym=demonym))
+
+        # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
+        taken = {(m.start) for m in found}
+        for t in tokens:
+            if not t.cap and t.text[0].isalpha() and t.start not in taken and name_key(t.text) in self._demonyms:
+                found.append(Mention(doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
+        found.sort(key=lambda m: (m.start, m.end))
+        return found
+
+    def _person_at(self, tokens: list[_Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
+        """End of a person's name starting at token k, or None.
+
+        A person is a title followed by a capitalised word ("presidente
+        Maduro"), or a given name followed by a capitalised word ("Donald
+        Trump"), unless the gazetteer knows the pair ("Santa Fe") or the second
+        word makes it a place ("Jackson County").
+        """
+        prev = tokens[k - 1] if k > 0 else None
+        if prev is not None and prev.text == "." and k > 1:
+            prev = tokens[k - 2]
+        titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
+        is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
+        if not (titled or is_given):
+            return None
+        if k + 1 < j and tokens[k + 1].cap:
+            second = tokens[k + 1].text.lower()
+            if second in ADMIN2_TAILS or second in FEATURE_TAILS or self._entries(text[tokens[k].start:tokens[k + 1].end]):
+                return None
+            end = k + 1
+            while end < j and tokens[end].cap:
+                end += 1
+            return end
+        if titled and not self._entries(tokens[k].text):
+            return k + 1
+        if titled and tokens[k].cap:
+            return k + 1
+        return None
+
+    def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
+        """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
+        head = tokens[k].text.lower().rstrip(".")
+        if head in FEATURE_HEADS and k + 1 < j and tokens[k + 1].cap:
+            end = k + 2
+            while end < j and tokens[end].cap:
+                end += 1
+            return end, "feature"
+        for end in range(k + 2, min(j, k + 6) + 1):
+            tail = tokens[end - 1].text.lower()
+            if tail in FEATURE_TAILS:
+                return end, "feature"
+            if tail in ADMIN2_TAILS:
+                return end, "admin2"
+        return None
+
+    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, text) -> bool:
+        first = tokens[ti]
+        single = tj - ti == 1
+        key = name_key(surface)
+        entries = plausible_entries(surface, entries)
+        if not entries:
+            return False
+        if single and key in persons:
+            return False
+        # a capitalised common word that only names small places
+        big = any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].population >= 100_000 or e[3]
+                  or e[0].layer != "embedded" for e in entries)
+        if single and not big:
+            word = first.text.lower()
+            common = _zipf(word, lang if lang in ("en", "es") else "en")
+            if lang != "en":
+                common = max(common, _zipf(word, "en") - 1.0)
+            cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
+            if first.sent_start and common >= 3.0 and not cue:
+                return False
+            if common >= 4.3 and not cue:
+                return False
+            if first.upper and len(first.text) > 3 and common >= 3.5 and not cue:
+                return False
+        return True
+
+
+def plausible_entries(surface: str, entries: list) -> list:
+    """Entries whose name could be written as ``surface``.
+
+    Abbreviations must be written as abbreviations: "US" names the country,
+    "Us" does not; a short all-capital word ("AS", "IT") matches only an
+    abbreviation, not the town of As.
+    """
+    upper = all(c.isupper() for c in surface if c.isalpha())
+    short = sum(c.isalpha() for c in surface) <= 3
+    out = []
+    for e in entries:
+        abbrev = _is_abbrev(e[1])
+        if abbrev and not upper:
+            continue
+        if upper and short and not abbrev:
+            continue
+        out.append(e)
+    return out
+
+
+def _is_abbrev(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+def _span(text: str, a: _Token, b: _Token) -> str:
+    return text[a.start:b.end]
+
+
+def _cue_before(tokens: list[_Token], ti: int) -> bool:
+    """A word before the span that says a place follows ("ciudad de X", "in X")."""
+    for back in (1, 2):
+        if ti - back >= 0 and tokens[ti - back].text.lower() in PLACE_CUES - {"in", "en", "a", "to", "at", "from", "desde"}:
+            return True
+    return False
+
+
+def _admin_after(tokens: list[_Token], tj: int, rec: Recognizer) -> bool:
+    """", Texas" or ", Mexico" right after the span."""
+    if tj + 1 < len(tokens) and tokens[tj].text == "," and tokens[tj + 1].cap:
+        for e in rec._entries(tokens[tj + 1].text):
+            if e[0].kind in (Kind.ADMIN1, Kind.COUNTRY):
+                return True
+    return False
+
+
+def recognize(doc: Document | str, gazetteer: Gazetteer) -> list[Mention]:
+    """Mentions of places in one document, in text order.
+
+    Examples
+    --------
+    >>> from geo.gazetteer import Gazetteer
+    >>> [m.surface for m in recognize("Llegaron a Camp Shelby, Misisipi.", Gazetteer())]
+    ['Camp Shelby', 'Misisipi']
+    """
+    if isinstance(doc, str):
+        doc = Document("text", doc)
+    return Recognizer(gazetteer).recognize(doc)

@@ -1,0 +1,198 @@
+"""Choose a gazetteer entry for each mention, using the whole document.
+
+Every candidate gets a score from independent pieces of evidence:
+
+* prior: the kind of place (countries and states are mentioned far more often
+  than homonymous villages) and its population;
+* name: the mention is the entry's main name, written the same way;
+* "City, State" / "Ciudad, País": the mention right after a comma contains it;
+* document scope: the countries and admin-1 units the document mentions
+  (a first pass resolves the unambiguous mentions, the second pass uses them);
+* language: places in countries where the document's language is spoken;
+* one sense per document: every occurrence of a name resolves alike.
+
+The confidence is the softmax share of the winner among the candidates,
+lowered for recognitions that were only guessed. A mention that the gazetteer
+lacks but whose context places it ("Camp Shelby, Misisipi") falls back to the
+enclosing unit with ``precision`` saying so; the point is never called exact.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .gazetteer import Gazetteer, name_key
+from .model import Document, Kind, Mention, Place, Precision, Resolution
+from .recognize import detect_language, plausible_entries
+
+__all__ = ["resolve", "Resolver", "WEIGHTS"]
+
+KIND_PRIOR = {
+    Kind.COUNTRY: 4.0,
+    Kind.ADMIN1: 3.0,
+    Kind.CONTINENT: 3.0,
+    Kind.ADMIN2: 1.0,
+    Kind.CITY: 0.0,
+    Kind.FEATURE: 0.5,
+}
+
+WEIGHTS = {
+    "population": 0.55,     # per decade of population
+    "main_name": 0.8,       # the mention is the entry's main name
+    "same_case": 0.3,       # ... written exactly so
+    "layer": 1.5,           # the entry comes from a user's gazetteer layer
+    "contained": 6.0,       # "X, State": the next mention contains the candidate
+    "doc_country": 2.0,     # the document mentions the candidate's country
+    "doc_admin1": 2.5,      # ... or its admin-1 unit
+    "language": 0.7,        # the document's language is spoken in the candidate's country
+    "temperature": 1.0,     # softmax temperature for confidence
+}
+
+# How much a recognition kind is trusted, multiplied into the confidence.
+_RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9}
+
+
+def _score(place: Place, matched: str, main: bool, surface: str) -> float:
+    s = KIND_PRIOR.get(place.kind, 0.0)
+    s += WEIGHTS["population"] * math.log10(place.population + 1)
+    if main:
+        s += WEIGHTS["main_name"]
+    if matched == surface:
+        s += WEIGHTS["same_case"]
+    if place.layer != "embedded":
+        s += WEIGHTS["layer"]
+    return s
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.place_id == inner.place_id or not outer.country_code or outer.country_code != inner.country_code:
+        return False
+    if outer.kind == Kind.COUNTRY:
+        return True
+    if outer.kind == Kind.ADMIN1:
+        return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
+    return False
+
+
+class Resolver:
+    """Resolves the mentions of one document at a time against a gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def candidates(self, mention: Mention) -> list[tuple[Place, float]]:
+        entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface))
+        if mention.demonym:
+            entries = [e for e in entries if e[3]]
+        else:
+            named = [e for e in entries if not e[3]]
+            entries = named or entries
+        best: dict[str, tuple[Place, float]] = {}
+        for place, matched, main, _dem in entries:
+            s = _score(place, matched, main, mention.surface)
+            if place.place_id not in best or s > best[place.place_id][1]:
+                best[place.place_id] = (place, s)
+        return sorted(best.values(), key=lambda ps: (-ps[1], ps[0].place_id))
+
+    def resolve(self, doc: Document, mentions: Sequence[Mention]) -> list[Resolution]:
+        text = doc.text
+        lang = doc.lang or detect_language(text)
+        speaking = self.gazetteer.countries_speaking(lang)
+        cands = [self.candidates(m) for m in mentions]
+
+        # "X, Y": the mention right after a comma (or in parentheses) may contain X
+        context: list[list[Place]] = [[] for _ in mentions]
+        for i in range(len(mentions) - 1):
+            gap = text[mentions[i].end:mentions[i + 1].start]
+            if gap.strip() in (",", "(", ", (") and len(gap) <= 3:
+                context[i] = [p for p, _ in cands[i + 1][:3] if p.kind in (Kind.COUNTRY, Kind.ADMIN1)]
+
+        # pass 1: unambiguous evidence of scope, remembered per name so that a
+        # name is never its own evidence ("México" must not raise the state of México)
+        scope_cc: Counter[str] = Counter()
+        scope_a1: Counter[tuple[str, str]] = Counter()
+        own_cc: dict[str, Counter[str]] = defaultdict(Counter)
+        own_a1: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+        for m, cs in zip(mentions, cands):
+            if not cs:
+                continue
+            top = cs[0][0]
+            if top.kind in (Kind.COUNTRY, Kind.ADMIN1) or len(cs) == 1 or cs[0][1] - cs[1][1] > 2.0:
+                key = name_key(m.surface)
+                if top.country_code:
+                    scope_cc[top.country_code] += 1
+                    own_cc[key][top.country_code] += 1
+                if top.kind == Kind.ADMIN1:
+                    scope_a1[(top.country_code, top.admin1)] += 1
+                    own_a1[key][(top.country_code, top.admin1)] += 1
+
+        # pass 2: score with document context; one sense per name
+        chosen: dict[str, tuple[Place, float]] = {}
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, m in enumerate(mentions):
+            by_key[name_key(m.surface) + ("#d" if m.demonym else "")].append(i)
+        for key, idxs in by_key.items():
+            scores: dict[str, tuple[Place, float]] = {}
+            for i in idxs:
+                for place, base in cands[i]:
+                    s = base
+                    if any(_contains(c, place) for c in context[i]):
+                        s += WEIGHTS["contained"]
+                    if place.country_code:
+                        # the bonus also goes to a country itself, so that a mentioned
+                        # country never makes its own namesake state win over it
+                        name = key.removesuffix("#d")
+                        if scope_cc[place.country_code] - own_cc[name][place.country_code] > 0:
+                            s += WEIGHTS["doc_country"]
+                        a1 = (place.country_code, place.admin1)
+                        if place.kind != Kind.COUNTRY and scope_a1[a1] - own_a1[name][a1] > 0:
+                            s += WEIGHTS["doc_admin1"]
+                    if place.country_code in speaking:
+                        s += WEIGHTS["language"]
+                    if place.place_id not in scores or s > scores[place.place_id][1]:
+                        scores[place.place_id] = (place, s)
+            if not scores:
+                continue
+            ranked = sorted(scores.values(), key=lambda ps: (-ps[1], ps[0].place_id))
+            t = WEIGHTS["temperature"]
+            top = ranked[0][1]
+            z = sum(math.exp((s - top) / t) for _, s in ranked)
+            chosen[key] = (ranked[0][0], 1.0 / z)
+
+        out = []
+        for i, m in enumerate(mentions):
+            key = name_key(m.surface) + ("#d" if m.demonym else "")
+            if key in chosen:
+                place, conf = chosen[key]
+                trust = _RECOGNITION_TRUST.get(m.source, 0.85)
+                kind = Kind.DEMONYM if m.demonym else place.kind
+                alts = tuple(p for p, _ in cands[i][1:4])
+                out.append(Resolution(m, place, kind, Precision.EXACT, round(conf * trust, 4), alts))
+            else:
+                out.append(self._fallback(m, context[i], scope_cc, scope_a1))
+        return out
+
+    def _fallback(self, m: Mention, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Resolution:
+        """A mention the gazetteer lacks: point at the unit that contains it."""
+        kind = Kind.ADMIN2 if m.source.endswith("admin2") else Kind.FEATURE
+        if context:
+            outer = context[0]
+            precision = Precision.ADMIN1 if outer.kind == Kind.ADMIN1 else Precision.COUNTRY
+            return Resolution(m, outer, kind, precision, 0.6)
+        if scope_a1 and len(scope_a1) == 1:
+            (cc, code), _ = scope_a1.most_common(1)[0]
+            outer = self.gazetteer.admin1(cc, code)
+            if outer is not None:
+                return Resolution(m, outer, kind, Precision.ADMIN1, 0.35)
+        if scope_cc:
+            cc, _ = scope_cc.most_common(1)[0]
+            outer = self.gazetteer.country(cc)
+            if outer is not None:
+                return Resolution(m, outer, kind, Precision.COUNTRY, 0.2)
+        return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0)
+
+
+def resolve(doc: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
+    """Resolve the mentions of one document. See :class:`Resolver`."""
+    return Resolver(gazetteer).resolve(doc, mentions)
