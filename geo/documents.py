@@ -1,0 +1,569 @@
+"""Read documents: turn the paths a user gives into :class:`~geo.model.Document` records.
+
+Accepts text files (``.txt``, ``.md``, ``.text``), HTML (``.html``, ``.htm``),
+JSONL (one ``{"id", "text"[, "lang"]}`` object a line) and folders of them.
+Every failure becomes an :class:`~geo.errors.InputError` handed to ``on_error``
+and the run goes on with the next input. Files are read in chunks, so a file
+far larger than memory is split into several documents instead of loaded whole.
+"""
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import charset_normalizer
+
+from geo.errors import DecodeError, InputError
+from geo.model import Document
+
+__all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text"]
+
+SUFFIXES = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+DETECT_BYTES = 2 << 20  # encoding and binary detection look at this much of a file
+CHUNK_BYTES = 1 << 20
+BINARY_RATIO = 0.05  # a file with more control characters than this is not text ...
+NUL_RATIO = 0.3  # ... nor one with more NULs than this (fewer are removed as strays)
+
+# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_MAGIC = ((b"%PDF-", "a PDF"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP/Office file"), (b"\x1f\x8b", "gzip-compressed"),
+          (b"\xfd7zXZ\x00", "xz-compressed"), (b"\x7fELF", "a program"),
+          (b"\xd0\xcf\x11\xe0", "an old MS Office file"), (b"SQLite format 3\x00", "an SQLite database"))
+# C0 controls but \t \n \v \f \r, and DEL; once decoded, C1 controls too.
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+_CONTROL_CHARS = _CONTROL_BYTES.decode("latin-1") + "".join(map(chr, range(0x80, 0xA0)))
+_BLOCK_TAGS = frozenset("address article aside blockquote dd div dl dt fieldset figcaption figure footer "
+                        "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table title tr ul".split())
+_PARAGRAPH_TAGS = frozenset("article blockquote h1 h2 h3 h4 h5 h6 hr p pre section table title".split())
+_DROPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
+_HTML_SPACE = " \t\n\r\f"  # not U+00A0: a no-break space is text
+_HTML_SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
+
+
+class _Failure(Exception):
+    """Internal: an input cannot be read at all; ``args[0]`` is the InputError to report."""
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def iter_documents(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    encoding: str | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+    max_doc_chars: int = 1_000_000,
+) -> Iterator[Document]:
+    """Yield the documents found under ``paths``, in a stable order.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path, or a single one
+        Files (``.txt``/``.md``/``.text``, ``.html``/``.htm``, ``.jsonl``) and
+        folders. Folders are walked recursively in sorted order, following
+        symlinks; hidden entries and files with other extensions are skipped.
+        A file named explicitly with another extension is read as plain text.
+    encoding : str, optional
+        Encoding of files without a byte-order mark. Default: UTF-8 if the
+        bytes are valid UTF-8, otherwise detected from the first 2 MB.
+    on_error : callable, optional
+        Called with each :class:`~geo.errors.InputError`, after which the
+        iteration goes on. Default: raise it. ``reason`` is ``missing``,
+        ``permission``, ``unreadable``, ``symlink-loop``, ``empty``, ``binary``,
+        ``decode``, ``json``, ``no-id``, ``no-text`` or ``duplicate-id``.
+        ``duplicate-id``, a bad ``"lang"`` and a ``decode`` error past the
+        first 2 MB are warnings: the document is still yielded.
+    max_doc_chars : int
+        Longer texts are split at paragraph, line or word breaks into
+        documents ``"<id>#1"``, ``"<id>#2"``, ... of at most this many characters.
+
+    Yields
+    ------
+    Document
+        ``id`` is unique in the run: the path relative to the folder given
+        (the file name for a file), without extension, or the JSONL ``"id"``;
+        a taken id gets ``#2``, ``#3``... ``source`` is ``"path"`` or
+        ``"path:line"``. Line ends are ``\\n``; NULs and a byte-order mark are removed.
+
+    Raises
+    ------
+    InputError
+        At once for an unknown ``encoding``; later, whatever ``on_error`` raises.
+
+    Examples
+    --------
+    >>> errors = []
+    >>> list(iter_documents(["no/such.txt"], on_error=errors.append))
+    []
+    >>> str(errors[0]), errors[0].reason
+    ('no/such.txt: no such file or folder; check the path', 'missing')
+    """
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}; pass a Python codec name such as 'utf-8' or "
+                             "'cp1252'", reason="encoding") from None
+    if max_doc_chars < 1:
+        raise ValueError(f"max_doc_chars must be at least 1, got {max_doc_chars}")
+    return _iter_documents(_as_list(paths), encoding, on_error or _raise, max_doc_chars)
+
+
+def _iter_documents(paths, encoding, report, max_chars) -> Iterator[Document]:
+    seen: dict[str, str] = {}  # id -> source that first took it
+    for given in paths:
+        for path, base, kind in _expand(Path(given), report):
+            src = str(path)
+            try:
+                with open(path, "rb") as f:
+                    chunks = _text_chunks(f, src, kind, encoding, report)
+                    if kind == "jsonl":
+                        yield from _jsonl_documents(chunks, src, seen, report, max_chars)
+                    else:
+                        pieces = _split(chunks, max_chars)
+                        yield from _documents(pieces, base, None, src, None, seen, report, kind == "html")
+            except _Failure as failure:
+                report(failure.args[0])
+            except OSError as exc:
+                report(_os_error(src, exc))
+
+
+def read_text(path: str | Path, *, encoding: str | None = None) -> str:
+    """Read one text or HTML file whole, decoded and normalised as :func:`iter_documents` does.
+
+    Raises
+    ------
+    InputError
+        With the ``reason`` values of :func:`iter_documents`, or
+        ``"unsupported"`` for JSONL, which holds many documents.
+
+    Examples
+    --------
+    >>> read_text("no/such.txt")
+    Traceback (most recent call last):
+    geo.errors.InputError: no/such.txt: no such file or folder; check the path
+    """
+    src, kind = str(path), SUFFIXES.get(Path(path).suffix.lower())
+    if kind == "jsonl":
+        raise InputError("is JSONL, which holds many documents; read it with iter_documents()",
+                         path=src, reason="unsupported")
+    try:
+        with open(path, "rb") as f:
+            text = "".join(_text_chunks(f, src, kind, encoding, _raise))
+    except _Failure as failure:
+        raise failure.args[0] from None
+    except OSError as exc:
+        raise _os_error(src, exc) from exc
+    if not text.strip():
+        raise _empty(src, kind == "html")
+    return text
+
+
+def count_inputs(paths: Iterable[str | Path] | str | Path, *, max_doc_chars: int = 1_000_000) -> int | None:
+    """Count the documents :func:`iter_documents` would yield, cheaply, for a progress bar.
+
+    One per text or HTML file, one per non-blank JSONL line. Inputs that will
+    fail are counted too, so this is an upper bound. None (unknown) when a
+    file may be split: it, or a JSONL line, is longer than ``max_doc_chars`` bytes.
+    """
+    total = 0
+    for given in _as_list(paths):
+        for path, _, kind in _expand(Path(given), lambda error: None):
+            try:
+                if kind != "jsonl":
+                    if path.stat().st_size > max_doc_chars:
+                        return None
+                    total += 1
+                    continue
+                with open(path, "rb") as f:
+                    length, blank = 0, True  # of the line being read, which may span chunks
+                    for chunk in iter(lambda: f.read(CHUNK_BYTES), b""):
+                        for i, part in enumerate(chunk.split(b"\n")):
+                            if i:
+                                total, length, blank = total + (not blank), 0, True
+                            length, blank = length + len(part), blank and not part.strip()
+                            if length > max_doc_chars:
+                                return None
+                    total += not blank
+            except OSError:
+                continue
+    return total
+
+
+def document_from_text(text: str, id: str = "text", lang: str | None = None) -> Document:
+    """Make a document from a string, normalised as a file's text is.
+
+    Examples
+    --------
+    >>> document_from_text("Paris\\r\\nand Lyon", lang="en")
+    Document(id='text', text='Paris\\nand Lyon', lang='en', source=None)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return Document(id=id, text="".join(_normalise([text.removeprefix("\ufeff")])), lang=lang)
+
+
+# -- finding files ---------------------------------------------------------------------------------
+
+def _as_list(paths) -> Iterable:
+    # A single path is a str, which is iterable too: without this we would read "s", "e", "e", "d", "s".
+    return [paths] if isinstance(paths, (str, os.PathLike)) else paths
+
+
+def _expand(path: Path, report) -> Iterator[tuple[Path, str, str]]:
+    """Yield ``(file, id base, kind)`` for each file under a path the user gave."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        report(_os_error(str(path), exc))
+        return
+    if stat.S_ISDIR(st.st_mode):
+        key = (st.st_dev, st.st_ino)
+        yield from _walk(path, path, report, frozenset({key}), {key})
+    else:
+        yield path, path.stem or path.name, SUFFIXES.get(path.suffix.lower(), "text")
+
+
+def _walk(folder: Path, root: Path, report, ancestors: frozenset, visited: set) -> Iterator[tuple[Path, str, str]]:
+    """Walk ``folder`` in name order; folders are known by (device, inode) so that links cannot loop."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        report(_os_error(str(folder), exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()  # follows symlinks
+            st = path.stat() if is_dir else None
+        except OSError as exc:
+            report(_os_error(str(path), exc))
+            continue
+        if is_dir:
+            key = (st.st_dev, st.st_ino)
+            if key in ancestors:
+                report(InputError(f"symlink loop: leads back to {path.resolve()}; skipped, remove the link "
+                                  "to silence this", path=str(path), reason="symlink-loop"))
+            elif key not in visited:  # a folder reached twice through links is read once
+                visited.add(key)
+                yield from _walk(path, root, report, ancestors | {key}, visited)
+        elif kind := SUFFIXES.get(path.suffix.lower()):
+            yield path, path.relative_to(root).with_suffix("").as_posix(), kind
+
+
+def _os_error(src: str, exc: OSError) -> InputError:
+    if exc.errno == errno.ELOOP:
+        return InputError("symlink loop; fix or remove the link", path=src, reason="symlink-loop")
+    if isinstance(exc, FileNotFoundError):
+        what = "symlink points to a missing file; fix or remove the link" if os.path.islink(src) \
+            else "no such file or folder; check the path"
+        return InputError(what, path=src, reason="missing")
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied; make it readable (chmod +r) or leave it out",
+                          path=src, reason="permission")
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a folder, expected a file", path=src, reason="unreadable")
+    return InputError(f"cannot be read ({exc.strerror or exc}); check the file", path=src, reason="unreadable")
+
+
+# -- decoding -----------------------------------------------------------------------------------------
+
+def _text_chunks(f, src: str, kind: str | None, encoding: str | None, report) -> Iterator[str]:
+    """The decoded, normalised text of file ``f`` (the visible text for HTML), chunk by chunk."""
+    chunks = _decode(f, src, encoding, report)
+    return _normalise(_html_text(chunks) if kind == "html" else chunks)
+
+
+def _decode(f, src: str, forced: str | None, report) -> Iterator[str]:
+    """Yield the text of binary file ``f`` in chunks; raise :class:`_Failure` if it is not text."""
+    head = f.read(DETECT_BYTES)
+    if not head:
+        raise _Failure(InputError("file is empty; add text or leave it out", path=src, reason="empty"))
+    final = len(head) < DETECT_BYTES
+    enc = _choose_encoding(head, final, forced, src)
+    decoder = codecs.getincrementaldecoder(enc)("strict")
+    data, offset = head, 0
+    while True:
+        state = decoder.getstate()
+        try:
+            text = decoder.decode(data, final)
+        except UnicodeDecodeError as exc:  # only past the head, which was checked whole
+            how = "given" if forced else f"guessed from the first {DETECT_BYTES >> 20} MB"
+            report(DecodeError(f"not valid {enc} at byte {offset - len(state[0]) + exc.start} (the encoding "
+                               f"was {how}); bad bytes replaced with U+FFFD; pass the right --encoding",
+                               path=src, reason="decode"))
+            decoder = codecs.getincrementaldecoder(enc)("replace")
+            decoder.setstate(state)
+            text = decoder.decode(data, final)
+        if offset == 0:
+            text = text.removeprefix("\ufeff")
+        if text:
+            yield text
+        if final:
+            return
+        offset += len(data)
+        data = f.read(CHUNK_BYTES)
+        final = not data
+
+
+def _choose_encoding(head: bytes, final: bool, forced: str | None, src: str) -> str:
+    for bom, enc in _BOMS:  # a byte-order mark is unambiguous, so it beats ``forced``
+        if head.startswith(bom):
+            return enc
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise _binary(src, what)
+    if head[257:262] == b"ustar":
+        raise _binary(src, "a tar archive")
+    enc = forced or "utf-8"
+    if (text := _try_decode(head, enc, final)) is None:
+        if forced:
+            raise _Failure(DecodeError(f"cannot be decoded as {enc}; pass the right --encoding",
+                                       path=src, reason="decode"))
+        if _looks_binary(head):
+            raise _binary(src, "binary data")
+        enc = _detect(head)
+        if enc is None or (text := _try_decode(head, enc, final)) is None:
+            raise _Failure(DecodeError("not UTF-8 and no encoding detected; pass --encoding",
+                                       path=src, reason="decode"))
+    if _looks_binary(text):
+        raise _binary(src, "binary data")
+    return enc
+
+
+def _binary(src: str, what: str) -> _Failure:
+    return _Failure(DecodeError(f"looks like {what}, not text; convert it to .txt first "
+                               "(or pass the right --encoding)", path=src, reason="binary"))
+
+
+def _try_decode(data: bytes, enc: str, final: bool) -> str | None:
+    try:
+        return codecs.getincrementaldecoder(enc)("strict").decode(data, final)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(data: bytes | str) -> bool:
+    """Too many control characters for text. A few NULs are tolerated (and removed later)."""
+    if isinstance(data, bytes):
+        controls, nuls = len(data) - len(data.translate(None, _CONTROL_BYTES)), data.count(0)
+    else:
+        controls, nuls = sum(map(data.count, _CONTROL_CHARS)), data.count("\0")
+    return controls - nuls > BINARY_RATIO * len(data) or nuls > NUL_RATIO * len(data)
+
+
+def _detect(head: bytes) -> str | None:
+    """The legacy encoding charset-normalizer finds best for ``head``; cp1252 wins ties."""
+    # UTF-16/32 without a byte-order mark would be mostly NULs, which _looks_binary rejects first.
+    matches = [m for m in charset_normalizer.from_bytes(head) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not matches:
+        return None
+    best = (matches[0].chaos, matches[0].coherence)
+    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == best]
+    # Short samples tie between many code pages; Western European text is the common case.
+    return min(tied, key=lambda e: 0 if e == "cp1252" else 1 if e.startswith("cp125") else 2)
+
+
+# -- shaping text ------------------------------------------------------------------------------------
+
+def _normalise(chunks: Iterable[str]) -> Iterator[str]:
+    r"""Remove NULs and turn ``\r\n`` and ``\r`` into ``\n``, across chunk boundaries too."""
+    carry = ""
+    for chunk in chunks:
+        chunk = carry + chunk.replace("\0", "")
+        carry = "\r" if chunk.endswith("\r") else ""
+        if chunk := chunk[:-1] if carry else chunk:
+            yield chunk.replace("\r\n", "\n").replace("\r", "\n")
+    if carry:
+        yield "\n"
+
+
+def _split(chunks: Iterable[str], max_chars: int) -> Iterator[str]:
+    """Re-cut a text stream into pieces of at most ``max_chars``, at a paragraph, line or word break if any."""
+    buf = ""
+    for chunk in chunks:
+        buf += chunk
+        start = 0  # cut by index: slicing off the rest after every piece would be quadratic
+        while len(buf) - start > max_chars:
+            end = start + max_chars
+            for sep in ("\n\n", "\n", " "):
+                if (at := buf.rfind(sep, start + max_chars // 2, end)) >= 0:
+                    end = at + len(sep)
+                    break
+            yield buf[start:end]
+            start = end
+        buf = buf[start:]
+    if buf:
+        yield buf
+
+
+def _documents(pieces, base, lang, source, line, seen, report, html=False) -> Iterator[Document]:
+    """Yield the pieces of one text as documents ``base``, or ``base#1``, ``base#2``... if split.
+
+    Whitespace-only pieces are dropped; if all are, the text is reported empty.
+    """
+    pending, n, doc_id = None, 0, None
+    for piece in pieces:
+        if piece.isspace():
+            continue
+        if pending is not None:  # a second piece: the text is split
+            doc_id, n = doc_id or _unique_id(base, source, line, seen, report), n + 1
+            yield Document(_unique_id(f"{doc_id}#{n}", source, line, seen, report), pending, lang, source)
+        pending = piece
+    if pending is None:
+        raise _Failure(_empty(source.rpartition(":")[0] if line else source, html, line))
+    last = f"{doc_id}#{n + 1}" if n else base
+    yield Document(_unique_id(last, source, line, seen, report), pending, lang, source)
+
+
+def _empty(src: str, html: bool = False, line: int | None = None) -> InputError:
+    if line is not None:
+        return InputError('"text" is empty; fill it or remove the line', path=src, line=line, reason="empty")
+    what = "has no text outside markup" if html else "contains only whitespace"
+    return InputError(f"{what}; add text or leave it out", path=src, reason="empty")
+
+
+def _unique_id(base: str, source: str, line: int | None, seen: dict[str, str], report) -> str:
+    """Take ``base`` as a document id, or else the first free ``base#k`` (k ≥ 2), with a warning."""
+    new, k = base, 1
+    while new in seen:
+        k += 1
+        new = f"{base}#{k}"
+    seen[new] = source
+    if new != base:
+        report(InputError(f"duplicate id {base!r} (first used by {seen[base]}); kept as {new!r}, rename one "
+                          "to silence this", path=source.rpartition(":")[0] if line else source, line=line,
+                          reason="duplicate-id"))
+    return new
+
+
+def _html_text(chunks: Iterable[str]) -> Iterator[str]:
+    parser = _TextExtractor()
+    for chunk in chunks:
+        parser.feed(chunk)
+        if text := parser.take():
+            yield text
+    parser.close()
+    if text := parser.take():
+        yield text
+
+
+class _TextExtractor(HTMLParser):
+    """The visible text of HTML: scripts and styles dropped, block elements as line breaks.
+
+    Whitespace collapses as in a browser, except inside ``<pre>``; line breaks
+    are written just before the next text, so none trail. The base class
+    unescapes entities.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self._out: list[str] = []
+        self._skip = self._pre = self._newlines = 0
+        self._space = self._started = False
+
+    def take(self) -> str:
+        text, self._out = "".join(self._out), []
+        return text
+
+    def handle_starttag(self, tag, attrs):
+        self._newlines += tag == "br"
+        self._tag(tag, +1)
+
+    def handle_endtag(self, tag):
+        self._tag(tag, -1)
+
+    def _tag(self, tag, step):
+        if tag in _DROPPED_TAGS:
+            self._skip = max(self._skip + step, 0)
+        elif tag == "pre":
+            self._pre = max(self._pre + step, 0)
+        if tag in _BLOCK_TAGS:
+            self._newlines = max(self._newlines, 2 if tag in _PARAGRAPH_TAGS else 1)
+        elif tag in ("td", "th"):  # cells side by side must not run together
+            self._space = True
+
+    def handle_data(self, data):
+        if self._skip or not data:
+            return
+        words = data if self._pre else " ".join(_HTML_SPACE_RUN.split(data.strip(_HTML_SPACE)))
+        if not words:
+            self._space = True
+            return
+        if self._started and self._newlines:
+            self._out.append("\n" * self._newlines)
+        elif self._started and not self._pre and (self._space or data[0] in _HTML_SPACE):
+            self._out.append(" ")
+        self._out.append(words)
+        self._newlines, self._started = 0, True
+        self._space = not self._pre and data[-1] in _HTML_SPACE
+
+
+# -- JSONL ---------------------------------------------------------------------------------------------
+
+def _lines(chunks: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Number the lines of a text stream from 1; a line may span chunks."""
+    parts: list[str] = []
+    n = 0
+    for chunk in chunks:
+        *ends, rest = chunk.split("\n")
+        for end in ends:
+            n += 1
+            yield n, "".join(parts) + end
+            parts = []
+        parts.append(rest)
+    if tail := "".join(parts):
+        yield n + 1, tail
+
+
+def _jsonl_documents(chunks, src, seen, report, max_chars) -> Iterator[Document]:
+    found = False
+    for n, line in _lines(chunks):
+        if not line.strip():
+            continue
+        found = True
+
+        def fail(message: str, reason: str) -> None:
+            report(InputError(message, path=src, line=n, reason=reason))
+
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
+            why = f"{exc.msg}: column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else exc
+            fail(f"not valid JSON ({why}); fix or remove the line", "json")
+            continue
+        if not isinstance(obj, dict):
+            fail(f'expected an object like {{"id": "a", "text": "..."}}, got {type(obj).__name__}; fix the line',
+                 "json")
+            continue
+        doc_id, text, lang = obj.get("id"), obj.get("text"), obj.get("lang")
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or not str(doc_id).strip():
+            fail('no "id" (a non-empty string); add one', "no-id")
+        elif "text" not in obj:
+            fail('no "text" field; add the document text as "text"', "no-text")
+        elif not isinstance(text, str):
+            fail(f'"text" is {type(text).__name__}, expected a string; fix the line', "no-text")
+        else:
+            if lang is not None and not isinstance(lang, str):
+                fail(f'"lang" is {type(lang).__name__}, expected a string like "es"; ignored', "json")
+                lang = None
+            try:
+                pieces = _split(_normalise([text]), max_chars)
+                yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report)
+            except _Failure as failure:
+                report(failure.args[0])
+    if not found:
+        raise _Failure(_empty(src))
