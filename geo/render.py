@@ -122,9 +122,9 @@ def make_map(
     docs = dict(documents)
     place_rows = [r for r in places.itertuples(index=False) if _has_point(r.geometry)]
     anchors, panel_docs = _text_panel(mentions, docs)
-    order = {doc_id: i for i, doc_id in enumerate(docs)}
+    by_place = _mentions_by_place(mentions, docs)
     place_data = [
-        _place_data(row, rank, _mentions_of(mentions, row.place_id, order), anchors)
+        _place_data(row, rank, by_place.get(row.place_id, mentions.iloc[:0]), anchors)
         for rank, row in enumerate(place_rows)
     ]
     _Places(place_data).add_to(m)
@@ -172,11 +172,15 @@ def _has_point(geom) -> bool:
     return geom is not None and not geom.is_empty and math.isfinite(geom.x) and math.isfinite(geom.y)
 
 
-def _mentions_of(mentions: gpd.GeoDataFrame, place_id: str, order: Mapping[str, int]) -> pd.DataFrame:
-    """A place's mentions in reading order: documents as given, then by offset."""
-    rows = mentions[mentions["place_id"] == place_id]
-    doc_rank = rows["doc_id"].map(lambda d: order.get(d, len(order)))
-    return rows.assign(_doc=doc_rank).sort_values(["_doc", "doc_id", "start"], kind="stable")
+def _mentions_by_place(mentions: gpd.GeoDataFrame, docs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
+    """Each place's mentions in reading order: documents as given, then by offset."""
+    resolved = mentions[mentions["place_id"].notna()]
+    if resolved.empty:
+        return {}
+    order = {doc_id: i for i, doc_id in enumerate(docs)}
+    doc_rank = resolved["doc_id"].map(lambda d: order.get(d, len(order))).astype("int64")
+    resolved = resolved.assign(_doc=doc_rank).sort_values(["_doc", "doc_id", "start"], kind="stable")
+    return {place_id: rows for place_id, rows in resolved.groupby("place_id", sort=False)}
 
 
 def _place_data(row, rank: int, rows: pd.DataFrame, anchors: dict) -> dict:

@@ -8,6 +8,7 @@
 
   var registry = new Map(); // placeId -> {marker, latlng, bounds, zoom, group, map}
   var wired = false;
+  var moving = false; // the map is panning/zooming (tests wait for it to settle)
 
   function outlinesLayer(map, collection) {
     // A pane under the tiles: when tiles load they cover it, when they
@@ -87,6 +88,8 @@
       registry.set(p.id, { marker: marker, latlng: latlng, bounds: bounds, zoom: p.zoom, group: group, map: map });
     });
     map.on("zoomend", function () { declutter(group); });
+    map.on("movestart", function () { moving = true; });
+    map.on("moveend", function () { moving = false; });
     group.on("add", function () { window.setTimeout(function () { declutter(group); }, 0); });
     if (!wired) {
       wired = true;
@@ -217,6 +220,7 @@
     focusPlace: focusPlace,
     legend: legend,
     fit: fit,
+    idle: function () { return !moving; },
     notice: notice,
   };
 })();

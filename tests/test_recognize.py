@@ -1,0 +1,93 @@
+"""Recognition on small hand-made texts (never corpus documents)."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from geo.model import Document
+from geo.recognize import Recognizer, _tokenize, detect_language
+
+
+def spans(gazetteer, text, lang=None):
+    return [(m.surface, m.demonym) for m in Recognizer(gazetteer).recognize(Document("t", text, lang))]
+
+
+def surfaces(gazetteer, text, lang=None):
+    return [s for s, _ in spans(gazetteer, text, lang)]
+
+
+def test_multiword_feature_and_exonym(gazetteer):
+    assert surfaces(gazetteer, "El curso se realiza en Camp Shelby, Misisipi, desde enero.", "es") == ["Camp Shelby", "Misisipi"]
+
+
+def test_abbreviations_need_capitals(gazetteer):
+    assert surfaces(gazetteer, "Los soldados llegaron a EE.UU. el domingo.", "es") == ["EE.UU."]
+    assert "U.S." in surfaces(gazetteer, "Officials in the U.S. said so.", "en")
+    assert surfaces(gazetteer, "Us too, they said.", "en") == []
+
+
+def test_people_are_not_places(gazetteer):
+    text = ("El Gobierno de Donald Trump capturó a Nicolás Maduro y a su esposa, Cilia Flores. "
+            "Trump habló después y Maduro no respondió.")
+    found = surfaces(gazetteer, text, "es")
+    for name in ("Donald", "Trump", "Maduro", "Flores", "Cilia Flores"):
+        assert name not in found
+
+
+def test_title_marks_a_person(gazetteer):
+    assert "Ripley" not in surfaces(gazetteer, "Mr. Ripley met the council in Paris.", "en")
+
+
+def test_demonyms_are_their_own_kind(gazetteer):
+    found = spans(gazetteer, "Los soldados mexicanos y el mandatario estadounidense hablaron.", "es")
+    assert found == [("mexicanos", True), ("estadounidense", True)]
+    assert ("American", True) in spans(gazetteer, "An American soldier arrived.", "en")
+
+
+def test_common_words_are_not_places(gazetteer):
+    assert surfaces(gazetteer, "Pero nadie respondió. Para entonces era tarde.", "es") == []
+    assert surfaces(gazetteer, "Police said on Thursday that the Council met in March.", "en") == []
+
+
+def test_accents_distinguish_a_word_from_a_state(gazetteer):
+    assert "Para" not in surfaces(gazetteer, "Para Rafael fue un buen año.", "es")
+
+
+def test_place_inside_an_organisation_name_is_part_of_it(gazetteer):
+    found = surfaces(gazetteer, "Académicos de la Universidad de Sonora viajaron a la Ciudad de México.", "es")
+    assert "Sonora" not in found
+    assert "Ciudad de México" in found
+
+
+def test_possessive_is_not_part_of_the_name(gazetteer):
+    assert surfaces(gazetteer, "Kenya's health ministry reported cases.", "en") == ["Kenya"]
+
+
+def test_all_capitals_headline(gazetteer):
+    assert "SEVILLA" in surfaces(gazetteer, "FALLECE EN SEVILLA UN FOTÓGRAFO", "es")
+    assert "PARA" not in surfaces(gazetteer, "OFICINA PARA ATENDER PROBLEMAS", "es")
+
+
+def test_feature_words_find_places_the_gazetteer_lacks(gazetteer):
+    assert "Fort Zzyzxville" in surfaces(gazetteer, "Troops moved to Fort Zzyzxville on Monday.", "en")
+    assert "Zzyzx County" in surfaces(gazetteer, "The sheriff of Zzyzx County spoke.", "en")
+
+
+def test_language_detection():
+    assert detect_language("Los soldados llegaron a la base militar el domingo por la mañana.") == "es"
+    assert detect_language("The soldiers arrived at the military base on Sunday morning.") == "en"
+    assert detect_language("ok", default="es") == "es"
+
+
+def test_tokens_keep_offsets():
+    text = "Kenya's U.S. R. Klein d’Ivoire"
+    for t in _tokenize(text):
+        assert text[t.start:t.end] == t.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_any_text_gives_consistent_spans(gazetteer, text):
+    rec = Recognizer(gazetteer)
+    for m in rec.recognize(Document("h", text, "en")):
+        assert text[m.start:m.end] == m.surface
+        assert 0 <= m.start < m.end <= len(text)
