@@ -75,6 +75,14 @@ def _contains(outer: Place, inner: Place) -> bool:
     return False
 
 
+def _softmax(scores: dict[str, tuple[Place, float]]) -> dict[str, float]:
+    t = WEIGHTS["temperature"]
+    top = max(s for _, s in scores.values())
+    exp = {pid: math.exp((s - top) / t) for pid, (_, s) in scores.items()}
+    z = sum(exp.values())
+    return {pid: e / z for pid, e in exp.items()}
+
+
 class Resolver:
     """Resolves the mentions of one document at a time against a gazetteer."""
 
@@ -108,30 +116,12 @@ class Resolver:
             if gap.strip() in (",", "(", ", (") and len(gap) <= 3:
                 context[i] = [p for p, _ in cands[i + 1][:3] if p.kind in (Kind.COUNTRY, Kind.ADMIN1)]
 
-        # pass 1: unambiguous evidence of scope, remembered per name so that a
-        # name is never its own evidence ("México" must not raise the state of México)
-        scope_cc: Counter[str] = Counter()
-        scope_a1: Counter[tuple[str, str]] = Counter()
-        own_cc: dict[str, Counter[str]] = defaultdict(Counter)
-        own_a1: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-        for m, cs in zip(mentions, cands):
-            if not cs:
-                continue
-            top = cs[0][0]
-            if top.kind in (Kind.COUNTRY, Kind.ADMIN1) or len(cs) == 1 or cs[0][1] - cs[1][1] > 2.0:
-                key = name_key(m.surface)
-                if top.country_code:
-                    scope_cc[top.country_code] += 1
-                    own_cc[key][top.country_code] += 1
-                if top.kind == Kind.ADMIN1:
-                    scope_a1[(top.country_code, top.admin1)] += 1
-                    own_a1[key][(top.country_code, top.admin1)] += 1
-
-        # pass 2: score with document context; one sense per name
-        chosen: dict[str, tuple[Place, float]] = {}
+        # Group mentions by name (one sense per document) and give each name its
+        # local score per candidate: prior + "X, Y" containment + language.
         by_key: dict[str, list[int]] = defaultdict(list)
         for i, m in enumerate(mentions):
             by_key[name_key(m.surface) + ("#d" if m.demonym else "")].append(i)
+        local: dict[str, dict[str, tuple[Place, float]]] = {}
         for key, idxs in by_key.items():
             scores: dict[str, tuple[Place, float]] = {}
             for i in idxs:
@@ -139,26 +129,65 @@ class Resolver:
                     s = base
                     if any(_contains(c, place) for c in context[i]):
                         s += WEIGHTS["contained"]
-                    if place.country_code:
-                        # the bonus also goes to a country itself, so that a mentioned
-                        # country never makes its own namesake state win over it
-                        name = key.removesuffix("#d")
-                        if scope_cc[place.country_code] - own_cc[name][place.country_code] > 0:
-                            s += WEIGHTS["doc_country"]
-                        a1 = (place.country_code, place.admin1)
-                        if place.kind != Kind.COUNTRY and scope_a1[a1] - own_a1[name][a1] > 0:
-                            s += WEIGHTS["doc_admin1"]
                     if place.country_code in speaking:
                         s += WEIGHTS["language"]
                     if place.place_id not in scores or s > scores[place.place_id][1]:
                         scores[place.place_id] = (place, s)
-            if not scores:
-                continue
-            ranked = sorted(scores.values(), key=lambda ps: (-ps[1], ps[0].place_id))
-            t = WEIGHTS["temperature"]
-            top = ranked[0][1]
-            z = sum(math.exp((s - top) / t) for _, s in ranked)
-            chosen[key] = (ranked[0][0], 1.0 / z)
+            if scores:
+                local[key] = scores
+
+        # Document scope, found jointly: each name's candidates are weighted by
+        # their current probability, and a candidate gains support from the
+        # probability that *other* names lie in its country / admin-1 unit.
+        # A few rounds let "Georgia ... Gainesville" settle on the US state and
+        # its city together. A name is never its own evidence.
+        probs = {key: _softmax(scores) for key, scores in local.items()}
+        final = local
+        for _round in range(3):
+            mass_cc: dict[str, Counter[str]] = {}
+            mass_a1: dict[str, Counter[tuple[str, str]]] = {}
+            for key, ps in probs.items():
+                cc_mass: Counter[str] = Counter()
+                a1_mass: Counter[tuple[str, str]] = Counter()
+                for pid, p in ps.items():
+                    place = local[key][pid][0]
+                    if place.country_code:
+                        cc_mass[place.country_code] += p
+                        if place.admin1 and place.kind != Kind.COUNTRY:
+                            a1_mass[(place.country_code, place.admin1)] += p
+                mass_cc[key], mass_a1[key] = cc_mass, a1_mass
+            total_cc: Counter[str] = sum(mass_cc.values(), Counter())
+            total_a1: Counter[tuple[str, str]] = sum(mass_a1.values(), Counter())
+            final = {}
+            for key, scores in local.items():
+                updated = {}
+                for pid, (place, s) in scores.items():
+                    if place.country_code:
+                        # the bonus also goes to a country itself, so that a mentioned
+                        # country never makes its own namesake state win over it
+                        other = total_cc[place.country_code] - mass_cc[key][place.country_code]
+                        s += WEIGHTS["doc_country"] * min(1.0, other)
+                        if place.kind != Kind.COUNTRY and place.admin1:
+                            a1 = (place.country_code, place.admin1)
+                            other = total_a1[a1] - mass_a1[key][a1]
+                            s += WEIGHTS["doc_admin1"] * min(1.0, other)
+                    updated[pid] = (place, s)
+                final[key] = updated
+            probs = {key: _softmax(scores) for key, scores in final.items()}
+
+        chosen: dict[str, tuple[Place, float]] = {}
+        for key, scores in final.items():
+            pid = max(probs[key], key=lambda p: (probs[key][p], p))
+            chosen[key] = (scores[pid][0], probs[key][pid])
+
+        # what the document is about, for fallbacks
+        scope_cc: Counter[str] = Counter()
+        scope_a1: Counter[tuple[str, str]] = Counter()
+        for key, (place, _conf) in chosen.items():
+            if place.country_code:
+                scope_cc[place.country_code] += len(by_key[key])
+                if place.kind == Kind.ADMIN1:
+                    scope_a1[(place.country_code, place.admin1)] += len(by_key[key])
 
         out = []
         for i, m in enumerate(mentions):

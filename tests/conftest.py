@@ -1,0 +1,129 @@
+"""Shared fixtures. Each block is owned by the module named in its comment."""
+from __future__ import annotations
+
+import pytest
+
+# --- render (tests/test_render.py, tests/test_browser.py) -------------------
+
+RENDER_DOC_A = (
+    "Un grupo de 40 soldados del Ejército de México arribó esta semana a EE.UU. "
+    "para un curso en Camp Shelby, Mississippi.\n\n"
+    "Los militares mexicanos entrenarán cerca de Hattiesburg junto a soldados estadounidenses, "
+    "según Milenio. Desde Ciudad de México, la Secretaría confirmó el viaje; "
+    "varios cubanos y más mexicanos siguen el caso desde Europa y el Pentágono."
+)
+RENDER_DOC_B = (
+    "Breaking <script>alert(1)</script> news from Mississippi & \"friends\": "
+    "the Pentagon said troops from Mexico reached Hattiesburg. O'Brien <b>Town</b> too."
+)
+
+
+def render_sample_frames():
+    """(mentions, places, documents) from hand-made Resolutions.
+
+    Covers: countries (one named, one demonym-only), a city, an admin1, a
+    feature, a continent, an admin1 fallback, an unresolved mention, and text
+    and names that need escaping (``<script>``, ``&``, quotes, ``<b>``).
+    """
+    from geo.frames import mentions_frame, places_frame
+    from geo.model import Document, Kind, Mention, Place, Precision, Resolution
+
+    mx = Place("iso:MX", "México", Kind.COUNTRY, 23.0, -102.0, "MX")
+    us = Place("iso:US", "Estados Unidos", Kind.COUNTRY, 39.76, -98.5, "US")
+    cu = Place("iso:CU", "Cuba", Kind.COUNTRY, 21.5, -80.0, "CU")
+    ms = Place("gn:4436296", "Mississippi", Kind.ADMIN1, 32.75, -89.75, "US", "MS")
+    hat = Place("gn:4428667", "Hattiesburg", Kind.CITY, 31.327, -89.290, "US", "MS", 45000)
+    cdmx = Place("gn:3530597", "Ciudad de México", Kind.CITY, 19.428, -99.128, "MX", "09", 12294193)
+    pent = Place("gn:4781530", "Pentágono", Kind.FEATURE, 38.871, -77.056, "US", "VA")
+    eur = Place("cont:EU", "Europa", Kind.CONTINENT, 50.0, 10.0)
+    obrien = Place("csv:obrien", "O'Brien <b>Town</b>", Kind.CITY, 42.4, -95.6, "US", "IA")
+
+    documents = [Document("seed-a", RENDER_DOC_A, "es"), Document('doc <2> & "x"', RENDER_DOC_B, "en")]
+    spans = {
+        "seed-a": [
+            ("México", mx, Kind.COUNTRY, Precision.EXACT, False),
+            ("EE.UU.", us, Kind.COUNTRY, Precision.EXACT, False),
+            ("Camp Shelby", ms, Kind.FEATURE, Precision.ADMIN1, False),
+            ("Mississippi", ms, Kind.ADMIN1, Precision.EXACT, False),
+            ("mexicanos", mx, Kind.DEMONYM, Precision.EXACT, True),
+            ("Hattiesburg", hat, Kind.CITY, Precision.EXACT, False),
+            ("estadounidenses", us, Kind.DEMONYM, Precision.EXACT, True),
+            ("Milenio", None, Kind.CITY, Precision.UNRESOLVED, False),
+            ("Ciudad de México", cdmx, Kind.CITY, Precision.EXACT, False),
+            ("cubanos", cu, Kind.DEMONYM, Precision.EXACT, True),
+            ("mexicanos", mx, Kind.DEMONYM, Precision.EXACT, True),  # the second one
+            ("Europa", eur, Kind.CONTINENT, Precision.EXACT, False),
+            ("Pentágono", pent, Kind.FEATURE, Precision.EXACT, False),
+        ],
+        'doc <2> & "x"': [
+            ("Mississippi", ms, Kind.ADMIN1, Precision.EXACT, False),
+            ("Pentagon", pent, Kind.FEATURE, Precision.EXACT, False),
+            ("Mexico", mx, Kind.COUNTRY, Precision.EXACT, False),
+            ("Hattiesburg", hat, Kind.CITY, Precision.EXACT, False),
+            ("O'Brien <b>Town</b>", obrien, Kind.CITY, Precision.EXACT, False),
+        ],
+    }
+    resolutions = []
+    for doc in documents:
+        seen: dict[str, int] = {}
+        for surface, place, kind, precision, demonym in spans[doc.id]:
+            start = doc.text.index(surface, seen.get(surface, 0))
+            seen[surface] = start + 1
+            mention = Mention(doc.id, start, start + len(surface), surface, demonym=demonym)
+            resolutions.append(Resolution(mention, place, kind, precision, 0.0 if place is None else 0.9))
+    mentions = mentions_frame(resolutions, documents)
+    return mentions, places_frame(mentions), {d.id: d.text for d in documents}
+
+
+@pytest.fixture(scope="session")
+def render_cache_dir(tmp_path_factory):
+    """Point GEO_CACHE_DIR at one temporary folder for the session, so the
+    country outlines are built once and never land in the user's cache."""
+    path = tmp_path_factory.mktemp("geo-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GEO_CACHE_DIR", str(path))
+        yield path
+
+
+@pytest.fixture
+def render_sample(render_cache_dir):
+    """(mentions, places, documents) for the render and browser tests."""
+    return render_sample_frames()
+
+
+# --- gazetteer, recognize, resolve, pipeline, cli ----------------------------
+from pathlib import Path  # noqa: E402
+
+from geo.gazetteer import default_path  # noqa: E402
+
+# Resolved at import, before any fixture changes GEO_CACHE_DIR: the embedded
+# gazetteer is built once per machine (``make test`` builds it first).
+GAZETTEER_PATH = default_path()
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The embedded gazetteer, shared read-only by the whole session."""
+    from geo.gazetteer import Gazetteer
+
+    return Gazetteer(GAZETTEER_PATH)
+
+
+@pytest.fixture(scope="session")
+def geoparser(gazetteer):
+    from geo.pipeline import Geoparser
+
+    return Geoparser(gazetteer)
+
+
+@pytest.fixture
+def parse(geoparser):
+    """parse(text, lang=None) -> list of Resolutions for one hand-made document."""
+    from geo.model import Document
+
+    def run(text: str, lang: str | None = None):
+        return geoparser.parse(Document("t", text, lang))
+
+    return run

@@ -1,0 +1,106 @@
+"""Each resolution rule on small hand-made cases."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.frames import display_place_id
+from geo.model import Document, Kind, Mention, Precision
+from geo.pipeline import Geoparser
+from geo.resolve import Resolver
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def by_surface(resolutions):
+    out = {}
+    for r in resolutions:
+        out.setdefault(r.mention.surface, r)
+    return out
+
+
+def test_kind_prior_prefers_the_state_over_a_homonymous_village(parse):
+    r = by_surface(parse("Texas passed a new law.", "en"))["Texas"]
+    assert (r.place.kind, r.place.country_code) == (Kind.ADMIN1, "US")
+
+
+def test_country_wins_over_its_namesake_state(parse):
+    r = by_surface(parse("Los soldados mexicanos viajaron desde México.", "es"))["México"]
+    assert r.place.kind == Kind.COUNTRY and r.place.country_code == "MX"
+
+
+def test_city_state_pattern(parse):
+    r = by_surface(parse("She moved to Paris, Texas last year.", "en"))
+    assert (r["Paris"].place.country_code, r["Paris"].place.admin1) == ("US", "TX")
+    r = by_surface(parse("The mayor of Springfield, Illinois spoke.", "en"))
+    assert r["Springfield"].place.admin1 == "IL"
+
+
+def test_without_context_population_decides(parse):
+    r = by_surface(parse("She moved to Paris last year.", "en"))["Paris"]
+    assert r.place.country_code == "FR"
+
+
+def test_document_scope_raises_places_in_mentioned_admin1(parse):
+    text = "Georgia lawmakers met on Monday. Later the mayor of Gainesville spoke about the budget."
+    r = by_surface(parse(text, "en"))["Gainesville"]
+    assert (r.place.country_code, r.place.admin1) == ("US", "GA")
+
+
+def test_one_sense_per_document(parse):
+    text = "Paris, Texas is small. Paris has a water tower. Everyone in Paris knows it."
+    rs = [r for r in parse(text, "en") if r.mention.surface == "Paris"]
+    assert len(rs) == 3 and {r.place.place_id for r in rs} == {rs[0].place.place_id}
+    assert rs[0].place.admin1 == "TX"
+
+
+def test_demonym_resolves_to_its_country(parse):
+    r = by_surface(parse("Los soldados mexicanos llegaron.", "es"))["mexicanos"]
+    assert r.kind == Kind.DEMONYM and r.place.kind == Kind.COUNTRY and r.place.country_code == "MX"
+
+
+def test_missing_feature_falls_back_to_the_state_named_after_it(parse):
+    r = by_surface(parse("El curso se realiza en Camp Shelby, Misisipi, desde enero.", "es"))["Camp Shelby"]
+    assert r.precision == Precision.ADMIN1
+    assert r.kind == Kind.FEATURE
+    assert r.place.name == "Mississippi"
+    assert r.confidence < 0.9
+    assert display_place_id(r) != r.place.place_id  # never merged with Mississippi itself
+
+
+def test_missing_feature_without_context_falls_back_to_the_document_country(parse):
+    r = by_surface(parse("Los soldados de México fueron a Fort Zzyzxville. México confirmó.", "es"))["Fort Zzyzxville"]
+    assert r.precision == Precision.COUNTRY and r.place.country_code == "MX"
+
+
+def test_missing_feature_with_no_context_is_unresolved(parse):
+    r = by_surface(parse("They walked to Fort Zzyzxville.", "en"))["Fort Zzyzxville"]
+    assert r.precision == Precision.UNRESOLVED and r.place is None
+
+
+def test_layer_entry_resolves_exactly_and_beats_the_town(gazetteer):
+    from geo.gazetteer import Gazetteer
+
+    gp = Geoparser(Gazetteer(gazetteer.path), layers=[DATA / "layers" / "camp_shelby.txt"])
+    r = by_surface(gp.parse(Document("t", "El curso se realiza en Camp Shelby, Misisipi.", "es")))["Camp Shelby"]
+    assert r.precision == Precision.EXACT
+    assert r.place.place_id == "gn:9990001"
+    assert (r.place.lat, r.place.lon) == pytest.approx((31.18333, -89.19167))
+
+
+def test_confidence_is_lower_when_ambiguous(parse):
+    sure = by_surface(parse("Venezuela respondió.", "es"))["Venezuela"].confidence
+    unsure = by_surface(parse("He lives in Springfield now.", "en"))["Springfield"].confidence
+    assert 0 <= unsure < sure <= 1
+
+
+def test_no_mentions_no_resolutions(gazetteer):
+    assert Resolver(gazetteer).resolve(Document("t", "nada", "es"), []) == []
+
+
+def test_given_spans_are_resolved(gazetteer):
+    doc = Document("t", "Flights from Gainesville, Florida resumed.", "en")
+    mentions = [Mention("t", 13, 24, "Gainesville"), Mention("t", 26, 33, "Florida")]
+    rs = Resolver(gazetteer).resolve(doc, mentions)
+    assert rs[0].place.admin1 == "FL" and rs[1].place.kind == Kind.ADMIN1
