@@ -56,7 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", parents=[common], help="batch interface: JSONL in, JSONL of toponyms out",
                        description="Write one JSON line per document: {\"id\", \"toponyms\": [{start, end, name, lat, lon, "
                                    "place_id, kind, country_code, precision, confidence}]}.")
-    e.add_argument("paths", nargs="+", metavar="IN", help="JSONL file(s) with {\"id\",\"text\"} lines, or text files/folders")
+    e.add_argument("paths", nargs="*", metavar="IN",
+                   help="JSONL file(s) with {\"id\",\"text\"} lines, or text files/folders (default with --spans-from: that file)")
+    e.add_argument("--spans-from", metavar="SPANS.jsonl",
+                   help="resolve the spans listed in this JSONL ({\"id\", \"toponyms\": [{\"start\", \"end\"}]}, e.g. "
+                        "gold annotations or your own NER) instead of finding mentions")
     e.add_argument("-o", "--out", metavar="OUT.jsonl", help="output file (default: stdout)")
     e.add_argument("--demonyms", action="store_true", help="also list demonyms (\"mexicanos\", \"American\") as toponyms")
 
@@ -106,6 +110,14 @@ def _run(args) -> int:
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
         return _report(report)
     if args.command == "extract":
+        from .pipeline import read_spans
+
+        spans = read_spans(args.spans_from) if args.spans_from else None
+        if not args.paths:
+            if not args.spans_from:
+                print("geo extract: error: give IN files, or --spans-from with texts", file=sys.stderr)
+                return EXIT_ERROR
+            args.paths = [args.spans_from]
         if args.out:
             from .pipeline import write_atomic
 
@@ -114,12 +126,12 @@ def _run(args) -> int:
             def write(tmp: Path) -> None:
                 with open(tmp, "w", encoding="utf-8") as fh:
                     holder["r"] = run_extract(args.paths, fh, geoparser=geoparser, encoding=args.encoding,
-                                              demonyms=args.demonyms, progress=progress)
+                                              demonyms=args.demonyms, progress=progress, spans=spans)
 
             write_atomic(Path(args.out), write)
             return _report(holder["r"])
         return _report(run_extract(args.paths, sys.stdout, geoparser=geoparser, encoding=args.encoding,
-                                   demonyms=args.demonyms, progress=progress))
+                                   demonyms=args.demonyms, progress=progress, spans=spans))
     raise AssertionError(args.command)
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +58,18 @@ class Geoparser:
         self.__init__(state["gazetteer"])
         self.default_lang = state["default_lang"]
 
-    def parse(self, doc: Document) -> list[Resolution]:
-        """Resolutions for every mention in one document, in text order."""
+    def parse(self, doc: Document, spans: Sequence[tuple[int, int]] | None = None) -> list[Resolution]:
+        """Resolutions for every mention in one document, in text order.
+
+        ``spans`` — (start, end) pairs found by someone else (an NER, an
+        annotator) — are resolved instead of the recogniser's own mentions.
+        """
         if doc.lang is None:
             doc = Document(doc.id, doc.text, self.default_lang or detect_language(doc.text), doc.source)
-        mentions = self.recognizer.recognize(doc)
+        if spans is None:
+            mentions = self.recognizer.recognize(doc)
+        else:
+            mentions = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
         return self.resolver.resolve(doc, mentions)
 
 
@@ -164,7 +171,9 @@ class RunReport:
     errors: list[InputError] = field(default_factory=list)
 
     def summary(self) -> str:
-        line = f"{self.documents} documents, {self.mentions} mentions, {self.places} places"
+        line = f"{self.documents} documents, {self.mentions} mentions"
+        if self.places:
+            line += f", {self.places} places"
         if self.errors:
             reasons: dict[str, int] = {}
             for e in self.errors:
@@ -227,14 +236,41 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
     return report
 
 
+def read_spans(path: str | Path) -> dict[str, list[tuple[int, int]]]:
+    """Spans to resolve, by document id, from a JSONL file in the eval shape.
+
+    Each line: ``{"id", "toponyms": [{"start", "end", ...}]}`` (the text may be there too).
+    """
+    from .errors import InputError
+
+    spans: dict[str, list[tuple[int, int]]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                spans[str(record["id"])] = [(int(t["start"]), int(t["end"])) for t in record.get("toponyms", [])]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"not a spans line ({exc}); expected {{\"id\", \"toponyms\": [{{\"start\", \"end\"}}]}}",
+                                 path=str(path), line=n, reason="json") from None
+    return spans
+
+
 def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encoding: str | None = None,
-                demonyms: bool = False, progress: bool | None = None) -> RunReport:
-    """``geo extract``: one JSON line per document with its toponyms, written to ``out`` (a text stream)."""
+                demonyms: bool = False, progress: bool | None = None,
+                spans: Mapping[str, list[tuple[int, int]]] | None = None) -> RunReport:
+    """``geo extract``: one JSON line per document with its toponyms, written to ``out`` (a text stream).
+
+    With ``spans`` (by document id), those spans are resolved instead of the
+    recogniser's; every given span is written back, demonyms included.
+    """
     report = RunReport()
     docs_iter, total = _iter_docs(paths, encoding, report)
     for doc in _progress(docs_iter, total, "extracting", progress):
-        resolutions = geoparser.parse(doc)
-        toponyms = toponym_records(resolutions, demonyms=demonyms)
+        given = None if spans is None else spans.get(doc.id, [])
+        resolutions = geoparser.parse(doc, given)
+        toponyms = toponym_records(resolutions, demonyms=demonyms or given is not None)
         out.write(json.dumps({"id": doc.id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
         report.documents += 1
         report.mentions += len(toponyms)

@@ -255,11 +255,7 @@ class Recognizer:
                 continue
             if not self._keep(tokens, ti, tj, entries, surface, persons, lang, text):
                 continue
-            # a demonym unless the name also belongs to a sizeable place ("Mexicanas" in an
-            # organisation's name is the adjective, not the town of Mexicanos)
-            demonym = any(e[3] for e in entries) and not any(
-                not e[3] and (e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1)) for e in entries)
-            found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, demonym=demonym))
+            found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, demonym=_is_demonym(entries)))
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
@@ -268,6 +264,13 @@ class Recognizer:
                 found.append(Mention(doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
         found.sort(key=lambda m: (m.start, m.end))
         return found
+
+    def mention_for_span(self, doc: Document, start: int, end: int) -> Mention:
+        """A mention for a span found elsewhere; a demonym if the gazetteer says so."""
+        if not (0 <= start < end <= len(doc.text)):
+            raise ValueError(f"{doc.id}: span ({start}, {end}) is outside the text (length {len(doc.text)})")
+        surface = doc.text[start:end]
+        return Mention(doc.id, start, end, surface, demonym=_is_demonym(self._entries(surface)), source="given")
 
     def _person_at(self, tokens: list[_Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
         """End of a person's name starting at token k, or None.
@@ -373,6 +376,16 @@ class Recognizer:
                 and self.gazetteer.is_common_word(first.text, lang):
             return False
         return True
+
+
+def _is_demonym(entries: list) -> bool:
+    """A demonym unless the name also belongs to a sizeable place.
+
+    "Mexicanas" in an organisation's name is the adjective, not the town of
+    Mexicanos; "Jordan" stays the country.
+    """
+    return any(e[3] for e in entries) and not any(
+        not e[3] and (e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1)) for e in entries)
 
 
 def _fold_case(text: str) -> str:
