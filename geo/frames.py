@@ -94,7 +94,7 @@ def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> 
     m = _SENTENCE_END.search(text, end)
     hi = m.start() if m else len(text)
     if hi - lo > max_chars:
-        half = max_chars // 2
+        half = max(0, max_chars - (end - start)) // 2
         lo = max(lo, start - half)
         hi = min(hi, end + half)
     return lo, hi

@@ -1,0 +1,89 @@
+"""The GeoDataFrames: columns, CRS, empty input, passages, place ids."""
+from __future__ import annotations
+
+import pytest
+
+from geo.frames import (CRS, MENTION_COLUMNS, PLACE_COLUMNS, display_place_id, mentions_frame, passage_bounds,
+                        places_frame)
+from geo.model import Document, Kind, Mention, Place, Precision, Resolution
+
+MX = Place("gn:3996063", "Mexico", Kind.COUNTRY, 23.0, -102.0, "MX")
+MS = Place("gn:4436296", "Mississippi", Kind.ADMIN1, 32.75, -89.75, "US", "MS")
+TEXT = "Llegaron de México. Entrenan en Camp Shelby, Misisipi. Los mexicanos vuelven en marzo."
+
+
+def res(surface, place, kind, precision=Precision.EXACT, demonym=False, nth=0):
+    start = TEXT.index(surface)
+    for _ in range(nth):
+        start = TEXT.index(surface, start + 1)
+    return Resolution(Mention("d", start, start + len(surface), surface, demonym=demonym), place, kind, precision, 0.8)
+
+
+@pytest.fixture
+def frames():
+    rs = [res("México", MX, Kind.COUNTRY), res("Camp Shelby", MS, Kind.FEATURE, Precision.ADMIN1),
+          res("Misisipi", MS, Kind.ADMIN1), res("mexicanos", MX, Kind.DEMONYM, demonym=True),
+          Resolution(Mention("d", 0, 8, "Llegaron"), None, Kind.FEATURE, Precision.UNRESOLVED, 0.0)]
+    m = mentions_frame(rs, [Document("d", TEXT)])
+    return m, places_frame(m)
+
+
+def test_empty_frames_keep_columns_and_crs():
+    m = mentions_frame([], [])
+    p = places_frame(m)
+    assert list(m.columns) == [*MENTION_COLUMNS, "geometry"] and m.crs == CRS and m.empty
+    assert list(p.columns) == [*PLACE_COLUMNS, "geometry"] and p.crs == CRS and p.empty
+
+
+def test_mentions_surface_matches_text_and_passage_is_the_sentence(frames):
+    m, _ = frames
+    for row in m.itertuples():
+        assert TEXT[row.start:row.end] == row.surface
+        assert row.surface in row.passage
+        assert TEXT[row.passage_start:row.passage_start + len(row.passage)] == row.passage
+    assert m.loc[m.surface == "Camp Shelby", "passage"].item() == "Entrenan en Camp Shelby, Misisipi."
+
+
+def test_points_are_lon_lat(frames):
+    m, _ = frames
+    geom = m.loc[m.surface == "México"].geometry.item()
+    assert (geom.x, geom.y) == (-102.0, 23.0)
+
+
+def test_unresolved_mentions_are_kept_without_geometry(frames):
+    m, p = frames
+    row = m.loc[m.surface == "Llegaron"]
+    assert row.precision.item() == "unresolved" and row.geometry.item() is None
+    assert "Llegaron" not in set(p.name)
+
+
+def test_places_count_mentions_and_demonyms(frames):
+    _, p = frames
+    mx = p.loc[p.place_id == "gn:3996063"]
+    assert (mx.mention_count.item(), mx.demonym_count.item(), mx.kind.item()) == (2, 1, "country")
+
+
+def test_fallback_is_a_place_of_its_own_at_the_unit_point(frames):
+    _, p = frames
+    shelby = p.loc[p.name == "Camp Shelby"]
+    assert shelby.precision.item() == "admin1" and shelby.kind.item() == "feature"
+    assert shelby.place_id.item() == "gn:4436296/camp-shelby"
+    assert shelby.geometry.item().equals(p.loc[p.place_id == "gn:4436296"].geometry.item())
+
+
+def test_display_place_id():
+    r = res("Camp Shelby", MS, Kind.FEATURE, Precision.ADMIN1)
+    assert display_place_id(r) == "gn:4436296/camp-shelby"
+    assert display_place_id(res("Misisipi", MS, Kind.ADMIN1)) == "gn:4436296"
+
+
+def test_passage_bounds_cut_long_sentences():
+    text = "a" * 5000 + " México " + "b" * 5000
+    lo, hi = passage_bounds(text, 5001, 5007, max_chars=600)
+    assert hi - lo <= 600 and lo <= 5001 and hi >= 5007
+
+
+def test_places_sorted_by_mentions_then_name(frames):
+    _, p = frames
+    counts = list(p.mention_count)
+    assert counts == sorted(counts, reverse=True)
