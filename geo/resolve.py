@@ -22,6 +22,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from .gazetteer import Gazetteer, name_key
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .recognize import detect_language, plausible_entries
@@ -46,6 +48,7 @@ WEIGHTS = {
     "doc_country": 2.0,     # the document mentions the candidate's country
     "doc_admin1": 2.5,      # ... or its admin-1 unit
     "language": 0.7,        # the document's language is spoken in the candidate's country
+    "near": 1.5,            # other names of the document have likely places within NEAR_KM
     "temperature": 1.0,     # softmax temperature for confidence
 }
 
@@ -73,6 +76,48 @@ def _contains(outer: Place, inner: Place) -> bool:
     if outer.kind == Kind.ADMIN1:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
     return False
+
+
+NEAR_KM = 150.0
+_POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
+
+
+class _Proximity:
+    """Spatial coherence: which candidates of different names lie near each other.
+
+    Only point-like candidates (cities, counties, features; at most the 8 best
+    of each name) take part: a country's or state's point says nothing about
+    what is near it.
+    """
+
+    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8):
+        self.index: list[tuple[str, str]] = []
+        lat, lon, owner = [], [], []
+        for n, (key, scores) in enumerate(local.items()):
+            best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
+            for pid, (place, _s) in best:
+                if place.kind in _POINT_KINDS:
+                    self.index.append((key, pid))
+                    lat.append(place.lat)
+                    lon.append(place.lon)
+                    owner.append(n)
+        self.near = None
+        if len(set(owner)) >= 2:
+            la, lo = np.radians(lat), np.radians(lon)
+            dlat = la[:, None] - la[None, :]
+            dlon = lo[:, None] - lo[None, :]
+            a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+            km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            own = np.asarray(owner)
+            self.near = (km <= NEAR_KM) & (own[:, None] != own[None, :])
+
+    def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
+        """Probability mass of *other* names' candidates near each candidate."""
+        if self.near is None:
+            return {}
+        p = np.array([probs[key][pid] for key, pid in self.index])
+        mass = self.near.astype(float) @ p
+        return {kp: float(m) for kp, m in zip(self.index, mass) if m > 0}
 
 
 def _softmax(scores: dict[str, tuple[Place, float]]) -> dict[str, float]:
@@ -143,7 +188,9 @@ class Resolver:
         # its city together. A name is never its own evidence.
         probs = {key: _softmax(scores) for key, scores in local.items()}
         final = local
+        near = _Proximity(local)
         for _round in range(3):
+            support_near = near.support(probs)
             mass_cc: dict[str, Counter[str]] = {}
             mass_a1: dict[str, Counter[tuple[str, str]]] = {}
             for key, ps in probs.items():
@@ -171,6 +218,7 @@ class Resolver:
                             a1 = (place.country_code, place.admin1)
                             other = total_a1[a1] - mass_a1[key][a1]
                             s += WEIGHTS["doc_admin1"] * min(1.0, other)
+                    s += WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0))
                     updated[pid] = (place, s)
                 final[key] = updated
             probs = {key: _softmax(scores) for key, scores in final.items()}
