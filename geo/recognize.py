@@ -190,10 +190,15 @@ class Recognizer:
                 if tokens[j].cap:
                     j += 1
                     continue
-                # connector followed by a capitalised word keeps the run going
-                if tokens[j].text.lower() in connectors and j + 1 < n and tokens[j + 1].cap \
-                        and text[tokens[j].end:tokens[j + 1].start] == " ":
-                    j += 2
+                # connectors followed by a capitalised word keep the run going ("de la República")
+                c = j
+                longest = 3 if lang == "es" else 1  # "de la República"; English "of the X" is two names
+                while c < n and c - j < longest and tokens[c].text.lower() in connectors and not tokens[c].cap:
+                    if text[tokens[c].end:tokens[c + 1].start if c + 1 < n else tokens[c].end] != " ":
+                        break
+                    c += 1
+                if c > j and c < n and tokens[c].cap:
+                    j = c + 1
                     continue
                 break
             runs.append((i, j))
@@ -235,6 +240,10 @@ class Recognizer:
                         break
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
+                if match is not None:
+                    hint = self._feature_span(tokens, k, j)
+                    if hint and hint[0] > match[1]:
+                        match = None  # "Edgar County" (not in the gazetteer) rather than the town of Edgar
                 if match is None:
                     hint = self._feature_span(tokens, k, j)
                     if hint:
@@ -246,7 +255,11 @@ class Recognizer:
                 if self._inside_name(tokens, i, match[0]):
                     k = match[1]
                     continue
-                pending.append((match[0], match[1], match[2], False, ""))
+                # the match heads a longer name: Spanish puts the head first ("Centro de
+                # Salud", "Red Feminista"); English only with "of" ("Bank of America")
+                nxt = tokens[match[1]] if match[1] < j else None
+                followed = nxt is not None and (lang == "es" or nxt.text.lower() in ("of", "de"))
+                pending.append((match[0], match[1], match[2], False, "followed" if followed else ""))
                 k = match[1]
 
         for ti, tj, entries, feature, hint in pending:
@@ -262,7 +275,7 @@ class Recognizer:
             else:
                 entries = [e for e in entries if e not in dotted]
             surface = text[start:end]
-            if not entries or not self._keep(tokens, ti, tj, entries, surface, persons, lang, text):
+            if not entries or not self._keep(tokens, ti, tj, entries, surface, persons, lang, hint == "followed"):
                 continue
             found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries)))
 
@@ -345,14 +358,14 @@ class Recognizer:
                 return end, "admin2"
         return None
 
-    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, text) -> bool:
+    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, followed: bool) -> bool:
+        """Whether a gazetteer match is a place mention, from its form and context."""
         first = tokens[ti]
         single = tj - ti == 1
-        key = name_key(surface)
         entries = plausible_entries(surface, entries)
         if not entries:
             return False
-        if single and key in persons:
+        if single and name_key(surface) in persons:
             return False
         if not single:
             return True
@@ -361,30 +374,40 @@ class Recognizer:
             first.upper and any(_is_abbrev(e[1]) for e in entries))
         if common:
             # "Para" is the word, "Pará" the state: accents must agree for common words
-            entries = [e for e in entries if e[1].casefold() == surface.casefold() or e[3]] or \
-                [e for e in entries if _fold_case(e[1]) == _fold_case(surface)]
-            entries = [e for e in entries if _strip_accents_differ(e[1], surface) is False]
+            entries = [e for e in entries if not _strip_accents_differ(e[1], surface)]
             if not entries:
                 return False
-        # a capitalised common word ("Pero", "March", "Police") is a place only when
-        # it names a large place by its main name, or the text says it is a place
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
         if cue:
             return True
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                                       or e[0].feature_code == "SEA") for e in entries)
-        big = major or any(e[3] or e[0].layer != "embedded" or (e[2] and e[0].population >= 100_000) for e in entries)
-        if common:
-            if first.sent_start and not major:
-                return False
-            if not big:
-                return False
+        big = major or any(e[3] or e[0].layer != "embedded" or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                           or (e[2] and e[0].population >= 100_000) for e in entries)
+        # a capitalised common word ("Pero", "March", "Police") is a place only when it
+        # names a large place by its main name, or the text says it is a place
+        if common and (not big or (first.sent_start and not major) or (followed and not major)):
+            return False
+        # the first word of a longer name ("Centro de Salud") names that, not a town
+        if followed and not big:
+            return False
         if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= 4.0:
             return False
-        if first.upper and first.text.isalpha() and len(first.text) > 3 and not big \
-                and self.gazetteer.is_common_word(first.text, lang):
+        # an all-capital word naming only small places is an acronym ("SEDENA", "MORENA"),
+        # except in a dateline ("TORRINGTON — A fire...")
+        if first.upper and first.text.isalpha() and len(first.text) > 3 and not big and not _dateline(tokens, ti, tj):
+            return False
+        # a given name alone ("José", "Jesús") names a person before a village; a
+        # town of some size keeps its name (Augusta, Alton)
+        if not big and name_key(first.text) in _first_names() and not any(
+                e[2] and e[0].population >= 10_000 for e in entries):
             return False
         return True
+
+
+def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
+    """The span opens a line and is followed by a dash or comma: "TORRINGTON —", "SEVILLA, 23 may"."""
+    return tokens[ti].sent_start and tj < len(tokens) and tokens[tj].text in ("—", "–", "-", ",")
 
 
 def _is_demonym(entries: list) -> bool:

@@ -257,7 +257,7 @@ class Resolver:
             outer = context[0]
             precision = Precision.ADMIN1 if outer.kind == Kind.ADMIN1 else Precision.COUNTRY
             return Resolution(m, outer, kind, precision, 0.6)
-        if scope_a1 and len(scope_a1) == 1:
+        if scope_a1:
             (cc, code), _ = scope_a1.most_common(1)[0]
             outer = self.gazetteer.admin1(cc, code)
             if outer is not None:
