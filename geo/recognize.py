@@ -41,9 +41,13 @@ _TOKEN = re.compile(
 )
 _SENTENCE_END = {".", "!", "?", "…", ":", ";", "\"", "“", "”", "«", "»", "(", ")", "—", "–"}
 
+# Lower-case words that may sit inside a name, as whole sequences: "Ciudad de
+# México", "Río de la Plata", "Isle of Man", "Rio de Janeiro". Articles alone are
+# not connectors ("presentó en Palma la V Temporada").
 CONNECTORS = {
-    "es": {"de", "del", "la", "las", "los", "el", "y"},
-    "en": {"of", "the", "upon", "on", "de", "del", "la", "du", "da", "do", "dos", "das", "des", "di", "van", "von"},
+    "es": {("de",), ("del",), ("de", "la"), ("de", "las"), ("de", "los"), ("de", "el")},
+    "en": {("of",), ("upon",), ("de",), ("del",), ("de", "la"), ("du",), ("da",), ("do",), ("dos",), ("das",),
+           ("des",), ("di",), ("van",), ("von",)},
 }
 # Words that make a run a named feature even when the gazetteer lacks it.
 FEATURE_HEADS = {
@@ -175,7 +179,7 @@ class Recognizer:
     # ------------------------------------------------------------------ runs
     def _runs(self, tokens: list[_Token], text: str, lang: str) -> list[tuple[int, int]]:
         """Maximal runs of capitalised tokens (with inner connectors) as token index ranges."""
-        connectors = CONNECTORS.get(lang, CONNECTORS["en"]) | CONNECTORS["en"]
+        connectors = CONNECTORS.get(lang, CONNECTORS["en"])
         runs = []
         i, n = 0, len(tokens)
         while i < n:
@@ -191,14 +195,9 @@ class Recognizer:
                     j += 1
                     continue
                 # connectors followed by a capitalised word keep the run going ("de la República")
-                c = j
-                longest = 3 if lang == "es" else 1  # "de la República"; English "of the X" is two names
-                while c < n and c - j < longest and tokens[c].text.lower() in connectors and not tokens[c].cap:
-                    if text[tokens[c].end:tokens[c + 1].start if c + 1 < n else tokens[c].end] != " ":
-                        break
-                    c += 1
-                if c > j and c < n and tokens[c].cap:
-                    j = c + 1
+                seq = _connector_at(tokens, text, j, connectors)
+                if seq and j + seq < n and tokens[j + seq].cap:
+                    j += seq + 1
                     continue
                 break
             runs.append((i, j))
@@ -380,10 +379,19 @@ class Recognizer:
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
         if cue:
             return True
+        # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
+        if lang == "es" and ti > 0 and tokens[ti - 1].text in ("el", "del", "al") and not any(
+                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) for e in entries):
+            return False
+        # "Unai (Mérida)": a town in brackets after a name is an affiliation
+        if _affiliation(tokens, ti, tj) and not _after_place(self, tokens, ti) and not any(
+                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries):
+            return False
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                                       or e[0].feature_code == "SEA") for e in entries)
+        # large places count by their main name, or by an exonym that is not a common word ("Londres")
         big = major or any(e[3] or e[0].layer != "embedded" or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                           or (e[2] and e[0].population >= 100_000) for e in entries)
+                           or ((e[2] or not common) and e[0].population >= 100_000) for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place
         if common and (not big or (first.sent_start and not major) or (followed and not major)):
@@ -403,6 +411,28 @@ class Recognizer:
                 e[2] and e[0].population >= 10_000 for e in entries):
             return False
         return True
+
+
+def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
+    """Length of the longest connector sequence starting at token j (0 if none)."""
+    best = 0
+    for seq in connectors:
+        k = len(seq)
+        if j + k <= len(tokens) and all(tokens[j + x].text == w for x, w in enumerate(seq)) and all(
+                text[tokens[j + x].end:tokens[j + x + 1].start] == " " for x in range(k) if j + x + 1 < len(tokens)):
+            best = max(best, k)
+    return best
+
+
+def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
+    """"Name (X)": the span is alone in brackets right after a capitalised word."""
+    return (ti >= 2 and tokens[ti - 1].text == "(" and tokens[ti - 2].cap
+            and tj < len(tokens) and tokens[tj].text == ")")
+
+
+def _after_place(rec: "Recognizer", tokens: list[_Token], ti: int) -> bool:
+    """"Ecija (Sevilla)": the word before the bracket is itself a place."""
+    return ti >= 2 and bool(rec._entries(tokens[ti - 2].text))
 
 
 def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
