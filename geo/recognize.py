@@ -78,6 +78,9 @@ PLACE_HEADS = {
     "port", "puerto", "villa", "san", "santa", "santo", "nueva", "new", "north", "south", "east", "west",
     "norte", "sur", "bajo", "alto", "baja", "alta",
 }
+# Lower-case nouns that name a local place by what follows ("colonia Beltrones").
+LOCAL_CUES = {"colonia", "calle", "avenida", "fraccionamiento", "ejido", "barrio", "bulevar", "boulevard",
+              "carretera", "poblado", "localidad", "comunidad", "municipio", "plaza"}
 # Words before a name that say it is a place ("ciudad de X", "town of X").
 PLACE_CUES = {
     "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
@@ -344,6 +347,12 @@ class Recognizer:
     def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
+        # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera"
+        if k > 0 and not tokens[k - 1].cap and tokens[k - 1].text in LOCAL_CUES and not tokens[k].upper:
+            end = k + 1
+            while end < j and tokens[end].cap:
+                end += 1
+            return end, "feature"
         if head in FEATURE_HEADS and k + 1 < j and tokens[k + 1].cap:
             end = k + 2
             while end < j and tokens[end].cap:
