@@ -33,6 +33,37 @@ def score(scorer: Path, gold: Path, pred: Path) -> dict:
     return json.loads(out)
 
 
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def calibration(gold: Path, pred: Path, bins=(0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)) -> list[tuple[str, int, float]]:
+    """Share of predictions within 161 km of the gold point, by confidence bin."""
+    golds = {}
+    for line in gold.open(encoding="utf-8"):
+        d = json.loads(line)
+        golds[d["id"]] = [t for t in d["toponyms"] if t.get("lat") is not None]
+    counts = [[0, 0] for _ in bins[:-1]]
+    for line in pred.open(encoding="utf-8"):
+        d = json.loads(line)
+        for p in d["toponyms"]:
+            if p.get("lat") is None:
+                continue
+            for t in golds.get(d["id"], ()):
+                if p["start"] < t["end"] and t["start"] < p["end"]:
+                    b = next(i for i in range(len(bins) - 1) if bins[i] <= p["confidence"] < bins[i + 1])
+                    counts[b][0] += 1
+                    counts[b][1] += haversine_km((p["lat"], p["lon"]), (t["lat"], t["lon"])) <= 161
+                    break
+    return [(f"{bins[i]:.2f}–{min(bins[i + 1], 1.0):.2f}", n, ok / n if n else float("nan"))
+            for i, (n, ok) in enumerate(counts)]
+
+
 def fmt(x, nd=3):
     return "—" if x is None else f"{x:.{nd}f}"
 
@@ -64,6 +95,7 @@ def main(argv=None) -> int:
                 "docs_per_s": n_docs / secs, "gold_acc161": None,
             }
             if r["gold_with_coords"]:
+                row["calibration"] = calibration(gold, pred)
                 gpred = Path(tmp) / f"{gold.stem}.gold.jsonl"
                 run([*GEO, "extract", "--spans-from", str(gold), "-o", str(gpred), "--no-progress"])
                 row["gold_acc161"] = score(scorer, gold, gpred)["resolution"]["acc161"]
@@ -86,6 +118,11 @@ def main(argv=None) -> int:
         print("  ".join(h.rjust(w) for h, w in zip(head, widths)))
         for line in lines:
             print("  ".join(c.rjust(w) for c, w in zip(line, widths)))
+    print()
+    print("calibration: share of resolved mentions within 161 km, by confidence")
+    for r in rows:
+        for label, n, share in r.get("calibration", ()):
+            print(f"  {r['corpus']:10} confidence {label}: n={n:5d}  acc@161km={share:.3f}")
     print(f"(docs/s includes process start-up and gazetteer load; commit "
           f"{subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=ROOT).stdout.strip()})")
     return 0

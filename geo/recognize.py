@@ -154,10 +154,30 @@ def _tokenize(text: str) -> list[_Token]:
         # a line break before the token starts a new "sentence" (titles, lists)
         if tokens and "\n" in text[tokens[-1].end:m.start()]:
             sent_start = True
-        letters = [c for c in tok if c.isalpha()]
-        tokens.append(_Token(tok, m.start(), m.end(), tok[0].isupper(), all(c.isupper() for c in letters), sent_start))
-        sent_start = False
+        for start, part in _hyphen_parts(tok, m.start()):
+            letters = [c for c in part if c.isalpha()]
+            tokens.append(_Token(part, start, start + len(part), part[0].isupper(), all(c.isupper() for c in letters),
+                                 sent_start))
+            sent_start = False
     return tokens
+
+
+def _hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
+    """Split "Atlanta-area" and "Mexico-based" at the hyphen; keep "Winston-Salem" whole.
+
+    A hyphenated word with a lower-case part is a compound around a name; one
+    with only capitalised parts is usually a name of its own. The hyphen itself
+    becomes a token so offsets stay exact.
+    """
+    parts = re.split(r"(-)", tok)
+    if len(parts) == 1 or all(p[:1].isupper() for p in parts[::2]):
+        return [(start, tok)]
+    out, pos = [], start
+    for p in parts:
+        if p:
+            out.append((pos, p))
+        pos += len(p)
+    return out
 
 
 class Recognizer:
