@@ -61,6 +61,9 @@ FEATURE_TAILS = {
     "river", "lake", "mountains", "mountain", "mountains", "island", "islands", "bay", "base", "airport",
     "dam", "park", "beach", "valley", "canyon", "creek", "falls", "desert", "sea", "ocean", "peninsula",
     "reservoir", "harbor", "harbour", "strait", "channel", "field", "forest", "springs",
+    # streets: "Memphis St." is a street, not the city
+    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "highway", "hwy",
+    "parkway", "pkwy",
 }
 ADMIN2_TAILS = {"county", "parish", "borough", "municipality", "municipio", "condado", "partido", "district"}
 TITLES = {
