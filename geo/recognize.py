@@ -504,10 +504,11 @@ def _is_demonym(entries: list) -> bool:
     """A demonym unless the name also belongs to a sizeable place.
 
     "Mexicanas" in an organisation's name is the adjective, not the town of
-    Mexicanos; "Jordan" stays the country.
+    Mexicanos, and "Canadian" the adjective, not Canadian County; only a country
+    or state of that name makes it a place.
     """
     return any(e[3] for e in entries) and not any(
-        not e[3] and (e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1)) for e in entries)
+        not e[3] and e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries)
 
 
 def _fold_case(text: str) -> str:
