@@ -337,21 +337,26 @@ class Recognizer:
         is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
         if is_given and tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
             is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
-        if not (titled or is_given):
+        # a word that is neither a place nor a dictionary word, before a capitalised
+        # word, is most likely a given name the name list lacks ("Demian Duarte")
+        unknown = (not is_given and not titled and not tokens[k].upper and not tokens[k].sent_start
+                   and not self._entries(tokens[k].text)
+                   and not self.gazetteer.is_common_word(tokens[k].text, self._lang)
+                   and tokens[k].text.lower() not in FEATURE_HEADS | PLACE_HEADS)
+        if not (titled or is_given or unknown):
             return None
         if k + 1 < j and tokens[k + 1].cap:
             second = tokens[k + 1].text.lower()
             if second in ADMIN2_TAILS or second in FEATURE_TAILS or self._entries(text[tokens[k].start:tokens[k + 1].end]):
                 return None
+            if unknown and any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                               for e in self._entries(tokens[k + 1].text)):
+                return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
             end = k + 1
             while end < j and tokens[end].cap:
                 end += 1
             return end
-        if titled and not self._entries(tokens[k].text):
-            return k + 1
-        if titled and tokens[k].cap:
-            return k + 1
-        return None
+        return k + 1 if titled else None
 
     @staticmethod
     def _inside_name(tokens: list[_Token], run_start: int, k: int) -> bool:
