@@ -442,11 +442,11 @@ class Recognizer:
         # names a large place by its main name, or the text says it is a place
         if common and (not big or (first.sent_start and not major) or (followed and not major)):
             return None
-        # weak unless the language also knows it as the name of a place where it is spoken
-        # ("Málaga" in Spanish text); "Western", "Orange" stay weak
+        # weak unless the language also knows it as the name of a city where it is spoken
+        # ("Málaga" in Spanish text); "Western" (a province's name) stays weak
         weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
-            e[0].country_code in self.gazetteer.countries_speaking(lang) and e[0].population >= 100_000
-            for e in entries))
+            e[0].kind == Kind.CITY and e[0].country_code in self.gazetteer.countries_speaking(lang)
+            and e[0].population >= 100_000 for e in entries))
         # the first word of a longer name ("Centro de Salud") names that, not a town
         if followed and not big:
             return None

@@ -91,3 +91,50 @@ def test_any_text_gives_consistent_spans(gazetteer, text):
     for m in rec.recognize(Document("h", text, "en")):
         assert text[m.start:m.end] == m.surface
         assert 0 <= m.start < m.end <= len(text)
+
+
+def test_spanish_clubs_take_an_article(gazetteer):
+    found = surfaces(gazetteer, "El poderío del Barcelona fue grande. Mañana viajan a Valencia.", "es")
+    assert "Barcelona" not in found and "Valencia" in found
+
+
+def test_bracketed_affiliation_after_a_name(gazetteer):
+    found = surfaces(gazetteer, "Amonestados: Puyol (Toledo) y otros. El acto fue en Ecija (Sevilla).", "es")
+    assert "Toledo" not in found
+    assert {"Ecija", "Sevilla"} <= set(found)
+
+
+def test_diseases_and_money_are_not_places(gazetteer):
+    found = surfaces(gazetteer, "Marburg virus and West Nile fever spread. They paid US$460 million in Kenya.", "en")
+    assert found == ["Kenya"]
+
+
+def test_acronym_in_capitals_versus_dateline(gazetteer):
+    assert "SEDENA" not in surfaces(gazetteer, "Elementos de la SEDENA llegaron ayer.", "es")
+    assert surfaces(gazetteer, "TORRINGTON — A fire destroyed the roof.", "en") == ["TORRINGTON"]
+
+
+def test_lone_given_name_is_a_person_but_towns_keep_their_name(gazetteer):
+    assert "Jesús" not in surfaces(gazetteer, "Quien perdió la vida fue identificado como Jesús N.", "es")
+    assert "Augusta" in surfaces(gazetteer, "She was formerly of Augusta and moved away.", "en")
+
+
+def test_unknown_word_before_a_surname_is_a_person(gazetteer):
+    assert "Valenzuela" not in surfaces(gazetteer, "Según informó ayer Demian Valenzuela en la reunión.", "es")
+
+
+def test_abbreviations_of_states_with_their_dot(gazetteer):
+    found = surfaces(gazetteer, "Police in Wichita, Kan., said a man from W.Va. drove to Columbia, S.C. on Friday.", "en")
+    assert {"Kan.", "W.Va.", "S.C."} <= set(found)
+    assert "Kan" not in found
+
+
+def test_streets_and_local_cues_are_features(gazetteer):
+    rec = Recognizer(gazetteer)
+    ms = rec.recognize(Document("t", "He lives at 2517 Memphis St. in town.", "en"))
+    assert [(m.surface, m.feature_hint) for m in ms] == [("Memphis St", True)]
+    assert "Beltrones" in " ".join(surfaces(gazetteer, "Los puestos se instalarán en la colonia Beltrones.", "es"))
+
+
+def test_hyphenated_compound_around_a_name(gazetteer):
+    assert surfaces(gazetteer, "About 41 percent of Atlanta-area calls were answered.", "en") == ["Atlanta"]

@@ -104,3 +104,20 @@ def test_given_spans_are_resolved(gazetteer):
     mentions = [Mention("t", 13, 24, "Gainesville"), Mention("t", 26, 33, "Florida")]
     rs = Resolver(gazetteer).resolve(doc, mentions)
     assert rs[0].place.admin1 == "FL" and rs[1].place.kind == Kind.ADMIN1
+
+
+def test_weak_common_word_needs_support(parse):
+    assert "Western" not in by_surface(parse("The results were confirmed by a Western Blot Test.", "en"))
+    rs = by_surface(parse("Lusaka and the Western province of Zambia reported cases.", "en"))
+    assert "Western" in rs and rs["Western"].place.country_code == "ZM"
+
+
+def test_county_prior_needs_the_county_name(parse):
+    r = by_surface(parse("The sports center in Arlington is named after him.", "en"))["Arlington"]
+    assert r.place.kind == Kind.CITY
+
+
+def test_spatial_coherence_prefers_places_near_each_other(parse):
+    text = "Officers from Alexandria and Pineville worked the scene near Rapides Parish."
+    r = by_surface(parse(text, "en"))["Alexandria"]
+    assert (r.place.country_code, r.place.admin1) == ("US", "LA")
