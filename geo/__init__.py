@@ -10,6 +10,7 @@ Stages, one module each::
     frames     the GeoDataFrames (one row per mention, one per place)
     render     the folium map
     pipeline   the flow from documents to files; the Python API
+    explore    one call to a Result that shows itself in Jupyter
     cli        the ``geo`` command
 """
 __version__ = "0.1.0"
@@ -18,9 +19,10 @@ from .errors import GeoError, InputError, GazetteerError, GazetteerFileError  # 
 from .model import Document, Kind, Mention, Place, Precision, Resolution  # noqa: E402
 from .gazetteer import Gazetteer  # noqa: E402
 from .pipeline import Geoparser, geoparse, make_map, places  # noqa: E402
+from .explore import Result, explore  # noqa: E402
 
 __all__ = [
     "Document", "Mention", "Place", "Resolution", "Kind", "Precision",
-    "Gazetteer", "Geoparser", "geoparse", "places", "make_map",
+    "Gazetteer", "Geoparser", "geoparse", "places", "make_map", "explore", "Result",
     "GeoError", "InputError", "GazetteerError", "GazetteerFileError",
 ]

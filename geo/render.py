@@ -1,18 +1,22 @@
 """Draw the mentions and places frames as one self-contained HTML map.
 
-The page needs no network: Leaflet (from the ``django-js-lib-leaflet`` wheel),
-our CSS/JS (``geo/templates``) and Natural Earth country outlines are inlined.
-OpenStreetMap tiles are drawn on top when they can be loaded.
+The page needs no network: Leaflet (``django-js-lib-leaflet``), marker
+clustering (``xstatic-leaflet-markercluster``), our CSS/JS (``geo/templates``)
+and Natural Earth country outlines are inlined. OpenStreetMap tiles are drawn
+on top when they can be loaded.
 
-Every piece of document text, name or id is escaped here (``html.escape``) or
-reaches a script as JSON through Jinja's ``tojson`` (which escapes ``<``, ``>``,
-``&`` and ``'``). folium's own Popup/Tooltip/Icon are not used: they insert raw
-HTML and need jQuery/Bootstrap from CDNs.
+The page gets its data as one JSON object (places, fallback areas, documents,
+mentions) and builds the side panel, the filters, the lists, the popups and
+the document text in the browser, with DOM calls that treat every string as
+text (``textContent``), never as HTML. The JSON reaches the script through
+Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``; the few
+strings put into HTML here (title, summary) go through Jinja's autoescape.
+folium's own Popup/Tooltip/Icon are not used: they insert raw HTML and need
+jQuery/Bootstrap from CDNs.
 """
 from __future__ import annotations
 
 import base64
-import hashlib
 import math
 import os
 import re
@@ -27,16 +31,13 @@ import folium
 import geopandas as gpd
 import jinja2
 import pandas as pd
-from branca.element import MacroElement
-from folium.map import Layer
+from branca.element import Element, MacroElement
 from folium.template import Template
-from markupsafe import Markup
-from shapely.geometry import mapping
 
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
 
-__all__ = ["make_map", "write_map", "mention_anchor", "KIND_STYLES"]
+__all__ = ["make_map", "write_map", "page_data", "KIND_STYLES", "KIND_GROUPS", "PRECISION_LABELS"]
 
 # colour, label, marker shape; one entry per Kind a place can have.
 KIND_STYLES: dict[str, tuple[str, str, str]] = {
@@ -48,29 +49,32 @@ KIND_STYLES: dict[str, tuple[str, str, str]] = {
     Kind.CONTINENT: ("#6d28d9", "continent", "diamond"),
 }
 _OTHER = ("#4b5563", "other", "circle")
-_DASHED, _DOTTED, _SPARSE = "7 4", "1 5", "3 5"
-_FOCUS_ZOOM = {Kind.CONTINENT: 3, Kind.COUNTRY: 5, Kind.ADMIN1: 6, Kind.ADMIN2: 8}
+_DEMONYM_COLOR = "#7c3aed"
+
+# The kind filter of the page: group -> (label, colour, kinds of *mentions* it covers).
+KIND_GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "country": ("country", KIND_STYLES[Kind.COUNTRY][0], (Kind.COUNTRY,)),
+    "region": ("region", KIND_STYLES[Kind.ADMIN1][0], (Kind.ADMIN1, Kind.ADMIN2, Kind.CONTINENT)),
+    "city": ("city", KIND_STYLES[Kind.CITY][0], (Kind.CITY,)),
+    "feature": ("feature", KIND_STYLES[Kind.FEATURE][0], (Kind.FEATURE,)),
+    "demonym": ("demonym", _DEMONYM_COLOR, (Kind.DEMONYM,)),
+}
+# The precision filter: how far a mention's point can be trusted.
+PRECISION_LABELS: dict[str, str] = {
+    Precision.EXACT: "exact",
+    Precision.ADMIN2: "≈ county",
+    Precision.ADMIN1: "≈ state",
+    Precision.COUNTRY: "≈ country",
+}
+_UNIT_WORDS = {Precision.ADMIN2: "county", Precision.ADMIN1: "state or province", Precision.COUNTRY: "country"}
+# A fallback shows the area it stands for: a country's outline, or a circle this big.
 _FALLBACK_AREA_M = {Precision.ADMIN2: 30_000, Precision.ADMIN1: 150_000, Precision.COUNTRY: 500_000}
-_FALLBACK_ZOOM = {Precision.ADMIN2: 8, Precision.ADMIN1: 6, Precision.COUNTRY: 5}
-_LABELLED = 8  # the most mentioned places get a permanent label, the rest on hover
+_FALLBACK_ZOOM = {Precision.ADMIN2: 8, Precision.ADMIN1: 6, Precision.COUNTRY: 4}
+_FOCUS_ZOOM = {Kind.CONTINENT: 3, Kind.COUNTRY: 4, Kind.ADMIN1: 6, Kind.ADMIN2: 8}
+_MENTION_KINDS = [*KIND_STYLES, Kind.DEMONYM]
+_PRECISIONS = [*PRECISION_LABELS, Precision.UNRESOLVED]
 _LEAFLET = "js_lib_leaflet"
-
-
-def mention_anchor(doc_id: str, start: int) -> str:
-    """The HTML id of a mention in the text panel.
-
-    Ids made only of letters, digits, ``_``, ``.``, ``:`` and ``-`` are kept;
-    others are cleaned and get a hash so that two documents never collide.
-
-    >>> mention_anchor("seed-1", 42)
-    'm-seed-1-42'
-    >>> mention_anchor("a b", 0) != mention_anchor("a_b", 0)
-    True
-    """
-    safe = re.sub(r"[^A-Za-z0-9_.:-]", "_", doc_id)
-    if safe != doc_id:
-        safe += "-" + hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
-    return f"m-{safe}-{start}"
+_CLUSTER = "xstatic.pkg.leaflet_markercluster"
 
 
 def make_map(
@@ -80,8 +84,9 @@ def make_map(
     *,
     title: str | None = None,
     tiles: bool = True,
+    unit_names: Mapping[str, str] | None = None,
 ) -> folium.Map:
-    """A folium map of the places, with the documents' text beside it.
+    """A folium map of the places, with a panel of places, filters and documents.
 
     Parameters
     ----------
@@ -89,13 +94,18 @@ def make_map(
         Frames from :func:`geo.frames.mentions_frame` and
         :func:`geo.frames.places_frame`.
     documents
-        ``doc_id -> full text``; each is shown in the text panel with its
-        mentions linked to the map.
+        ``doc_id -> full text``. Documents are shown one at a time, with their
+        mentions highlighted; a mention whose document is missing here is
+        still shown through its passage.
     title
         Page and panel title.
     tiles
         Add an OpenStreetMap tile layer (drawn when online; the country
         outlines show through when it is not).
+    unit_names
+        ``gazetteer_id -> name`` of the units that fallbacks were drawn at
+        ("Mississippi"); without it the name is taken from the frames or the
+        country outlines where possible.
 
     Examples
     --------
@@ -106,41 +116,45 @@ def make_map(
     True
     """
     m = folium.Map(
-        location=[20, 0], zoom_start=2, min_zoom=1, tiles=None,
+        location=[20, 0], zoom_start=2, tiles=None, zoom_snap=0.25,
         width="62%", height="100%", position="absolute", control_scale=True,
     )
+    # folium gives min/max zoom to its tile layer only; clustering needs the map's own.
+    m.options.update(min_zoom=0, max_zoom=18)
     # Instance attributes shadow folium's class-level CDN lists for this map only.
     m.default_js = []
     m.default_css = []
     if title:
         m.get_root().title = escape(title)
     _Assets().add_to(m)
+    tile_layer = None
     if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=True).add_to(m)
-    _Outlines(country_outlines()).add_to(m)
+        tile_layer = folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=False).add_to(m)
 
-    docs = dict(documents)
-    place_rows = [r for r in places.itertuples(index=False) if _has_point(r.geometry)]
-    anchors, panel_docs = _text_panel(mentions, docs)
-    by_place = _mentions_by_place(mentions, docs)
-    place_data = [
-        _place_data(row, rank, by_place.get(row.place_id, mentions.iloc[:0]), anchors)
-        for rank, row in enumerate(place_rows)
-    ]
-    _Places(place_data).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    _Legend().add_to(m)
-
-    n_mentions = int(mentions["place_id"].notna().sum()) if len(mentions) else 0
+    data = page_data(mentions, places, documents, unit_names=unit_names)
+    n_places, n_docs = len(data["places"]), len(data["docs"])
+    n_mentions = sum(1 for m in data["mentions"] if m[3] >= 0)
     message = None
-    if not place_rows:
-        message = "No places were found in these documents." if docs else "No places to show: no documents were given."
-    _Panel(title, panel_docs, len(place_rows), n_mentions, len(docs), message).add_to(m)
-    if place_rows:
-        lats = [r.geometry.y for r in place_rows]
-        lons = [r.geometry.x for r in place_rows]
-        _FitBounds([[min(lats), min(lons)], [max(lats), max(lons)]]).add_to(m)
+    if not n_places:
+        message = ("No places were found in these documents." if n_docs
+                   else "No places to show: no documents were given.")
+    summary = f"{_plural(n_places, 'place')} · {_plural(n_mentions, 'mention')} · {_plural(n_docs, 'document')}"
+    _Panel(title or "Places in the documents", summary, message).add_to(m)
+    _Legend().add_to(m)
+    _Page(data, country_outlines(), tile_layer, message).add_to(m)
+    _number_elements(m)
     return m
+
+
+def _number_elements(m: folium.Map) -> None:
+    """Give the page's elements counted ids instead of folium's random ones: same input, same file."""
+    def walk(element):
+        yield element
+        for child in list(element._children.values()):
+            yield from walk(child)
+
+    for n, element in enumerate(walk(m.get_root())):
+        element._id = str(n)
 
 
 def write_map(m: folium.Map, path: str | os.PathLike) -> Path:
@@ -172,162 +186,155 @@ def _has_point(geom) -> bool:
     return geom is not None and not geom.is_empty and math.isfinite(geom.x) and math.isfinite(geom.y)
 
 
-def _mentions_by_place(mentions: gpd.GeoDataFrame, docs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
-    """Each place's mentions in reading order: documents as given, then by offset."""
-    resolved = mentions[mentions["place_id"].notna()]
-    if resolved.empty:
-        return {}
-    order = {doc_id: i for i, doc_id in enumerate(docs)}
-    doc_rank = resolved["doc_id"].map(lambda d: order.get(d, len(order))).astype("int64")
-    resolved = resolved.assign(_doc=doc_rank).sort_values(["_doc", "doc_id", "start"], kind="stable")
-    return {place_id: rows for place_id, rows in resolved.groupby("place_id", sort=False)}
-
-
-def _place_data(row, rank: int, rows: pd.DataFrame, anchors: dict) -> dict:
-    kind, precision = str(row.kind), str(row.precision)
-    color, kind_label, shape = KIND_STYLES.get(kind, _OTHER)
-    count, demonyms = int(row.mention_count), int(row.demonym_count)
-    demonym_only = count > 0 and demonyms == count
-    fallback = precision != Precision.EXACT
-    radius = min(6 + 4 * math.sqrt(max(count, 1)), 28)
-    if fallback:
-        shape = "circle"  # a fallback never gets a confident glyph
-    dash = _SPARSE if fallback else _DOTTED if demonym_only else _DASHED if kind == Kind.ADMIN1 else None
-    zoom = _FALLBACK_ZOOM.get(precision, 6) if fallback else _FOCUS_ZOOM.get(kind, 9)
-    return {
-        "id": _s(row.place_id),
-        "lat": round(row.geometry.y, 5),
-        "lon": round(row.geometry.x, 5),
-        "kind": kind,
-        "shape": shape,
-        "radius": round(radius, 1),
-        "color": color,
-        "weight": 2 if fallback else 3,
-        "dash": dash,
-        "fillOpacity": 0.0 if fallback else 0.15 if demonym_only or shape != "circle" else 0.35,
-        "fillCss": color + ("26" if demonym_only else "33"),
-        "borderStyle": "dotted" if demonym_only else "solid",
-        "area": _area(row, kind, precision, color, fallback),
-        "zoom": zoom,
-        "label": rank < _LABELLED,
-        "tooltip": _tooltip_html(row, fallback),
-        "popup": _popup_html(row, kind_label, color, fallback, rows, anchors),
-    }
-
-
-def _area(row, kind: str, precision: str, color: str, fallback: bool) -> dict | None:
-    """The shaded area drawn under a marker: a country's outline, or a fallback's halo."""
-    code = _s(row.country_code)
-    outline = None
-    if (kind == Kind.COUNTRY and not fallback) or precision == Precision.COUNTRY:
-        outline = country_outline(code) if code else None
-    if outline is not None:
-        style = (0.1, 1, _SPARSE) if fallback else (0.1, 1.5, None)
-        return {"geojson": mapping(outline), "color": color, "fillOpacity": style[0], "weight": style[1], "dash": style[2]}
-    if fallback:
-        radius = _FALLBACK_AREA_M.get(precision, 150_000)
-        return {"radius": radius, "color": color, "fillOpacity": 0.14, "weight": 1, "dash": _SPARSE}
-    return None
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _precision_text(precision: str) -> str:
-    if precision == Precision.EXACT:
-        return "exact"
-    return f"approximate ({precision} fallback)"
+def page_data(
+    mentions: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    documents: Mapping[str, str],
+    *,
+    unit_names: Mapping[str, str] | None = None,
+) -> dict:
+    """The JSON object the page draws from.
 
+    ``places``: one dict per place with a point, most mentioned first.
+    ``units``: the areas fallbacks stand for, one per (gazetteer id, precision).
+    ``docs``: ``{"id", "text"}``, text ``None`` when not given.
+    ``mentions``: ``[doc, start, end, place, kind, precision, confidence,
+    passage_start, passage_end]`` (indexes into ``docs``, ``places`` (-1 when
+    not on the map), ``kinds``, ``precisions``), plus the passage text when
+    the document's text is missing, in document order then by offset.
 
-def _tooltip_html(row, fallback: bool) -> str:
-    approx = " · approximate" if fallback else ""
-    return f"{escape(_s(row.name))} · {int(row.mention_count)}{approx}"
-
-
-def _popup_html(row, kind_label: str, color: str, fallback: bool, rows: pd.DataFrame, anchors: dict) -> str:
-    count, demonyms, n_docs = int(row.mention_count), int(row.demonym_count), int(row.doc_count)
-    counts = _plural(count, "mention")
-    if demonyms:
-        counts += f" ({demonyms} as demonym)"
-    counts += f" in {_plural(n_docs, 'document')}"
-    precision = escape(_precision_text(str(row.precision)))
-    if fallback:
-        precision = (
-            f'<span class="geo-approx">{precision}</span><br>'
-            f"shown at the point of the enclosing {escape(str(row.precision))}, not the place itself"
-        )
-    where = " · ".join(escape(v) for v in (_s(row.gazetteer_id), _s(row.country_code), _s(row.admin1)) if v)
-    items = []
-    for m in rows.itertuples(index=False):
-        passage, offset = _s(m.passage), int(m.passage_start)
-        lo = min(max(int(m.start) - offset, 0), len(passage))
-        hi = min(max(int(m.end) - offset, lo), len(passage))
-        quote = f"{escape(passage[:lo])}<mark>{escape(passage[lo:hi])}</mark>{escape(passage[hi:])}"
-        doc_id = _s(m.doc_id)
-        anchor = anchors.get((doc_id, int(m.start), int(m.end)))
-        link = f' <a class="geo-jump" href="#{escape(anchor)}">in text&nbsp;›</a>' if anchor else ""
-        items.append(f'<li><span class="geo-docname">{escape(doc_id)}</span>{quote}{link}</li>')
-    return (
-        '<div class="geo-popup">'
-        f"<h3>{escape(_s(row.name))}</h3>"
-        f'<span class="geo-badge" style="background:{color}">{escape(kind_label)}</span>'
-        '<dl class="geo-facts">'
-        f"<dt>Precision</dt><dd>{precision}</dd>"
-        f"<dt>Confidence</dt><dd>{float(row.confidence):.2f}</dd>"
-        f"<dt>Mentions</dt><dd>{escape(counts)}</dd>"
-        + (f"<dt>Gazetteer</dt><dd>{where}</dd>" if where else "")
-        + f'</dl><ol class="geo-passages">{"".join(items)}</ol></div>'
-    )
-
-
-def _text_panel(mentions: gpd.GeoDataFrame, docs: Mapping[str, str]) -> tuple[dict, list[tuple[str, str]]]:
-    """Each document's text as HTML, and the anchor id for every mention.
-
-    A mention overlapping an earlier one (nested spans) is not wrapped again;
-    its anchor is the one of the span that covers it.
+    Examples
+    --------
+    >>> from geo.frames import mentions_frame, places_frame
+    >>> empty = mentions_frame([], [])
+    >>> sorted(page_data(empty, places_frame(empty), {"a": "text"}))
+    ['docs', 'kinds', 'mentions', 'places', 'precisions', 'units']
     """
-    anchors: dict[tuple[str, int, int], str] = {}
-    by_doc = {doc: g for doc, g in mentions.groupby("doc_id", sort=False)} if len(mentions) else {}
-    panel = []
-    for doc_id, text in docs.items():
-        rows = by_doc.get(doc_id)
-        rows = rows.sort_values(["start", "end"], ascending=[True, False], kind="stable") if rows is not None else []
-        out, pos, last = [], 0, None
-        for m in rows.itertuples(index=False) if len(rows) else ():
-            start, end = int(m.start), int(m.end)
-            if not 0 <= start < end <= len(text):
-                continue
-            if start < pos:
-                if last:
-                    anchors[(doc_id, start, end)] = last
-                continue
-            last = mention_anchor(doc_id, start)
-            anchors[(doc_id, start, end)] = last
-            out.append(escape(text[pos:start]))
-            out.append(_mention_html(m, last, text[start:end]))
-            pos = end
-        out.append(escape(text[pos:]))
-        panel.append((doc_id, "".join(out)))
-    return anchors, panel
+    unit_names = dict(unit_names or {})
+    place_rows = [r for r in places.itertuples(index=False) if _has_point(r.geometry)]
+    for r in place_rows:  # an exact place names the unit that fallbacks share with it
+        if str(r.precision) == Precision.EXACT:
+            unit_names.setdefault(_s(r.gazetteer_id), _s(r.name))
+
+    docs = {doc_id: i for i, doc_id in enumerate(documents)}
+    doc_list = [{"id": str(doc_id), "text": text} for doc_id, text in documents.items()]
+    for doc_id in mentions["doc_id"].drop_duplicates() if len(mentions) else ():
+        if doc_id not in docs:
+            docs[doc_id] = len(doc_list)
+            doc_list.append({"id": str(doc_id), "text": None})
+
+    units: dict[tuple[str, str], int] = {}
+    unit_list: list[dict] = []
+    place_list = []
+    for row in place_rows:
+        item = _place_item(row)
+        if item["precision"] != Precision.EXACT:
+            key = (item["gid"], item["precision"])
+            if key not in units:
+                units[key] = len(unit_list)
+                unit_list.append(_unit_item(row, unit_names))
+            item["unit"] = units[key]
+        place_list.append(item)
+    index = {p["id"]: i for i, p in enumerate(place_list)}
+
+    kind_code = {k: i for i, k in enumerate(_MENTION_KINDS)}
+    precision_code = {p: i for i, p in enumerate(_PRECISIONS)}
+    rows = []
+    if len(mentions):
+        order = mentions.assign(doc_index=mentions["doc_id"].map(docs).astype("int64"))
+        order = order.sort_values(["doc_index", "start", "end"], kind="stable")
+        for m in order.itertuples(index=False):
+            doc, start, end = int(m.doc_index), int(m.start), int(m.end)
+            passage, p_start = _s(m.passage), int(m.passage_start)
+            record = [
+                doc, start, end, index.get(_s(m.place_id), -1),
+                kind_code.get(_s(m.kind), kind_code[Kind.CITY]),
+                precision_code.get(_s(m.precision), precision_code[Precision.UNRESOLVED]),
+                round(float(m.confidence), 3), p_start, p_start + len(passage),
+            ]
+            if doc_list[doc]["text"] is None:
+                record.append(passage)
+            rows.append(record)
+    return {
+        "kinds": [str(k) for k in _MENTION_KINDS],
+        "precisions": [str(p) for p in _PRECISIONS],
+        "places": place_list,
+        "units": unit_list,
+        "docs": doc_list,
+        "mentions": rows,
+    }
 
 
-def _mention_html(m, anchor: str, surface: str) -> str:
-    place_id = _s(m.place_id)
-    if not place_id:
-        return f'<span class="geo-m geo-m-unresolved" id="{escape(anchor)}" title="not placed on the map">{escape(surface)}</span>'
-    kind, precision = _s(m.kind), _s(m.precision)
-    if kind == Kind.DEMONYM:
-        style = "geo-m-demonym"
-    elif precision != Precision.EXACT:
-        style = "geo-m-approx"
-    else:
-        style = "geo-m-place"
-    title = f"{_s(m.name)} ({kind}, {_precision_text(precision)})"
-    return (
-        f'<span class="geo-m {style}" id="{escape(anchor)}" data-place-id="{escape(place_id)}" '
-        f'title="{escape(title)}" tabindex="0" role="button">{escape(surface)}</span>'
-    )
+def _place_item(row) -> dict:
+    kind, precision = str(row.kind), str(row.precision)
+    code = _s(row.country_code)
+    item = {
+        "id": _s(row.place_id),
+        "name": _s(row.name),
+        "kind": kind,
+        "precision": precision,
+        "lat": round(row.geometry.y, 5),
+        "lon": round(row.geometry.x, 5),
+        "gid": _s(row.gazetteer_id),
+        "cc": code,
+        "admin1": _s(row.admin1),
+        "conf": round(float(row.confidence), 3),
+        "zoom": _FOCUS_ZOOM.get(kind, 9),
+    }
+    if kind == Kind.COUNTRY and precision == Precision.EXACT and code and country_outline(code) is not None:
+        item["outline"] = code.upper()  # highlighted from the page's outlines when chosen
+        item["bounds"] = _main_bounds(code)
+    return item
+
+
+def _unit_item(row, unit_names: Mapping[str, str]) -> dict:
+    precision, code = str(row.precision), _s(row.country_code).upper()
+    outline = precision == Precision.COUNTRY and code and country_outline(code) is not None
+    name = unit_names.get(_s(row.gazetteer_id))
+    if not name:
+        country = _country_name(code)
+        if precision == Precision.COUNTRY:
+            name = country or code or "a country"
+        else:
+            name = f"{_UNIT_WORDS.get(precision, precision)} {_s(row.admin1) or '?'} of {country or code or '?'}"
+    return {
+        "gid": _s(row.gazetteer_id),
+        "name": name,
+        "precision": precision,
+        "what": _UNIT_WORDS.get(precision, precision),
+        "lat": round(row.geometry.y, 5),
+        "lon": round(row.geometry.x, 5),
+        "outline": code if outline else None,
+        "bounds": _main_bounds(code) if outline else None,
+        "radius": None if outline else _FALLBACK_AREA_M.get(precision, 150_000),
+        "zoom": _FALLBACK_ZOOM.get(precision, 6),
+    }
+
+
+@cache
+def _main_bounds(code: str) -> list[list[float]]:
+    """[[south, west], [north, east]] of a country's largest part.
+
+    The whole outline can straddle the antimeridian (the United States with
+    the Aleutians) and would zoom the map out to the world.
+    """
+    outline = country_outline(code)
+    parts = list(getattr(outline, "geoms", [outline]))
+    west, south, east, north = max(parts, key=lambda part: part.area).bounds
+    return [[round(south, 3), round(west, 3)], [round(north, 3), round(east, 3)]]
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    return {f["properties"]["iso_a2"]: f["properties"]["name"] for f in country_outlines()["features"]}
+
+
+def _country_name(code: str) -> str:
+    return _country_names().get(code.upper(), "") if code else ""
 
 
 # --- assets and page elements -------------------------------------------
@@ -335,7 +342,7 @@ def _mention_html(m, anchor: str, surface: str) -> str:
 
 @cache
 def _assets() -> tuple[str, str]:
-    """Leaflet and our CSS and JS, ready to inline."""
+    """Leaflet, marker clustering and our CSS and JS, ready to inline."""
     static = resources.files(_LEAFLET) / "static" / _LEAFLET
     css = (static / "leaflet.css").read_text(encoding="utf-8")
 
@@ -345,6 +352,9 @@ def _assets() -> tuple[str, str]:
 
     css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
     js = (static / "leaflet.js").read_text(encoding="utf-8")
+    cluster = resources.files(_CLUSTER) / "data"
+    css += "\n" + (cluster / "MarkerCluster.css").read_text(encoding="utf-8")
+    js += "\n" + (cluster / "leaflet.markercluster.js").read_text(encoding="utf-8")
     js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.M)
     ours = resources.files("geo") / "templates"
     css += "\n" + (ours / "map.css").read_text(encoding="utf-8")
@@ -354,7 +364,38 @@ def _assets() -> tuple[str, str]:
     return css, js
 
 
-class _Assets(MacroElement):
+class _Rendered(Element):
+    """Markup that is already rendered, written out as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _Inert(MacroElement):
+    """A MacroElement whose output is not parsed again as a Jinja template.
+
+    branca's ``MacroElement.render`` wraps each macro's output in a new
+    ``Element``, i.e. compiles it as a template a second time: document text
+    with ``{{ 7*7 }}`` would show as 49, ``{% raw %}`` would stop the run, and
+    ``{{ ... }}`` could run Python. Here the output is kept as it is.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            macro = module.__dict__.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(_Rendered(macro(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Assets(_Inert):
     _template = Template(
         "{% macro header(this, kwargs) %}"
         "<style>{{ this.css }}</style>\n<script>{{ this.js }}</script>\n"
@@ -367,32 +408,6 @@ class _Assets(MacroElement):
         self.css, self.js = _assets()
 
 
-class _Outlines(Layer):
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = geoMap.outlinesLayer({{ this._parent.get_name() }}, {{ this.data|tojson }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, data: dict):
-        super().__init__(name="Country outlines (offline)", overlay=True)
-        self._name = "GeoOutlines"
-        self.data = data
-
-
-class _Places(Layer):
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "var {{ this.get_name() }} = geoMap.placesLayer({{ this._parent.get_name() }}, {{ this.places|tojson }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, places: list[dict]):
-        super().__init__(name="Places", overlay=True)
-        self._name = "GeoPlaces"
-        self.places = places
-
-
 @cache
 def _page_macros():
     """The panel and legend macros of templates/page.html (autoescaped)."""
@@ -400,57 +415,45 @@ def _page_macros():
     return env.get_template("page.html").module
 
 
-class _Legend(MacroElement):
-    _template = Template(
-        "{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "geoMap.legend({{ this._parent.get_name() }}, {{ this.get_name()|tojson }});"
-        "{% endmacro %}"
-    )
+class _Legend(_Inert):
+    _template = Template("{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}")
 
     def __init__(self):
         super().__init__()
         self._name = "GeoLegend"
-        kinds = [
-            (color, label, shape, _DASHED if kind == Kind.ADMIN1 else None)
-            for kind, (color, label, shape) in KIND_STYLES.items()
-        ]
-        dashes = {"fallback": _SPARSE, "demonym": _DOTTED}
-        self.body = str(_page_macros().legend(self.get_name(), kinds, dashes))
+        kinds = [(color, label, shape) for color, label, shape in KIND_STYLES.values()]
+        self.body = str(_page_macros().legend(kinds))
 
 
-class _FitBounds(MacroElement):
-    """Like folium's FitBounds, but keeps the places clear of the legend."""
+class _Panel(_Inert):
+    _template = Template("{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}")
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "geoMap.fit({{ this._parent.get_name() }}, {{ this.bounds|tojson }}, 6);"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, bounds: list[list[float]]):
-        super().__init__()
-        self._name = "GeoFitBounds"
-        self.bounds = bounds
-
-
-class _Panel(MacroElement):
-    _template = Template(
-        "{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}"
-        "{% if this.message %}geoMap.notice({{ this._parent.get_name() }}, {{ this.message|tojson }});{% endif %}"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, title, docs: list[tuple[str, str]], n_places: int, n_mentions: int, n_docs: int, message):
+    def __init__(self, title: str, summary: str, message: str | None):
         super().__init__()
         self._name = "GeoPanel"
+        groups = [(key, label, color) for key, (label, color, _) in KIND_GROUPS.items()]
+        precisions = list(PRECISION_LABELS.items())
+        self.body = str(_page_macros().panel(title, summary, message, groups, precisions))
+
+
+class _Page(_Inert):
+    """Hands the data to map.js, which draws the places and fills the panel."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "geoMap.init({{ this._parent.get_name() }}, {{ this.data|tojson }}, {{ this.outlines|tojson }}, {"
+        "tiles: {{ this.tiles.get_name() if this.tiles else 'null' }}, "
+        "styles: {{ this.styles|tojson }}, groups: {{ this.groups|tojson }}, message: {{ this.message|tojson }}});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: dict, outlines: dict, tiles, message: str | None):
+        super().__init__()
+        self._name = "GeoPage"
+        self.data = data
+        self.outlines = outlines
+        self.tiles = tiles
         self.message = message
-        summary = (
-            f"{_plural(n_places, 'place')} from {_plural(n_mentions, 'mention')} in {_plural(n_docs, 'document')}."
-        )
-        if n_places:
-            summary += " Click a highlighted name to show it on the map."
-        docs_html = [(doc_id, Markup(body)) for doc_id, body in docs]  # escaped in _text_panel
-        title = title or "Places in the documents"
-        self.body = str(_page_macros().panel(title, summary, message, docs_html))
+        self.styles = {str(k): {"color": c, "label": lab, "shape": s} for k, (c, lab, s) in KIND_STYLES.items()}
+        self.styles[str(Kind.DEMONYM)] = {"color": _DEMONYM_COLOR, "label": "demonym", "shape": "circle"}
+        self.groups = {key: [str(k) for k in kinds] for key, (_, _, kinds) in KIND_GROUPS.items()}

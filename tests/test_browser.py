@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from geo.frames import mentions_frame, places_frame
+from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 from geo.render import make_map, write_map
 
 CHROMIUM = "/usr/bin/chromium"
@@ -19,6 +21,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 TILE_URL = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
+CITIES = {"gn:4428667", "gn:3530597", "csv:obrien"}  # Hattiesburg, Ciudad de México, O'Brien <b>Town</b>
+SHELBY = "gn:4436296/camp-shelby"  # fell back to Mississippi: an area, no marker
 
 pytestmark = pytest.mark.usefixtures("render_cache_dir")
 
@@ -38,15 +42,17 @@ def browser():
 class OfflinePage:
     """A page whose every non-file request is aborted and recorded, with its errors."""
 
-    def __init__(self, browser, path: Path, viewport=(1280, 800)):
-        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    def __init__(self, browser, path: Path, viewport=(1280, 800), fragment: str = "", motion: str = "reduce"):
+        # Reduced motion: the page jumps instead of flying, which keeps the tests quick;
+        # the tests of the keyboard and of the layout fly as a reader's browser does.
+        self.page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]}, reduced_motion=motion)
         self.errors: list[str] = []
         self.aborted: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("console", self._console)
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("() => window.L && window.geoMap")
+        self.page.goto(path.as_uri() + fragment)
+        self.page.wait_for_function("() => window.L && window.geoMap && geoMap.idle()")
 
     def _route(self, route):
         url = route.request.url
@@ -64,12 +70,30 @@ class OfflinePage:
             return  # the tiles we aborted: expected offline
         self.errors.append(f"console error: {msg.text} at {url}")
 
-    def open_popup_from_text(self, place_id: str):
-        """Click the place's first mention in the text; wait for its popup and a still map."""
-        self.page.locator(f'.geo-text [data-place-id="{place_id}"]').first.click()
-        self.page.locator(".leaflet-popup-content h3").wait_for(state="visible", timeout=5000)
+    def popup_title(self) -> str:
+        """The heading of the open popup, once it is open and the map is still."""
+        heading = self.page.locator(".leaflet-popup-content h3").last  # the one before may still fade out
+        heading.wait_for(state="visible", timeout=5000)
         self.page.wait_for_function("() => geoMap.idle()", timeout=5000)
-        return self.page.locator(".leaflet-popup-content")
+        return heading.inner_text()
+
+    def open_popup_from_text(self, place_id: str):
+        """Click the place's first mention in the shown document; wait for its popup."""
+        self.page.locator(f'.geo-text [data-place-id="{place_id}"]').first.click()
+        self.popup_title()
+        return self.page.locator(".leaflet-popup-content").last
+
+    def list_ids(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "#geo-place-list .geo-row", "els => els.map(e => e.getAttribute('data-place-id'))")
+
+    def marker_ids(self) -> set[str]:
+        """Places with a marker on the map: drawn alone, or counted inside a cluster."""
+        return set(self.page.evaluate("""() => {
+            const ids = [];
+            document.querySelectorAll('.leaflet-marker-pane .geo-place').forEach(e => ids.push(e.dataset.placeId));
+            return ids.concat(geoMap.clusteredPlaces());
+        }"""))
 
     def check_clean(self):
         assert not self.errors, "\n".join(self.errors)
@@ -77,23 +101,33 @@ class OfflinePage:
         assert not others, f"the page tried to reach the network: {others[:5]}"
 
 
+@pytest.fixture(scope="module")
+def sample_path(render_cache_dir, tmp_path_factory):
+    from conftest import render_sample_frames
+
+    mentions, places, documents = render_sample_frames()
+    path = tmp_path_factory.mktemp("browser") / "map.html"
+    return write_map(make_map(mentions, places, documents, title="Browser test"), path), places
+
+
 @pytest.fixture
-def sample_page(browser, render_sample, tmp_path):
-    mentions, places, documents = render_sample
-    path = write_map(make_map(mentions, places, documents, title="Browser test"), tmp_path / "map.html")
+def sample_page(browser, sample_path, tmp_path):
+    path, places = sample_path
     page = OfflinePage(browser, path)
-    yield page, mentions, places
+    yield page, places
     page.page.screenshot(path=str(tmp_path / "map.png"))
     page.page.close()
 
 
 def test_map_draws_offline_without_errors(sample_page):
-    page, mentions, places = sample_page
+    page, places = sample_page
     p = page.page
-    p.wait_for_selector(".leaflet-pane .geo-place")
-    marker_ids = p.eval_on_selector_all(".leaflet-pane .geo-place", "els => els.map(e => e.getAttribute('data-place-id'))")
-    assert len(marker_ids) == len(places)
-    assert sorted(marker_ids) == sorted(places["place_id"])
+    p.wait_for_selector(".leaflet-marker-pane .geo-place, .leaflet-marker-pane .geo-cluster")
+    exact = set(places.loc[places["precision"] == "exact", "place_id"])
+    assert page.marker_ids() == exact
+    # the fallback is an area (Mississippi's), never a marker
+    assert p.locator(f'.geo-place[data-place-id="{SHELBY}"]').count() == 0
+    assert p.locator(".leaflet-overlay-pane path.geo-area[data-unit]").count() == 1
     # the land is drawn from the inlined outlines even though no tile loaded
     assert p.locator(".leaflet-geo-land-pane path").count() > 200
     assert p.locator(".leaflet-control-layers").count() == 1
@@ -102,43 +136,232 @@ def test_map_draws_offline_without_errors(sample_page):
     assert any(TILE_URL.match(u) for u in page.aborted)  # the tile layer did try
 
 
-def test_text_panel_has_a_span_per_resolved_mention(sample_page):
-    page, mentions, places = sample_page
-    spans = page.page.eval_on_selector_all(
-        ".geo-panel .geo-text [data-place-id]", "els => els.map(e => [e.id, e.getAttribute('data-place-id')])"
-    )
-    resolved = mentions[mentions["place_id"].notna()]
-    assert len(spans) == len(resolved)
-    assert {pid for _, pid in spans} == set(places["place_id"])
-    assert all(span_id for span_id, _ in spans)
-    assert page.page.locator(".geo-text").first.inner_text().startswith("Un grupo de 40 soldados")
+def test_place_list_is_sorted_by_mentions_and_filters_by_typing(sample_page):
+    page, places = sample_page
+    p = page.page
+    ids = page.list_ids()
+    assert sorted(ids) == sorted(places["place_id"])
+    counts = [int(t) for t in p.locator("#geo-place-list .geo-row-n").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True) and ids[0] == "iso:MX"
+    assert p.locator('#geo-place-list .geo-row[data-place-id="csv:obrien"] .geo-row-name').inner_text() \
+        == "O'Brien <b>Town</b>"  # shown as text, not markup
+    p.locator("#geo-place-search").fill("mexico")  # accents fold: "Ciudad de México" matches too
+    assert set(page.list_ids()) == {"iso:MX", "gn:3530597"}
+    p.locator("#geo-place-search").fill("zzz")
+    assert page.list_ids() == [] and p.locator("#geo-place-empty").is_visible()
+    assert len(page.marker_ids()) == 9  # typing filters the list, not the map
     page.check_clean()
 
 
-@pytest.mark.parametrize(
-    "place_id", ["gn:4428667", "gn:4436296/camp-shelby", "iso:CU", "csv:obrien"]
-)
-def test_clicking_a_mention_opens_its_popup(sample_page, place_id):
-    page, mentions, places = sample_page
+def test_filtering_by_kind_hides_markers_and_list_rows(sample_page):
+    page, places = sample_page
     p = page.page
-    name = places.loc[places["place_id"] == place_id, "name"].item()
-    popup = page.open_popup_from_text(place_id)
-    assert popup.locator("h3").inner_text() == name  # O'Brien <b>Town</b> shows as text, not markup
-    content = popup.inner_text()
-    if place_id.endswith("/camp-shelby"):
-        assert "approximate (admin1 fallback)" in content
-    assert p.locator(f'.geo-text .geo-active[data-place-id="{place_id}"]').count() >= 1
+    before = p.locator("#geo-summary").inner_text()
+    assert CITIES <= page.marker_ids() and CITIES <= set(page.list_ids())
+    p.locator('input[name=kind][value=city]').uncheck()
+    p.wait_for_function("() => !document.querySelector('#geo-place-list [data-place-id=\"gn:4428667\"]')")
+    assert not CITIES & page.marker_ids()
+    assert not CITIES & set(page.list_ids())
+    assert page.marker_ids() | CITIES == set(places.loc[places["precision"] == "exact", "place_id"])
+    after = p.locator("#geo-summary").inner_text()
+    assert after.startswith("7 places · 13 mentions") and after != before
+    p.locator('input[name=kind][value=city]').check()
+    p.wait_for_function("() => document.querySelector('#geo-place-list [data-place-id=\"gn:4428667\"]')")
+    assert CITIES <= page.marker_ids()
+    page.check_clean()
+
+
+def test_demonym_precision_and_confidence_filters_combine(sample_page):
+    page, _ = sample_page
+    p = page.page
+    p.locator('input[name=kind][value=demonym]').uncheck()
+    assert "iso:CU" not in page.list_ids()  # named only by "cubanos"
+    assert p.locator('#geo-place-list [data-place-id="iso:MX"] .geo-row-n').inner_text() == "2"  # was 4
+    p.locator('input[name=precision][value=admin1]').uncheck()  # Camp Shelby fell back to its state
+    assert SHELBY not in page.list_ids()
+    assert p.locator("path.geo-area").count() == 0
+    assert p.locator("#geo-filter-state").inner_text() == "(4 kinds, 3 precisions)"
+    p.locator("#geo-confidence").focus()
+    p.keyboard.press("End")  # the slider by keyboard: confidence at least 1.00
+    assert p.locator("#geo-confidence-value").inner_text() == "1.00"
+    assert page.list_ids() == [] and page.marker_ids() == set()  # every sample mention has 0.9
+    assert p.locator("#geo-summary").inner_text().startswith("0 places · 0 mentions")
+    p.locator("#geo-reset").click()
+    assert len(page.list_ids()) == 10 and p.locator("path.geo-area").count() == 1
+    page.check_clean()
+
+
+def test_choosing_a_place_in_the_list_opens_its_popup(sample_page):
+    page, _ = sample_page
+    p = page.page
+    for place_id, name in [("gn:4428667", "Hattiesburg"), (SHELBY, "Camp Shelby"), ("iso:CU", "Cuba"),
+                           ("csv:obrien", "O'Brien <b>Town</b>")]:
+        p.locator(f'#geo-place-list .geo-row[data-place-id="{place_id}"]').click()
+        assert page.popup_title() == name
+        content = p.locator(".leaflet-popup-content").last.inner_text()
+        if place_id == SHELBY:
+            assert "approximate" in content and "somewhere in Mississippi" in content
+        else:
+            assert "exact" in content
+        assert p.locator(f'.geo-row.geo-current[data-place-id="{place_id}"]').count() == 1
+        assert p.evaluate("() => location.hash") == "#place=" + quote(place_id, safe="")
+        p.keyboard.press("Escape")
+        p.locator(".leaflet-popup").wait_for(state="detached")
+    page.check_clean()
+
+
+def test_links_open_a_document_or_a_place(browser, sample_path):
+    path, _ = sample_path
+    doc_id = 'doc <2> & "x"'
+    page = OfflinePage(browser, path, fragment="#doc=" + quote(doc_id, safe=""))
+    p = page.page
+    try:
+        # a document: its text, and its places only
+        p.locator("#geo-view-text").wait_for(state="visible")
+        assert p.locator("#geo-doc-title").inner_text() == doc_id
+        assert p.locator("#geo-doc-text").inner_text().startswith("Breaking <script>alert(1)</script> news")
+        in_doc = {"gn:4436296", "gn:4781530", "iso:MX", "gn:4428667", "csv:obrien"}
+        assert set(page.list_ids()) == in_doc
+        p.wait_for_function("() => geoMap.idle()")
+        assert page.marker_ids() == in_doc
+        assert "1 of 2 documents" in p.locator("#geo-summary").inner_text()
+        # a place, also one the document filter hides, and one drawn as an area
+        for place_id, name in [("gn:3530597", "Ciudad de México"), (SHELBY, "Camp Shelby")]:
+            p.goto(path.as_uri() + "#place=" + quote(place_id, safe=""))
+            assert page.popup_title() == name
+            assert p.locator(".leaflet-popup-content [data-place-id]").last.get_attribute("data-place-id") == place_id
+        page.check_clean()
+    finally:
+        p.close()
+
+
+def test_a_place_link_opens_that_place_on_load(browser, sample_path):
+    path, _ = sample_path
+    page = OfflinePage(browser, path, fragment="#place=" + quote("iso:CU", safe=""))
+    try:
+        assert page.popup_title() == "Cuba"
+        page.check_clean()
+    finally:
+        page.page.close()
+
+
+def test_choosing_a_document_shows_its_text_with_mentions(sample_page):
+    page, _ = sample_page
+    p = page.page
+    p.locator("#geo-tab-docs").click()
+    rows = p.locator("#geo-doc-list .geo-docrow")
+    assert rows.count() == 2
+    rows.first.click()
+    p.locator("#geo-view-text").wait_for(state="visible")
+    assert p.locator("#geo-doc-text").inner_text().startswith("Un grupo de 40 soldados")
+    spans = p.locator("#geo-doc-text [data-place-id]")
+    assert spans.count() == 12  # every resolved mention of seed-a
+    assert p.locator("#geo-doc-text .geo-m-unresolved").count() == 1  # "Milenio"
+    assert p.locator("#geo-doc-text .geo-m-demonym").count() == 4
+    assert p.locator("#geo-doc-text .geo-m-approx").count() == 1
+    assert "csv:obrien" not in page.list_ids()  # only in the other document
+    assert p.evaluate("() => location.hash") == "#doc=seed-a"
+    p.locator("#geo-doc-next").click()
+    assert p.locator("#geo-doc-title").inner_text() == 'doc <2> & "x"'
+    p.locator("#geo-doc-close").click()
+    assert len(page.list_ids()) == 10
+    page.check_clean()
+
+
+def test_clicking_a_mention_in_the_text_opens_its_popup(sample_page):
+    page, places = sample_page
+    p = page.page
+    p.evaluate("() => geoMap.showDoc('seed-a')")
+    for place_id in ["gn:4428667", SHELBY, "iso:CU"]:
+        name = places.loc[places["place_id"] == place_id, "name"].item()
+        popup = page.open_popup_from_text(place_id)
+        assert popup.locator("h3").inner_text() == name
+        assert p.locator(f'.geo-text .geo-active[data-place-id="{place_id}"]').count() >= 1
     page.check_clean()
 
 
 def test_popup_link_jumps_to_the_text(sample_page):
-    page, _, _ = sample_page
+    page, _ = sample_page
     p = page.page
-    link = page.open_popup_from_text("iso:MX").locator("a.geo-jump").last
-    target_id = link.get_attribute("href")[1:]
+    p.locator('#geo-place-list .geo-row[data-place-id="gn:4428667"]').click()
+    page.popup_title()
+    link = p.locator(".leaflet-popup-content .geo-jump").last  # Hattiesburg in the second document
+    start = link.get_attribute("data-start")
     link.click()
-    p.wait_for_function("id => document.getElementById(id).classList.contains('geo-flash')", arg=target_id)
+    target = f"m-1-{start}"
+    p.wait_for_function("id => document.getElementById(id)?.classList.contains('geo-flash')", arg=target)
+    assert p.locator("#geo-doc-title").inner_text() == 'doc <2> & "x"'
     page.check_clean()
+
+
+def test_keyboard_reaches_places_and_mentions(browser, sample_path):
+    page = OfflinePage(browser, sample_path[0], motion="no-preference")
+    p = page.page
+    p.locator('#geo-place-list .geo-row[data-place-id="iso:US"]').focus()
+    p.keyboard.press("Enter")
+    assert page.popup_title() == "Estados Unidos"
+    p.keyboard.press("Escape")
+    p.locator(".leaflet-popup").wait_for(state="detached")
+    p.evaluate("() => geoMap.showDoc('seed-a')")
+    p.locator('.geo-text [data-place-id="gn:3530597"]').first.focus()
+    p.keyboard.press("Enter")
+    assert page.popup_title() == "Ciudad de México"
+    p.locator("#geo-tab-text").focus()
+    p.keyboard.press("ArrowLeft")
+    assert p.locator("#geo-tab-docs").get_attribute("aria-selected") == "true"
+    page.check_clean()
+    p.close()
+
+
+def test_countries_can_be_shaded_by_mentions(sample_page):
+    page, _ = sample_page
+    p = page.page
+    assert p.locator(".leaflet-geo-shade-pane path").count() == 0
+    p.locator("#geo-shade").check()
+    fills = p.eval_on_selector_all(".leaflet-geo-shade-pane path",
+                                   "els => els.filter(e => +e.getAttribute('fill-opacity') > 0).length")
+    assert fills == 3  # Mexico, the United States, Cuba
+    assert p.locator("#geo-shade-legend").is_visible()
+    p.locator("#geo-shade").uncheck()
+    assert p.locator(".leaflet-geo-shade-pane path").count() == 0
+    page.check_clean()
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] \
+        and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1400, 900)])
+def test_panel_and_controls_do_not_overlap(browser, sample_path, viewport):
+    path, _ = sample_path
+    page = OfflinePage(browser, path, viewport=viewport, motion="no-preference")
+    p = page.page
+    try:
+        boxes = {name: p.locator(sel).bounding_box() for name, sel in {
+            "map": ".folium-map", "panel": "#geo-panel", "zoom": ".leaflet-control-zoom",
+            "layers": ".leaflet-control-layers", "legend": ".geo-legend", "scale": ".leaflet-control-scale",
+            "attribution": ".leaflet-control-attribution",
+        }.items()}
+        assert not _boxes_overlap(boxes["map"], boxes["panel"])
+        controls = [n for n in boxes if n not in ("map", "panel")]
+        for i, a in enumerate(controls):
+            box = boxes[a]
+            assert box["width"] > 0 and _boxes_overlap(box, boxes["map"]), a
+            for b in controls[i + 1:]:
+                assert not _boxes_overlap(box, boxes[b]), (a, b)
+        if viewport[0] < 800:  # phone: stacked, legend and filters folded
+            assert boxes["panel"]["y"] >= boxes["map"]["y"] + boxes["map"]["height"] - 1
+            assert p.locator("#geo-legend").get_attribute("open") is None
+            assert p.locator("#geo-filters").get_attribute("open") is None
+        p.locator("#geo-place-list .geo-row").first.click()
+        page.popup_title()
+        popup = p.locator(".leaflet-popup").bounding_box()
+        for name in ("zoom", "layers"):
+            assert not _boxes_overlap(popup, boxes[name]), name
+        page.check_clean()
+    finally:
+        p.close()
 
 
 def test_empty_map_loads_with_a_message(browser, tmp_path):
@@ -154,12 +377,46 @@ def test_empty_map_loads_with_a_message(browser, tmp_path):
         page.page.close()
 
 
-def test_keyboard_enter_on_a_mention_opens_its_popup(sample_page):
-    page, _, _ = sample_page
+def test_many_documents_page_their_lists_and_cluster(browser, tmp_path):
+    """1,500 documents: the lists draw a page at a time, markers cluster, it stays quick."""
+    import random
+    import time
+
+    rng = random.Random(1)
+    towns = [Place(f"t:{i}", f"Town {i}", Kind.CITY, rng.uniform(25, 48), rng.uniform(-120, -70), "US")
+             for i in range(400)]
+    docs, resolutions = [], []
+    for d in range(1500):
+        picks = rng.sample(towns, 4)
+        text = " and ".join(t.name for t in picks) + "."
+        doc = Document(f"n{d}", text)
+        docs.append(doc)
+        pos = 0
+        for t in picks:
+            start = text.index(t.name, pos)
+            pos = start + len(t.name)
+            m = Mention(doc.id, start, pos, t.name)
+            resolutions.append(Resolution(m, t, Kind.CITY, Precision.EXACT, rng.random()))
+    mentions = mentions_frame(resolutions, docs)
+    path = write_map(make_map(mentions, places_frame(mentions), {d.id: d.text for d in docs}, tiles=False),
+                     tmp_path / "many.html")
+    started = time.perf_counter()
+    page = OfflinePage(browser, path)
     p = page.page
-    p.locator('.geo-text [data-place-id="gn:3530597"]').first.focus()
-    p.keyboard.press("Enter")
-    heading = p.locator(".leaflet-popup-content h3")
-    heading.wait_for(state="visible", timeout=5000)
-    assert heading.inner_text() == "Ciudad de México"
-    page.check_clean()
+    try:
+        p.wait_for_selector(".leaflet-marker-pane .geo-cluster")
+        assert time.perf_counter() - started < 10
+        assert p.locator("#geo-place-list .geo-row").count() == 200  # a page of the 400 places
+        assert p.locator("#geo-place-more").inner_text() == "Show 200 more of 200"
+        p.locator("#geo-tab-docs").click()
+        assert p.locator("#geo-doc-list .geo-row").count() == 100
+        p.locator("#geo-doc-more").click()
+        assert p.locator("#geo-doc-list .geo-row").count() == 200
+        assert p.locator(".geo-text .geo-m").count() == 0  # no document text is drawn until one is chosen
+        p.locator("#geo-doc-search").fill("n1499")
+        p.locator("#geo-doc-list .geo-row").first.click()
+        assert p.locator("#geo-doc-text .geo-m").count() == 4
+        assert len(page.list_ids()) == 4
+        page.check_clean()
+    finally:
+        p.close()

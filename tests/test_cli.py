@@ -76,7 +76,7 @@ def test_map_html_links_every_place_and_holds_the_text(seed_run):
     html = (seed_run / "map.html").read_text(encoding="utf-8")
     p = gpd.read_parquet(seed_run / "places.parquet")
     for pid in p.place_id:
-        assert f'data-place-id="{pid}"' in html
+        assert f'"id": "{pid}"' in html  # the page builds its elements from this data
     assert "narcoterrorismo" in html
     assert "<script src=" not in html
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from html import escape, unescape
 
 import folium
 import pytest
@@ -13,28 +12,35 @@ import shapely
 from geo.frames import mentions_frame, places_frame
 from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 from geo.outlines import country_outline, country_outlines, outlines_path
-from geo.render import KIND_STYLES, make_map, mention_anchor, write_map
+from geo.render import KIND_GROUPS, KIND_STYLES, PRECISION_LABELS, make_map, page_data, write_map
 
 pytestmark = pytest.mark.usefixtures("render_cache_dir")
-
-_PLACES_JSON = re.compile(r"geoMap\.placesLayer\(map_\w+, (\[.*?\])\);", re.S)
 
 
 def _render(mentions, places, documents, **kw) -> str:
     return make_map(mentions, places, documents, **kw).get_root().render()
 
 
-def _places_data(html: str) -> dict[str, dict]:
-    """The JSON the page hands to map.js, by place id."""
-    match = _PLACES_JSON.search(html)
-    assert match, "places data not found in the page script"
-    return {p["id"]: p for p in json.loads(match.group(1))}
+def _init_args(html: str) -> tuple[dict, dict]:
+    """The data and the outlines the page hands to map.js."""
+    match = re.search(r"geoMap\.init\(map_\w+, ", html)
+    assert match, "geoMap.init(...) not found in the page script"
+    decoder = json.JSONDecoder()
+    data, end = decoder.raw_decode(html, match.end())
+    assert html[end:end + 2] == ", "
+    outlines, _ = decoder.raw_decode(html, end + 2)
+    return data, outlines
 
 
 @pytest.fixture
 def html(render_sample):
     mentions, places, documents = render_sample
     return _render(mentions, places, documents, title="Test <map>")
+
+
+@pytest.fixture
+def data(render_sample):
+    return page_data(*render_sample)
 
 
 # --- self-contained, offline --------------------------------------------------
@@ -48,6 +54,8 @@ def test_no_external_scripts_or_stylesheets(html):
     for cdn in ("cdn.jsdelivr", "code.jquery", "bootstrapcdn", "cdnjs", "unpkg"):
         assert cdn not in html
     assert "Leaflet 1.9.4" in html  # inlined from django-js-lib-leaflet
+    assert "L.MarkerClusterGroup=" in html  # inlined from xstatic-leaflet-markercluster
+    assert "sourceMappingURL" not in html
     page_script = html[html.rindex("<script>"):]
     assert "$(document)" not in page_script and "$(`" not in page_script, "jQuery is used but not loaded"
 
@@ -62,112 +70,120 @@ def test_folium_class_defaults_untouched(render_sample):
 def test_tiles_optional(render_sample):
     with_tiles = _render(*render_sample)
     without = _render(*render_sample, tiles=False)
-    assert "tile.openstreetmap.org" in with_tiles
-    assert "tile.openstreetmap.org" not in without
-    assert "geoMap.outlinesLayer" in without  # land still drawn
+    assert "tile.openstreetmap.org" in with_tiles and re.search(r"tiles: tile_layer_\w+", with_tiles)
+    assert "tile.openstreetmap.org" not in without and "tiles: null" in without
+    _, outlines = _init_args(without)  # the land is still drawn from the outlines
+    assert len(outlines["features"]) > 200
 
 
-# --- content ----------------------------------------------------------------
+# --- the data handed to the page -------------------------------------------------
 
 
-def test_every_place_has_a_marker_and_text_spans(html, render_sample):
-    mentions, places, _ = render_sample
-    data = _places_data(html)
-    assert list(data) == list(places["place_id"])  # one marker per place row, in order
-    for place_id in places["place_id"]:
-        assert f'data-place-id="{escape(place_id)}"' in html
-    # every resolved mention is a span with an id the popups can link to
-    for m in mentions[mentions["place_id"].notna()].itertuples():
-        assert f'id="{mention_anchor(m.doc_id, m.start)}"' in html
+def test_one_place_item_per_place_in_order(data, render_sample):
+    _, places, _ = render_sample
+    assert [p["id"] for p in data["places"]] == list(places["place_id"])
+    hat = next(p for p in data["places"] if p["id"] == "gn:4428667")
+    assert (hat["lat"], hat["lon"], hat["kind"], hat["precision"]) == (31.327, -89.29, "city", "exact")
+    assert "unit" not in hat and "outline" not in hat
 
 
-def test_popup_lists_every_passage_with_highlight_and_link(html, render_sample):
-    mentions, places, _ = render_sample
-    data = _places_data(html)
-    for place in places.itertuples():
-        popup = data[place.place_id]["popup"]
-        rows = mentions[mentions["place_id"] == place.place_id]
-        assert popup.count("<li>") == len(rows) == place.mention_count
-        for m in rows.itertuples():
-            assert f"<mark>{escape(m.surface)}</mark>" in popup
-            assert f'href="#{mention_anchor(m.doc_id, m.start)}"' in popup
-        assert escape(place.name) in popup and f"{place.confidence:.2f}" in popup
+def test_fallback_places_stand_for_an_area_not_a_point(data):
+    shelby = next(p for p in data["places"] if p["id"] == "gn:4436296/camp-shelby")
+    unit = data["units"][shelby["unit"]]
+    assert unit["name"] == "Mississippi"  # named after the exact place that shares its gazetteer id
+    assert unit["precision"] == "admin1" and unit["radius"] >= 100_000 and unit["outline"] is None
+    assert len(data["units"]) == 1  # only Camp Shelby fell back
 
 
-def test_fallback_and_demonym_drawn_apart(html):
-    data = _places_data(html)
-    shelby = data["gn:4436296/camp-shelby"]
-    assert "approximate (admin1 fallback)" in shelby["popup"]
-    assert shelby["dash"] and shelby["fillOpacity"] == 0 and shelby["area"]["radius"] > 0
-    assert shelby["shape"] == "circle"
-    exact = data["gn:4428667"]  # Hattiesburg, a city
-    assert exact["dash"] is None and exact["area"] is None and "approximate" not in exact["popup"]
-    assert data["gn:4436296"]["dash"]  # admin1: dashed
-    cuba = data["iso:CU"]  # named only by "cubanos"
-    assert cuba["borderStyle"] == "dotted" and cuba["shape"] == "square"
-    mexico = data["iso:MX"]
-    assert mexico["borderStyle"] == "solid" and mexico["area"]["geojson"]["type"] in ("Polygon", "MultiPolygon")
-    assert data["cont:EU"]["shape"] == "diamond"
+def test_country_places_carry_their_outline_and_mainland_bounds(data):
+    mexico = next(p for p in data["places"] if p["id"] == "iso:MX")
+    assert mexico["outline"] == "MX"
+    (south, west), (north, east) = mexico["bounds"]
+    assert 14 < south < 15 and -119 < west < -117 and 32 < north < 33 and -87.5 < east < -86
+    us = next(p for p in data["places"] if p["id"] == "iso:US")
+    (_, west), (_, east) = us["bounds"]
+    assert -125 < west < -124 and -68 < east < -66  # the 48 states, not a box round the world
 
 
-def test_text_panel_styles_demonyms_apart(html):
-    assert re.search(r'class="geo-m geo-m-demonym"[^>]*data-place-id="iso:CU"', html)
-    assert re.search(r'class="geo-m geo-m-place"[^>]*data-place-id="gn:4428667"', html)
-    assert re.search(r'class="geo-m geo-m-approx"[^>]*data-place-id="gn:4436296/camp-shelby"', html)
-    assert 'class="geo-m geo-m-unresolved"' in html  # "Milenio"
+def test_every_mention_is_handed_over_with_its_passage(data, render_sample):
+    mentions, _, documents = render_sample
+    assert len(data["mentions"]) == len(mentions)
+    assert [d["id"] for d in data["docs"]] == list(documents)
+    places = [p["id"] for p in data["places"]]
+    for rec in data["mentions"]:
+        doc, start, end, place, kind, precision, confidence, p_start, p_end = rec
+        text = documents[data["docs"][doc]["id"]]
+        row = mentions[(mentions["doc_id"] == data["docs"][doc]["id"]) & (mentions["start"] == start)].iloc[0]
+        assert text[start:end] == row["surface"]
+        assert text[p_start:p_end] == row["passage"]
+        assert data["kinds"][kind] == row["kind"] and data["precisions"][precision] == row["precision"]
+        expected = row["place_id"] if isinstance(row["place_id"], str) else None
+        assert (places[place] if place >= 0 else None) == expected
+        assert confidence == pytest.approx(row["confidence"], abs=1e-3)
+    unresolved = [r for r in data["mentions"] if r[3] == -1]
+    assert len(unresolved) == 1 and data["precisions"][unresolved[0][5]] == "unresolved"  # "Milenio"
+
+
+def test_mentions_without_their_text_keep_the_passage(render_sample):
+    mentions, places, documents = render_sample
+    data = page_data(mentions, places, {"seed-a": documents["seed-a"]})
+    assert [d["id"] for d in data["docs"]] == ["seed-a", 'doc <2> & "x"']
+    assert data["docs"][1]["text"] is None
+    missing = [r for r in data["mentions"] if r[0] == 1]
+    assert missing and all(len(r) == 10 and r[9] for r in missing)
+    assert all(len(r) == 9 for r in data["mentions"] if r[0] == 0)
+
+
+def test_unit_names_can_be_given(render_sample):
+    data = page_data(*render_sample, unit_names={"gn:4436296": "State of Mississippi"})
+    assert data["units"][0]["name"] == "State of Mississippi"
+
+
+def test_unit_without_a_name_is_described(render_cache_dir):
+    text = "They met at Fort Nowhere."
+    start = text.index("Fort Nowhere")
+    state = Place("gn:1", "Texas", Kind.ADMIN1, 31.25, -99.25, "US", "TX")
+    mention = Mention("d", start, start + 12, "Fort Nowhere")
+    resolutions = [Resolution(mention, state, Kind.FEATURE, Precision.ADMIN1, 0.4)]
+    mentions = mentions_frame(resolutions, [Document("d", text)])
+    data = page_data(mentions, places_frame(mentions), {"d": text})
+    assert data["units"][0]["name"] == "state or province TX of United States of America"
+
+
+# --- the page --------------------------------------------------------------------
+
+
+def test_panel_has_filters_tabs_and_lists(html):
+    for key in KIND_GROUPS:
+        assert f'name="kind" value="{key}" checked' in html
+    for key in PRECISION_LABELS:
+        assert f'name="precision" value="{key}" checked' in html
+    for element in ('id="geo-confidence"', 'id="geo-place-search"', 'id="geo-place-list"', 'id="geo-doc-list"',
+                    'id="geo-doc-text"', 'role="tablist"', 'id="geo-shade"'):
+        assert element in html
+    assert "10 places · 17 mentions · 2 documents" in html  # "Milenio" is not on the map
 
 
 def test_text_names_and_ids_are_escaped(html):
     assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<b>Town</b>" not in html  # a place name with markup, in text, popup and JSON
-    assert "O&#x27;Brien &lt;b&gt;Town&lt;/b&gt;" in html
+    assert "<b>Town</b>" not in html  # a place name with markup
     assert 'doc <2> & "x"' not in html  # a document id
-    headings = [unescape(h) for h in re.findall(r'<section class="geo-doc"><h2>(.*?)</h2>', html)]
-    assert headings == ["seed-a", 'doc <2> & "x"']
-    assert "<title>Test &lt;map&gt;</title>" in html
-    # script data never contains a raw < > or & (JSON escaped as \u003c ...)
-    for script in re.findall(r"<script>(.*?)</script>", html, re.S)[-1:]:
-        data = _PLACES_JSON.search(script).group(1)
-        assert not re.search(r"[<>&]", data)
+    assert "<title>Test &lt;map&gt;</title>" in html and "<h1>Test &lt;map&gt;</h1>" in html
+    data, _ = _init_args(html)
+    assert data["docs"][1]["id"] == 'doc <2> & "x"'  # it arrives intact, as JSON
+    assert any(p["name"] == "O'Brien <b>Town</b>" for p in data["places"])
+    script = html[html.index("geoMap.init("):]
+    script = script[: script.index("</script>")]
+    assert not re.search(r"[<>&']", script), "script data must not contain a raw < > & or '"
 
 
-def test_legend_lists_kinds_precision_and_demonym(html):
+def test_legend_lists_kinds_and_uncertainty(html):
     legend = html[html.index('class="geo-legend"'):]
     legend = legend[: legend.index("</details>")]
     for _, label, _ in KIND_STYLES.values():
-        assert escape(label) in legend
-    for text in ("exact point", "approximate (fallback)", "demonym only", "size = mentions"):
+        assert label in legend
+    for text in ("exact point", "known only to its area", "demonym only", "size = mentions", "group of places"):
         assert text in legend
-
-
-def test_fits_bounds_to_places(html):
-    page_script = html[html.rindex("<script>"):]
-    match = re.search(r"geoMap\.fit\(map_\w+, (\[\[.*?\]\]), 6\)", page_script, re.S)
-    assert match
-    (south, west), (north, east) = json.loads(match.group(1))
-    assert (south, west, north, east) == (19.428, -102.0, 50.0, 10.0)
-
-
-def test_nested_mentions_link_to_the_covering_span(render_cache_dir):
-    text = "We flew to New York and then home."
-    doc = Document("d", text)
-    ny = Place("gn:5128581", "New York", Kind.CITY, 40.71, -74.0, "US", "NY")
-    york = Place("gn:2633352", "York", Kind.CITY, 53.96, -1.08, "GB")
-    start = text.index("New York")
-    resolutions = [
-        Resolution(Mention("d", start, start + 8, "New York"), ny, Kind.CITY, Precision.EXACT, 0.9),
-        Resolution(Mention("d", start + 4, start + 8, "York"), york, Kind.CITY, Precision.EXACT, 0.2),
-    ]
-    mentions = mentions_frame(resolutions, [doc])
-    html = _render(mentions, places_frame(mentions), {"d": text})
-    assert html.count('data-place-id="gn:') == 1  # only the outer span is wrapped
-    york_popup = _places_data(html)["gn:2633352"]["popup"]
-    assert f'href="#{mention_anchor("d", start)}"' in york_popup
-    assert "<mark>York</mark>" in york_popup
-
-
-# --- empty input and writing ---------------------------------------------------
 
 
 @pytest.mark.parametrize("documents", [{}, {"d1": "Nothing to see <here>."}])
@@ -175,9 +191,9 @@ def test_empty_frames_give_a_world_map_with_a_message(documents, render_cache_di
     empty = mentions_frame([], [])
     html = _render(empty, places_frame(empty), documents)
     assert "geo-message" in html and "No " in html
-    assert "geoMap.fit(" not in html[html.rindex("<script>"):]
     assert "center: [20.0, 0.0]" in html and '"zoom": 2' in html  # world view
-    assert "geoMap.placesLayer(" in html and "geo-legend" in html
+    data, _ = _init_args(html)
+    assert data["places"] == [] and data["mentions"] == [] and len(data["docs"]) == len(documents)
     assert "<here>" not in html
 
 
@@ -187,14 +203,7 @@ def test_write_map_is_atomic_and_self_contained(tmp_path, render_sample):
     assert out == tmp_path / "sub" / "map.html" and out.stat().st_size > 100_000
     assert [p.name for p in out.parent.iterdir()] == ["map.html"]  # no temp file left
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("<!DOCTYPE html>") and "geoMap.placesLayer" in text
-
-
-def test_mention_anchor_is_a_safe_unique_id():
-    assert mention_anchor("seed-1", 5) == "m-seed-1-5"
-    odd = mention_anchor('a <b> "c"', 5)
-    assert re.fullmatch(r"m-[A-Za-z0-9_.:-]+-5", odd)
-    assert mention_anchor("a b", 0) != mention_anchor("a_b", 0)
+    assert text.startswith("<!DOCTYPE html>") and "geoMap.init(" in text
 
 
 # --- outlines -----------------------------------------------------------------

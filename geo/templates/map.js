@@ -1,226 +1,1028 @@
-/* geo map client: draws places from JSON and links the text panel to the map.
- * Needs only Leaflet (inlined in the page). Every HTML string it receives
- * (popup, tooltip) was escaped in Python; everything else is set through the
- * DOM (textContent, style, setAttribute), never as HTML.
+/* geo map client: draws the places from JSON, fills the side panel (filters,
+ * place and document lists, document text) and links them to the map.
+ * Needs Leaflet and Leaflet.markercluster (both inlined in the page).
+ * Every string from the data is put into the page as text (textContent,
+ * setAttribute), never as HTML.
  */
 (function () {
   "use strict";
 
-  var registry = new Map(); // placeId -> {marker, latlng, bounds, zoom, group, map}
-  var wired = false;
+  var LIST_PAGE = 200; // rows drawn at once; "show more" adds as many
+  var DOC_PAGE = 100;
+  var PASSAGES = 25; // passages shown in a popup
+  var LABELS = 8; // the most mentioned places shown get a permanent label
+  var AREA_MIN_PX = 7; // a fallback area is never drawn smaller than this
+  var SHADES = ["#efedf5", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"];
+  var UNIT_COLOR = "#b45309";
+
+  var G = null; // the map of this page
   var moving = false; // the map is panning/zooming (tests wait for it to settle)
 
-  function outlinesLayer(map, collection) {
+  // --- small helpers --------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function fold(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function plural(n, word) { return n + " " + (n === 1 ? word : word + "s"); }
+
+  function metersPerPixel(map, lat) {
+    return 40075016.686 * Math.abs(Math.cos(lat * Math.PI / 180)) / (256 * Math.pow(2, map.getZoom()));
+  }
+
+  // --- set-up -------------------------------------------------------------------
+
+  function init(map, data, outlines, opts) {
+    var g = (G = {
+      map: map, opts: opts, places: data.places, units: data.units, docs: data.docs,
+      mentions: data.mentions, kinds: data.kinds, precisions: data.precisions,
+      filter: {
+        doc: -1, minConf: 0,
+        groups: new Set(Object.keys(opts.groups)),
+        precisions: new Set(["exact", "admin2", "admin1", "country"]),
+      },
+      placeLimit: LIST_PAGE, docLimit: DOC_PAGE, currentDoc: -1, openPlace: -1,
+    });
+    var nP = g.places.length, nM = g.mentions.length, nD = g.docs.length;
+    g.groupOfKind = g.kinds.map(function (k) {
+      for (var key in opts.groups) if (opts.groups[key].indexOf(k) >= 0) return key;
+      return "city";
+    });
+    g.index = new Map(g.places.map(function (p, i) { return [p.id, i]; }));
+    g.docIndex = new Map(g.docs.map(function (d, i) { return [d.id, i]; }));
+    g.placeMentions = g.places.map(function () { return []; });
+    g.docMentions = g.docs.map(function () { return []; });
+    g.demonymOnly = new Uint8Array(nP).fill(1);
+    g.total = new Int32Array(nP);
+    g.mentions.forEach(function (m, i) {
+      g.docMentions[m[0]].push(i);
+      if (m[3] < 0) return;
+      g.placeMentions[m[3]].push(i);
+      g.total[m[3]]++;
+      if (g.kinds[m[4]] !== "demonym") g.demonymOnly[m[3]] = 0;
+    });
+    g.folded = g.places.map(function (p) { return fold(p.name); });
+    g.count = new Int32Array(nP);
+    g.docCount = new Int32Array(nD);
+    g.docPlaces = new Int32Array(nD);
+    g.visible = new Uint8Array(nM);
+    g.shown = new Uint8Array(nP);
+    g.unitShown = new Uint8Array(g.units.length);
+    g.labelled = new Set();
+
+    g.outlines = new Map();
+    outlines.features.forEach(function (f) {
+      var iso = f.properties.iso_a2;
+      if (!iso) return;
+      if (!g.outlines.has(iso)) g.outlines.set(iso, []);
+      g.outlines.get(iso).push(f);
+    });
+
+    buildLayers(g, outlines);
+    wirePanel(g);
+    if (opts.message) notice(map, opts.message);
+    // Small screens start with the filters folded; short maps with the legend folded.
+    if (window.innerWidth < 800 || map.getSize().y < 560) $("geo-filters").open = false;
+    if (window.innerWidth < 800 || map.getSize().y < 760) $("geo-legend").open = false;
+    applyFilters();
+    fitToVisible(6, false);
+    window.addEventListener("hashchange", function () { applyHash(); });
+    applyHash();
+    return g;
+  }
+
+  function buildLayers(g, outlines) {
+    var map = g.map;
     // A pane under the tiles: when tiles load they cover it, when they
     // cannot (offline) the land still shows through the empty tiles.
-    var pane = map.createPane("geo-land");
-    pane.style.zIndex = 150;
-    pane.style.pointerEvents = "none";
-    return L.geoJSON(collection, {
-      pane: "geo-land",
-      interactive: false,
+    var land = map.createPane("geo-land");
+    land.style.zIndex = 150;
+    land.style.pointerEvents = "none";
+    map.createPane("geo-shade").style.zIndex = 350;
+    map.createPane("geo-focus").style.zIndex = 390;
+    map.getPane("geo-focus").style.pointerEvents = "none";
+
+    g.land = L.geoJSON(outlines, {
+      pane: "geo-land", interactive: false,
       style: { color: "#a3a9b0", weight: 0.7, fillColor: "#f3efe4", fillOpacity: 1 },
+    }).addTo(map);
+    g.shade = L.geoJSON(outlines, {
+      pane: "geo-shade",
+      style: function () { return { weight: 0.6, color: "#6b7280", fillOpacity: 0 }; },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(function () {  // an element, not a string: Leaflet puts strings in as HTML
+          return el("span", null, f.properties.name + ": " +
+            plural(g.countryCount.get(f.properties.iso_a2) || 0, "mention"));
+        }, { sticky: true, className: "geo-shade-tip" });
+      },
     });
-  }
+    g.countryCount = new Map();
+    g.focus = L.layerGroup().addTo(map);
+    g.areas = L.featureGroup().addTo(map);
+    g.unitLayers = g.units.map(function (u, i) { return unitLayer(g, u, i); });
+    g.cluster = L.markerClusterGroup({
+      maxClusterRadius: 44,
+      disableClusteringAtZoom: 9,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: false,
+      chunkedLoading: false, // added at once, so a popup opened right after stays open
+      animate: animated(),
+      iconCreateFunction: clusterIcon,
+    }).addTo(map);
+    g.markers = g.places.map(function (p, i) { return p.unit === undefined ? placeMarker(g, p, i) : null; });
 
-  function glyphMarker(p, latlng) {
-    var size = Math.round(2 * p.radius);
-    var glyph = document.createElement("div");
-    glyph.className = "geo-glyph geo-glyph-" + p.shape;
-    glyph.style.borderColor = p.color;
-    glyph.style.borderStyle = p.borderStyle;
-    glyph.style.backgroundColor = p.fillCss;
-    return L.marker(latlng, {
-      icon: L.divIcon({ html: glyph, className: "geo-place geo-kind-" + p.kind, iconSize: [size, size] }),
-      keyboard: true,
-      riseOnHover: true,
-    });
-  }
-
-  function circleMarker(p, latlng) {
-    return L.circleMarker(latlng, {
-      radius: p.radius,
-      color: p.color,
-      weight: p.weight,
-      dashArray: p.dash,
-      lineCap: p.dash ? "butt" : "round",
-      fillColor: p.color,
-      fillOpacity: p.fillOpacity,
-      className: "geo-place geo-kind-" + p.kind,
-    });
-  }
-
-  function areaLayer(p, latlng) {
-    var a = p.area;
-    var style = {
-      color: a.color, weight: a.weight, dashArray: a.dash, fillColor: a.color,
-      fillOpacity: a.fillOpacity, interactive: false, className: "geo-area",
+    var overlays = {
+      "Places": g.cluster,
+      "Areas of approximate places": g.areas,
+      "Countries shaded by mentions": g.shade,
+      "Country outlines (offline)": g.land,
     };
-    if (a.geojson) return L.geoJSON(a.geojson, { style: style, interactive: false });
-    return L.circle(latlng, Object.assign({ radius: a.radius }, style));
-  }
+    var bases = {};
+    if (g.opts.tiles) bases["OpenStreetMap (online)"] = g.opts.tiles;
+    L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
+    legend(map);
 
-  function placesLayer(map, places) {
-    var group = L.featureGroup();
-    places.forEach(function (p) {
-      var latlng = L.latLng(p.lat, p.lon);
-      var area = p.area ? areaLayer(p, latlng) : null;
-      if (area) group.addLayer(area);
-      var marker = p.shape === "circle" ? circleMarker(p, latlng) : glyphMarker(p, latlng);
-      marker.bindPopup(p.popup, { maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24] });
-      marker.bindTooltip(p.tooltip, {
-        permanent: p.label,
-        direction: "right",
-        offset: p.shape === "circle" ? [p.radius, 0] : [p.radius + 2, 0],
-        className: "geo-label",
-        opacity: 0.92,
-      });
-      marker.on("add", function () {
-        var el = marker.getElement();
-        if (el) el.setAttribute("data-place-id", p.id);
-      });
-      marker.on("mouseover", function () { labelHidden(marker, false); });
-      marker.on("mouseout", function () { labelHidden(marker, marker._geoHidden); });
-      marker.on("popupopen", function () { markText(p.id, true); });
-      marker.on("popupclose", function () { markText(p.id, false); });
-      group.addLayer(marker);
-      var bounds = p.area && p.area.geojson ? area.getBounds() : null;
-      registry.set(p.id, { marker: marker, latlng: latlng, bounds: bounds, zoom: p.zoom, group: group, map: map });
-    });
-    map.on("zoomend", function () { declutter(group); });
+    map.on("zoomend", function () { sizeAreas(g); });
+    map.on("zoomend moveend", function () { window.setTimeout(declutter, 0); });
+    g.cluster.on("animationend", declutter);
     map.on("movestart", function () { moving = true; });
     map.on("moveend", function () { moving = false; });
-    group.on("add", function () { window.setTimeout(function () { declutter(group); }, 0); });
-    if (!wired) {
-      wired = true;
-      document.addEventListener("click", onClick);
-      document.addEventListener("keydown", onKey);
+    map.on("overlayadd overlayremove", function (e) {
+      if (e.layer === g.shade) { $("geo-shade").checked = map.hasLayer(g.shade); shadeCountries(g); }
+    });
+    map.on("popupclose", function (e) {
+      if (g.openPlace >= 0 && e.popup._geoPlace === g.openPlace) {
+        markText(g.places[g.openPlace].id, false);
+        g.openPlace = -1;
+        g.focus.clearLayers();
+      }
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 32 : n < 100 ? 38 : 46;
+    var inner = el("div", "geo-cluster-inner", String(n));
+    return L.divIcon({ html: inner, className: "geo-cluster", iconSize: [size, size] });
+  }
+
+  function markerSize(g, i) { return Math.round(2 * Math.min(6 + 4 * Math.sqrt(Math.max(g.total[i], 1)), 26)); }
+
+  function placeMarker(g, p, i) {
+    var style = g.opts.styles[p.kind] || { color: "#4b5563", shape: "circle" };
+    var size = markerSize(g, i);
+    var glyph = el("div", "geo-glyph geo-glyph-" + style.shape);
+    glyph.style.borderColor = style.color;
+    glyph.style.backgroundColor = style.color + (g.demonymOnly[i] ? "22" : "44");
+    if (g.demonymOnly[i]) glyph.style.borderStyle = "dotted";
+    else if (p.kind === "admin1" || p.kind === "admin2") glyph.style.borderStyle = "dashed";
+    var marker = L.marker([p.lat, p.lon], {
+      icon: L.divIcon({ html: glyph, className: "geo-place geo-kind-" + p.kind, iconSize: [size, size] }),
+      keyboard: true, riseOnHover: true,
+    });
+    marker._geoPlace = i;
+    marker.bindPopup(function () { return popupContent(i); });
+    marker.on("popupopen", function (e) {
+      e.popup._geoPlace = i;
+      L.setOptions(e.popup, popupOptions());
+      e.popup.update();
+      opened(i);
+    });
+    marker.on("add", function () {
+      var e = marker.getElement();
+      if (!e) return;
+      e.setAttribute("data-place-id", p.id);
+      e.setAttribute("aria-label", p.name + ", " + p.kind + ", " + plural(g.count[i], "mention"));
+    });
+    marker.on("mouseover", function () { labelHidden(marker, false); });
+    marker.on("mouseout", function () { labelHidden(marker, marker._geoHidden); });
+    return marker;
+  }
+
+  function popupOptions() {
+    // Sized to the map, and panned clear of the zoom and layer controls.
+    // Below the zoom and layer controls, above the legend button and the scale.
+    var size = G.map.getSize();
+    var width = Math.max(160, Math.min(360, size.x - 90)); // the content; the box adds 44px
+    var legendBox = $("geo-legend");
+    var top = 84, bottom = Math.max(size.y < 560 ? 72 : 34, legendBox ? legendBox.offsetHeight + 40 : 0);
+    return {
+      maxWidth: width, minWidth: Math.min(240, width),
+      maxHeight: Math.max(140, Math.min(440, size.y - top - bottom - 64)),
+      autoPanPaddingTopLeft: [12, top], autoPanPaddingBottomRight: [12, bottom],
+    };
+  }
+
+  function unitLayer(g, u, i) {
+    var style = {
+      color: UNIT_COLOR, weight: 1.5, dashArray: "4 4", fillColor: UNIT_COLOR, fillOpacity: 0.14,
+      className: "geo-area",
+    };
+    var layer;
+    if (u.outline && g.outlines.has(u.outline)) {
+      layer = L.geoJSON({ type: "FeatureCollection", features: g.outlines.get(u.outline) }, { style: style });
+    } else {
+      layer = L.circle([u.lat, u.lon], Object.assign({ radius: u.radius }, style));
     }
-    return group;
+    layer.on("click", function (e) { L.DomEvent.stop(e); unitPopup(g, i, e.latlng); });
+    layer.on("add", function () {
+      var paths = [];
+      if (layer.eachLayer) layer.eachLayer(function (l) { if (l.getElement) paths.push(l.getElement()); });
+      else paths.push(layer.getElement());
+      paths.forEach(function (path) { if (path) path.setAttribute("data-unit", String(i)); });
+    });
+    layer.bindTooltip(function () { return el("span", null, "somewhere in " + u.name + " (" + u.what + ")"); },
+      { sticky: true });
+    return layer;
+  }
+
+  function sizeAreas(g) {
+    g.unitLayers.forEach(function (layer, i) {
+      var u = g.units[i];
+      if (!layer.setRadius) return;
+      layer.setRadius(Math.max(u.radius, AREA_MIN_PX * metersPerPixel(g.map, u.lat)));
+    });
+  }
+
+  function unitBounds(u) {
+    if (u.bounds) return L.latLngBounds(u.bounds);
+    return L.latLng(u.lat, u.lon).toBounds(2 * u.radius);
+  }
+
+  // --- filtering ------------------------------------------------------------
+
+  function applyFilters() {
+    var g = G, f = g.filter;
+    g.count.fill(0); g.docCount.fill(0); g.docPlaces.fill(0);
+    var stamp = new Int32Array(g.places.length);
+    var shownMentions = 0;
+    g.countryCount = new Map();
+    for (var i = 0; i < g.mentions.length; i++) {
+      var m = g.mentions[i], p = m[3];
+      var ok = p >= 0 && (f.doc < 0 || m[0] === f.doc) && f.groups.has(g.groupOfKind[m[4]]) &&
+        f.precisions.has(g.precisions[m[5]]) && m[6] >= f.minConf - 1e-9;
+      g.visible[i] = ok ? 1 : 0;
+      if (!ok) continue;
+      shownMentions++;
+      g.count[p]++;
+      g.docCount[m[0]]++;
+      if (stamp[p] !== m[0] + 1) { stamp[p] = m[0] + 1; g.docPlaces[m[0]]++; }
+      var cc = g.places[p].cc;
+      if (cc) g.countryCount.set(cc, (g.countryCount.get(cc) || 0) + 1);
+    }
+    var add = [], remove = [];
+    var unitCount = new Int32Array(g.units.length);
+    var shownPlaces = 0;
+    g.places.forEach(function (p, j) {
+      var on = g.count[j] > 0;
+      if (on) shownPlaces++;
+      if (p.unit !== undefined) { unitCount[p.unit] += g.count[j]; g.shown[j] = on ? 1 : 0; return; }
+      if (on && !g.shown[j]) add.push(g.markers[j]);
+      if (!on && g.shown[j]) remove.push(g.markers[j]);
+      g.shown[j] = on ? 1 : 0;
+    });
+    if (remove.length) g.cluster.removeLayers(remove);
+    if (add.length) g.cluster.addLayers(add);
+    g.units.forEach(function (u, k) {
+      var on = unitCount[k] > 0;
+      if (on && !g.unitShown[k]) g.areas.addLayer(g.unitLayers[k]);
+      if (!on && g.unitShown[k]) g.areas.removeLayer(g.unitLayers[k]);
+      g.unitShown[k] = on ? 1 : 0;
+    });
+    sizeAreas(g);
+    if (g.openPlace >= 0 && !g.count[g.openPlace]) g.map.closePopup();
+    else if (g.openPlace >= 0 && g.map._popup) g.map._popup.setContent(popupContent(g.openPlace));
+    updateLabels(g);
+    shadeCountries(g);
+
+    var docsShown = 0;
+    for (var d = 0; d < g.docs.length; d++) if (g.docCount[d]) docsShown++;
+    var filtered = isFiltered(g);
+    var summary = plural(shownPlaces, "place") + " · " + plural(shownMentions, "mention") + " · " +
+      (filtered ? docsShown + " of " : "") + plural(g.docs.length, "document");
+    var exact = 0;
+    for (i = 0; i < g.mentions.length; i++) if (g.visible[i] && g.precisions[g.mentions[i][5]] === "exact") exact++;
+    if (shownMentions) summary += " · " + Math.round(100 * exact / shownMentions) + "% exact";
+    $("geo-summary").textContent = summary;
+    $("geo-places-n").textContent = String(shownPlaces);
+    $("geo-docs-n").textContent = String(g.docs.length);
+    var state = [];
+    if (f.doc >= 0) state.push("1 document");
+    if (f.groups.size < Object.keys(g.opts.groups).length) state.push(f.groups.size + " kinds");
+    if (f.precisions.size < 4) state.push(f.precisions.size + " precisions");
+    if (f.minConf > 0) state.push("confidence ≥ " + f.minConf.toFixed(2));
+    $("geo-filter-state").textContent = state.length ? "(" + state.join(", ") + ")" : "";
+    $("geo-docfilter").hidden = f.doc < 0;
+    $("geo-docfilter-name").textContent = f.doc >= 0 ? g.docs[f.doc].id : "";
+    renderPlaces();
+    renderDocs();
+    if (g.currentDoc >= 0) markTextVisibility(g);
+  }
+
+  function isFiltered(g) {
+    var f = g.filter;
+    return f.doc >= 0 || f.minConf > 0 || f.precisions.size < 4 || f.groups.size < Object.keys(g.opts.groups).length;
+  }
+
+  function resetFilters(keepDoc) {
+    var g = G, f = g.filter;
+    if (!keepDoc) f.doc = -1;
+    f.minConf = 0;
+    f.groups = new Set(Object.keys(g.opts.groups));
+    f.precisions = new Set(["exact", "admin2", "admin1", "country"]);
+    document.querySelectorAll(".geo-filters input[type=checkbox][name]").forEach(function (c) { c.checked = true; });
+    $("geo-confidence").value = "0";
+    $("geo-confidence-value").textContent = "0.00";
+    applyFilters();
+  }
+
+  function updateLabels(g) {
+    var order = [];
+    g.places.forEach(function (p, i) { if (g.count[i] && g.markers[i]) order.push(i); });
+    order.sort(function (a, b) { return g.count[b] - g.count[a] || g.places[a].name.localeCompare(g.places[b].name); });
+    var top = new Set(order.slice(0, LABELS));
+    order.forEach(function (i) {
+      var marker = g.markers[i], want = top.has(i), has = g.labelled.has(i);
+      var text = el("span", null, g.places[i].name + " · " + g.count[i]);  // as text: see buildLayers
+      var tip = marker.getTooltip();
+      if (tip && want === has) { tip.setContent(text); return; }
+      if (tip) marker.unbindTooltip();
+      var r = markerSize(g, i) / 2;
+      marker.bindTooltip(text, {
+        permanent: want, direction: "right", offset: [r, 0], className: "geo-label", opacity: 0.94,
+      });
+      if (want) g.labelled.add(i); else g.labelled.delete(i);
+    });
   }
 
   function labelHidden(marker, hidden) {
     var tip = marker.getTooltip();
-    var el = tip && tip.options.permanent && tip.getElement();
-    if (el) el.classList.toggle("geo-label-hidden", !!hidden);
+    var e = tip && tip.options.permanent && tip.getElement();
+    if (e) e.classList.toggle("geo-label-hidden", !!hidden);
   }
 
-  function declutter(group) {
-    // Permanent labels are added most-mentioned first; hide any that would
-    // cover one already shown (it still shows on hover).
-    var shown = [];
-    group.eachLayer(function (layer) {
-      var tip = layer.getTooltip && layer.getTooltip();
-      var el = tip && tip.options.permanent && tip.getElement();
-      if (!el) return;
-      el.classList.remove("geo-label-hidden");
-      var r = el.getBoundingClientRect();
+  function declutter() {
+    // Labels are checked most-mentioned first; one that would cover a label
+    // already shown is hidden (it still shows on hover).
+    var g = G;
+    if (!g) return;
+    // The map controls count as shown: a label never hides under one.
+    var shown = Array.from(g.map.getContainer().querySelectorAll(".leaflet-control")).map(function (c) {
+      return c.getBoundingClientRect();
+    });
+    var order = Array.from(g.labelled).sort(function (a, b) { return g.count[b] - g.count[a]; });
+    order.forEach(function (i) {
+      var marker = g.markers[i];
+      var tip = marker.getTooltip();
+      var e = tip && tip.options.permanent && tip.getElement();
+      if (!e || !g.map.hasLayer(marker)) return;
+      e.classList.remove("geo-label-hidden");
+      var r = e.getBoundingClientRect();
       var clash = shown.some(function (s) {
         return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
       });
-      layer._geoHidden = clash;
-      if (clash) el.classList.add("geo-label-hidden");
+      marker._geoHidden = clash;
+      if (clash) e.classList.add("geo-label-hidden");
       else shown.push(r);
     });
   }
 
-  function textMentions(placeId) {
-    var sel = '.geo-text [data-place-id="' + CSS.escape(placeId) + '"]';
-    return document.querySelectorAll(sel);
+  // --- countries shaded by mentions ---------------------------------------------
+
+  function shadeBreaks(g) {
+    var max = 0;
+    g.countryCount.forEach(function (n) { if (n > max) max = n; });
+    var breaks = [];
+    for (var k = 1; k <= SHADES.length; k++) breaks.push(Math.max(1, Math.round(Math.exp(Math.log(1 + max) * k / SHADES.length) - 1)));
+    return breaks; // upper bound of each class
   }
 
-  function markText(placeId, on) {
-    textMentions(placeId).forEach(function (el) { el.classList.toggle("geo-active", on); });
+  function shadeColor(breaks, n) {
+    if (!n) return null;
+    for (var k = 0; k < breaks.length; k++) if (n <= breaks[k]) return SHADES[k];
+    return SHADES[SHADES.length - 1];
   }
 
-  function focusPlace(placeId) {
-    var entry = registry.get(placeId);
-    if (!entry) return false;
-    var map = entry.map;
-    if (!map.hasLayer(entry.group)) entry.group.addTo(map);
-    map.closePopup();
-    var opened = false;
-    function open() {
-      if (opened) return;
-      opened = true;
-      map.off("moveend", open);
-      entry.marker.openPopup();
+  function shadeCountries(g) {
+    var on = g.map.hasLayer(g.shade);
+    if (on) {
+      var breaks = shadeBreaks(g);
+      g.shade.eachLayer(function (layer) {
+        var color = shadeColor(breaks, g.countryCount.get(layer.feature.properties.iso_a2) || 0);
+        layer.setStyle(color ? { fillColor: color, fillOpacity: 0.75 } : { fillOpacity: 0 });
+      });
     }
-    map.on("moveend", open);
-    if (entry.bounds) {
-      map.flyToBounds(entry.bounds, { maxZoom: entry.zoom, padding: [30, 30], duration: 0.6 });
+    shadeLegend(g, on);
+  }
+
+  function shadeLegend(g, on) {
+    var box = $("geo-shade-legend");
+    if (!box) return;
+    box.hidden = !on;
+    if (!on) return;
+    var list = box.querySelector("ol");
+    list.textContent = "";
+    var breaks = shadeBreaks(g), low = 1;
+    breaks.forEach(function (high, k) {
+      if (high < low) return;
+      var li = el("li");
+      var sw = el("span", "geo-shade-swatch");
+      sw.style.background = SHADES[k];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(low === high ? String(low) : low + "–" + high));
+      list.appendChild(li);
+      low = high + 1;
+    });
+  }
+
+  // --- popups -----------------------------------------------------------------
+
+  function facts(dl, term, value) {
+    dl.appendChild(el("dt", null, term));
+    var dd = el("dd");
+    if (typeof value === "string") dd.textContent = value; else dd.appendChild(value);
+    dl.appendChild(dd);
+  }
+
+  function popupContent(i) {
+    var g = G, p = g.places[i];
+    var style = g.opts.styles[p.kind] || { color: "#4b5563", label: p.kind };
+    var box = el("div", "geo-popup");
+    box.setAttribute("data-place-id", p.id);
+    box.appendChild(el("h3", null, p.name));
+    var badge = el("span", "geo-badge", style.label);
+    badge.style.background = style.color;
+    box.appendChild(badge);
+    var dl = el("dl", "geo-facts");
+    if (p.unit !== undefined) {
+      var u = g.units[p.unit];
+      var approx = el("span");
+      approx.appendChild(el("span", "geo-approx", "approximate"));
+      approx.appendChild(document.createTextNode(": not in the gazetteer; somewhere in " + u.name +
+        " (" + u.what + "). The area is drawn, not a point."));
+      facts(dl, "Precision", approx);
     } else {
-      map.flyTo(entry.latlng, entry.zoom, { duration: 0.6 });
+      facts(dl, "Precision", "exact (gazetteer point)");
     }
-    window.setTimeout(open, 1500); // in case the map did not move at all
+    var ids = g.placeMentions[i].filter(function (k) { return g.visible[k]; });
+    var docs = new Set(ids.map(function (k) { return g.mentions[k][0]; }));
+    var best = 0;
+    ids.forEach(function (k) { if (g.mentions[k][6] > best) best = g.mentions[k][6]; });
+    facts(dl, "Confidence", best.toFixed(2));
+    var count = plural(ids.length, "mention") + " in " + plural(docs.size, "document");
+    if (ids.length < g.total[i]) count += " (" + g.total[i] + " without filters)";
+    facts(dl, "Mentions", count);
+    var where = [p.gid, p.cc, p.admin1].filter(Boolean).join(" · ");
+    if (where) facts(dl, "Gazetteer", where);
+    box.appendChild(dl);
+    // One item per sentence: two mentions in one sentence are marked together.
+    var groups = [], last = null;
+    ids.forEach(function (k) {
+      var m = g.mentions[k];
+      if (last && last.doc === m[0] && last.start === m[7]) last.ids.push(k);
+      else groups.push((last = { doc: m[0], start: m[7], ids: [k] }));
+    });
+    var list = el("ol", "geo-passages");
+    groups.slice(0, PASSAGES).forEach(function (grp) { list.appendChild(passageItem(g, grp.ids)); });
+    box.appendChild(list);
+    if (groups.length > PASSAGES) {
+      box.appendChild(el("p", "geo-more-note", "and " + (groups.length - PASSAGES) +
+        " more passages: choose a document to read them all"));
+    }
+    return box;
+  }
+
+  function passageItem(g, ids) {
+    var first = g.mentions[ids[0]], doc = g.docs[first[0]];
+    var li = el("li");
+    var conf = ids.map(function (k) { return g.mentions[k][6].toFixed(2); }).join(", ");
+    li.appendChild(el("span", "geo-docname", doc.id + " · confidence " + conf));
+    var text = doc.text !== null ? doc.text.slice(first[7], first[8]) : first[9] || "";
+    var pos = 0;
+    ids.forEach(function (k) {
+      var m = g.mentions[k];
+      var lo = Math.min(Math.max(m[1] - first[7], pos), text.length);
+      var hi = Math.min(Math.max(m[2] - first[7], lo), text.length);
+      li.appendChild(document.createTextNode(text.slice(pos, lo)));
+      li.appendChild(el("mark", null, text.slice(lo, hi)));
+      pos = hi;
+    });
+    li.appendChild(document.createTextNode(text.slice(pos) + " "));
+    if (doc.text !== null) {
+      var jump = el("button", "geo-jump geo-link", "in text ›");
+      jump.type = "button";
+      jump.setAttribute("data-doc", String(first[0]));
+      jump.setAttribute("data-start", String(first[1]));
+      li.appendChild(jump);
+    }
+    return li;
+  }
+
+  function unitPopup(g, k, latlng) {
+    var members = [];
+    g.places.forEach(function (p, i) { if (p.unit === k && g.count[i]) members.push(i); });
+    members.sort(function (a, b) { return g.count[b] - g.count[a]; });
+    if (members.length === 1) return openPlacePopup(members[0], latlng);
+    var u = g.units[k];
+    var box = el("div", "geo-popup");
+    box.appendChild(el("h3", null, "Somewhere in " + u.name));
+    box.appendChild(el("p", "geo-unit-note", "These places are not in the gazetteer; each is known only to this " +
+      u.what + ", so the area is drawn, not a point."));
+    var list = el("ul", "geo-unit-list");
+    members.forEach(function (i) {
+      var li = el("li");
+      var b = el("button", "geo-link geo-unit-place", g.places[i].name + " (" + g.count[i] + ")");
+      b.type = "button";
+      b.setAttribute("data-place-id", g.places[i].id);
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    var popup = L.popup(popupOptions()).setLatLng(latlng || [u.lat, u.lon]).setContent(box);
+    popup._geoUnit = k;
+    popup.openOn(g.map);
+  }
+
+  function openPlacePopup(i, latlng) {
+    var g = G, p = g.places[i], marker = g.markers[i];
+    if (marker && g.map.hasLayer(marker)) {
+      marker.openPopup();
+      return;
+    }
+    // A fallback has no marker: its popup opens on its area. A marker still
+    // inside a cluster at this zoom gets its popup at its point, without
+    // zooming further in than the place deserves.
+    if (!latlng) latlng = p.unit !== undefined ? [g.units[p.unit].lat, g.units[p.unit].lon] : [p.lat, p.lon];
+    var popup = L.popup(popupOptions()).setLatLng(latlng).setContent(popupContent(i));
+    popup._geoPlace = i;
+    popup.openOn(g.map);
+    opened(i);
+  }
+
+  function opened(i) {
+    var g = G, p = g.places[i];
+    if (g.openPlace >= 0 && g.openPlace !== i) markText(g.places[g.openPlace].id, false);
+    g.openPlace = i;
+    markText(p.id, true);
+    g.focus.clearLayers();
+    var iso = p.outline || (p.unit !== undefined ? g.units[p.unit].outline : null);
+    if (iso && g.outlines.has(iso)) {
+      L.geoJSON({ type: "FeatureCollection", features: g.outlines.get(iso) }, {
+        pane: "geo-focus", interactive: false,
+        style: { color: p.unit !== undefined ? UNIT_COLOR : "#c2410c", weight: 2.5, fill: false,
+          dashArray: p.unit !== undefined ? "5 4" : null },
+      }).addTo(g.focus);
+    }
+    document.querySelectorAll(".geo-row.geo-current").forEach(function (r) { r.classList.remove("geo-current"); });
+    var row = document.querySelector('.geo-row[data-place-id="' + CSS.escape(p.id) + '"]');
+    if (row) row.classList.add("geo-current");
+  }
+
+  // --- choosing a place or a document --------------------------------------------
+
+  function focusPlace(id) {
+    var g = G, i = g.index.get(id);
+    if (i === undefined) return false;
+    if (!g.count[i]) resetFilters(g.filter.doc >= 0 && g.placeMentions[i].some(function (k) {
+      return g.mentions[k][0] === g.filter.doc;
+    }));
+    setHash("place", id);
+    var p = g.places[i], map = g.map;
+    map.closePopup();
+    var token = (g.focusToken = (g.focusToken || 0) + 1);
+    function open() {
+      if (token !== g.focusToken) return; // another place was chosen meanwhile
+      if (g.cluster._inZoomAnimation) { g.cluster.once("animationend", open); return; }
+      g.focusToken++;
+      map.off("moveend", open);
+      openPlacePopup(i);
+    }
+    var bounds = p.unit !== undefined ? unitBounds(g.units[p.unit]) : p.bounds ? L.latLngBounds(p.bounds) : null;
+    var zoom = p.unit !== undefined ? g.units[p.unit].zoom : p.bounds ? p.zoom : Math.max(p.zoom, 9);
+    if (!animated()) {
+      if (bounds) map.fitBounds(bounds, { maxZoom: zoom, padding: [30, 30], animate: false });
+      else map.setView([p.lat, p.lon], zoom, { animate: false });
+      open();
+      return true;
+    }
+    if (bounds) map.flyToBounds(bounds, { maxZoom: zoom, padding: [30, 30], duration: 0.6 });
+    else map.flyTo([p.lat, p.lon], zoom, { duration: 0.6 });
+    // Listen only now: stopping an earlier animation fires a "moveend" of its own.
+    map.on("moveend", open);
+    window.setTimeout(open, 1500); // in case the map had nowhere to go
+    window.setTimeout(open, 1200); // in case the map did not move at all
     return true;
   }
 
-  function flash(el) {
-    el.classList.remove("geo-flash");
-    void el.offsetWidth; // restart the animation
-    el.classList.add("geo-flash");
+  function animated() {
+    // Readers who ask for less motion get jumps instead of flights.
+    return !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  function markText(placeId, on) {
+    var sel = '.geo-text [data-place-id="' + CSS.escape(placeId) + '"]';
+    document.querySelectorAll(sel).forEach(function (e) { e.classList.toggle("geo-active", on); });
+  }
+
+  function showDoc(d, opts) {
+    var g = G;
+    opts = opts || {};
+    if (d < 0 || d >= g.docs.length) return false;
+    g.filter.doc = d;
+    g.currentDoc = d;
+    g.map.closePopup();
+    applyFilters();
+    renderText(g, d);
+    selectTab("text");
+    var panel = $("geo-panel"), tabs = document.querySelector(".geo-tabs");
+    panel.scrollTop = Math.min(panel.scrollTop, tabs.offsetTop);  // the text starts in view
+    if (panel.scrollTop < tabs.offsetTop && tabs.offsetTop > panel.clientHeight / 2) panel.scrollTop = tabs.offsetTop;
+    if (!opts.keepHash) setHash("doc", g.docs[d].id);
+    if (!opts.stay) fitToVisible(7);
+    return true;
+  }
+
+  function closeDoc() {
+    var g = G;
+    g.filter.doc = -1;
+    g.currentDoc = -1;
+    $("geo-tab-text").hidden = true;
+    applyFilters();
+    selectTab("docs");
+    setHash(null);
+    fitToVisible(6);
+  }
+
+  function fitToVisible(maxZoom, animate) {
+    var g = G, pts = [];
+    g.places.forEach(function (p, i) { if (g.count[i]) pts.push([p.lat, p.lon]); });
+    if (!pts.length) return;
+    fit(g.map, L.latLngBounds(pts), maxZoom, animate === undefined ? animated() : animate);
+  }
+
+  function fit(map, bounds, maxZoom, animate) {
+    // Keep a band at the bottom free for the legend, so no place hides under it.
+    var legendEl = map.getContainer().querySelector(".geo-legend");
+    var bottom = legendEl ? legendEl.offsetHeight + 24 : 30;
+    bottom = Math.min(bottom, map.getSize().y / 2);
+    var right = map.getSize().x < 600 ? 20 : 110; // room for the labels, on a wide map
+    map.fitBounds(bounds, {
+      paddingTopLeft: [map.getSize().x < 600 ? 20 : 50, 40], paddingBottomRight: [right, bottom],
+      maxZoom: maxZoom, animate: animate,
+    });
+  }
+
+  // --- the panel -----------------------------------------------------------------
+
+  function selectTab(name) {
+    ["places", "docs", "text"].forEach(function (t) {
+      var tab = $("geo-tab-" + t), on = t === name;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      $("geo-view-" + t).hidden = !on;
+      if (on) tab.hidden = false;
+    });
+  }
+
+  function symbol(g, p, i) {
+    var style = g.opts.styles[p.kind] || { color: "#4b5563", shape: "circle" };
+    var s = el("span", "geo-sym geo-sym-" + style.shape + (p.unit !== undefined ? " geo-sym-approx" : ""));
+    s.style.borderColor = p.unit !== undefined ? UNIT_COLOR : style.color;
+    s.style.backgroundColor = (p.unit !== undefined ? UNIT_COLOR : style.color) + "33";
+    if (g.demonymOnly[i]) s.style.borderStyle = "dotted";
+    s.setAttribute("aria-hidden", "true");
+    return s;
+  }
+
+  function renderPlaces() {
+    var g = G, list = $("geo-place-list");
+    var q = fold($("geo-place-search").value.trim());
+    var rows = [];
+    for (var i = 0; i < g.places.length; i++) {
+      if (g.count[i] && (!q || g.folded[i].indexOf(q) >= 0)) rows.push(i);
+    }
+    rows.sort(function (a, b) { return g.count[b] - g.count[a] || g.places[a].name.localeCompare(g.places[b].name); });
+    list.textContent = "";
+    var frag = document.createDocumentFragment();
+    rows.slice(0, g.placeLimit).forEach(function (i) {
+      var p = g.places[i], style = g.opts.styles[p.kind] || { label: p.kind };
+      var li = el("li");
+      var b = el("button", "geo-row");
+      b.type = "button";
+      b.setAttribute("data-place-id", p.id);
+      if (i === g.openPlace) b.classList.add("geo-current");
+      b.appendChild(symbol(g, p, i));
+      var main = el("span", "geo-row-main");
+      main.appendChild(el("span", "geo-row-name", p.name));
+      var meta = style.label.replace(/ \(.*\)$/, "");
+      if (g.demonymOnly[i]) meta += " · demonym only";
+      meta += p.unit !== undefined ? " · ≈ somewhere in " + g.units[p.unit].name : " · exact";
+      main.appendChild(el("span", "geo-row-meta", meta));
+      b.appendChild(main);
+      var n = el("span", "geo-row-n", String(g.count[i]));
+      n.setAttribute("aria-label", plural(g.count[i], "mention"));
+      n.title = plural(g.count[i], "mention");
+      b.appendChild(n);
+      li.appendChild(b);
+      frag.appendChild(li);
+    });
+    list.appendChild(frag);
+    $("geo-place-empty").hidden = rows.length > 0;
+    var more = $("geo-place-more"), rest = rows.length - Math.min(rows.length, g.placeLimit);
+    more.hidden = rest <= 0;
+    more.textContent = "Show " + Math.min(rest, LIST_PAGE) + " more of " + rest;
+  }
+
+  function snippet(text) {
+    if (text === null) return "(text not included)";
+    var s = text.slice(0, 240).replace(/\s+/g, " ").trim();
+    return s.length > 110 ? s.slice(0, 110) + "…" : s;
+  }
+
+  function renderDocs() {
+    var g = G, list = $("geo-doc-list");
+    var q = fold($("geo-doc-search").value.trim());
+    var rows = [];
+    for (var d = 0; d < g.docs.length; d++) {
+      if (!q) { rows.push(d); continue; }
+      var doc = g.docs[d];
+      if (!doc._fold) doc._fold = fold(doc.id + " " + (doc.text || "").slice(0, 400));
+      if (doc._fold.indexOf(q) >= 0) rows.push(d);
+    }
+    list.textContent = "";
+    var frag = document.createDocumentFragment();
+    rows.slice(0, g.docLimit).forEach(function (d) {
+      var doc = g.docs[d];
+      var li = el("li");
+      var b = el("button", "geo-row geo-docrow");
+      b.type = "button";
+      b.setAttribute("data-doc", String(d));
+      b.setAttribute("data-doc-id", doc.id);
+      if (d === g.currentDoc) b.classList.add("geo-current");
+      var main = el("span", "geo-row-main");
+      main.appendChild(el("span", "geo-row-name", doc.id));
+      main.appendChild(el("span", "geo-row-meta", snippet(doc.text)));
+      b.appendChild(main);
+      var n = el("span", "geo-row-n" + (g.docPlaces[d] ? "" : " geo-zero"), String(g.docPlaces[d]));
+      n.title = plural(g.docPlaces[d], "place") + " shown";
+      n.setAttribute("aria-label", n.title);
+      b.appendChild(n);
+      li.appendChild(b);
+      frag.appendChild(li);
+    });
+    list.appendChild(frag);
+    $("geo-doc-empty").hidden = rows.length > 0;
+    var more = $("geo-doc-more"), rest = rows.length - Math.min(rows.length, g.docLimit);
+    more.hidden = rest <= 0;
+    more.textContent = "Show " + Math.min(rest, DOC_PAGE) + " more of " + rest;
+  }
+
+  function mentionClass(g, m) {
+    if (m[3] < 0) return "geo-m-unresolved";
+    if (g.kinds[m[4]] === "demonym") return "geo-m-demonym";
+    return g.precisions[m[5]] === "exact" ? "geo-m-place" : "geo-m-approx";
+  }
+
+  function renderText(g, d) {
+    var doc = g.docs[d], box = $("geo-doc-text");
+    $("geo-doc-title").textContent = doc.id;
+    $("geo-doc-pos").textContent = (d + 1) + " / " + g.docs.length;
+    $("geo-doc-prev").disabled = d === 0;
+    $("geo-doc-next").disabled = d === g.docs.length - 1;
+    box.textContent = "";
+    box.setAttribute("data-doc", String(d));
+    if (doc.text === null) {
+      box.appendChild(el("p", "geo-empty", "The text of this document was not included; its passages:"));
+      g.docMentions[d].forEach(function (k) { box.appendChild(el("p", null, g.mentions[k][9] || "")); });
+      return;
+    }
+    var text = doc.text;
+    var ids = g.docMentions[d].slice().sort(function (a, b) {
+      var x = g.mentions[a], y = g.mentions[b];
+      return x[1] - y[1] || y[2] - x[2];
+    });
+    var frag = document.createDocumentFragment(), pos = 0;
+    ids.forEach(function (k) {
+      var m = g.mentions[k];
+      if (m[1] < pos || m[1] < 0 || m[2] > text.length || m[2] <= m[1]) return; // nested: the outer span shows
+      frag.appendChild(document.createTextNode(text.slice(pos, m[1])));
+      var span = el("span", "geo-m " + mentionClass(g, m), text.slice(m[1], m[2]));
+      span.id = "m-" + d + "-" + m[1];
+      span.setAttribute("data-mention", String(k));
+      if (m[3] >= 0) {
+        var p = g.places[m[3]];
+        span.setAttribute("data-place-id", p.id);
+        span.tabIndex = 0;
+        span.setAttribute("role", "button");
+        span.title = p.name + " (" + g.kinds[m[4]] + ", " +
+          (p.unit !== undefined ? "somewhere in " + g.units[p.unit].name : "exact") +
+          ", confidence " + m[6].toFixed(2) + ")";
+      } else {
+        span.title = "not placed on the map";
+      }
+      frag.appendChild(span);
+      pos = m[2];
+    });
+    frag.appendChild(document.createTextNode(text.slice(pos)));
+    box.appendChild(frag);
+    markTextVisibility(g);
+  }
+
+  function markTextVisibility(g) {
+    document.querySelectorAll("#geo-doc-text [data-mention]").forEach(function (span) {
+      var k = +span.getAttribute("data-mention");
+      var off = g.mentions[k][3] >= 0 && !g.visible[k];
+      span.classList.toggle("geo-m-off", off);
+      if (off) span.title = span.title.replace(/( — hidden by the filters)?$/, " — hidden by the filters");
+    });
+  }
+
+  function jumpTo(d, start) {
+    var g = G;
+    if (g.currentDoc !== d) showDoc(d, { stay: true });
+    else selectTab("text");
+    var target = $("m-" + d + "-" + start);
+    if (!target) return;
+    target.scrollIntoView({ block: "center", behavior: "smooth" });
+    flash(target);
+  }
+
+  function flash(e) {
+    e.classList.remove("geo-flash");
+    void e.offsetWidth; // restart the animation
+    e.classList.add("geo-flash");
+  }
+
+  function wirePanel(g) {
+    document.addEventListener("click", onClick);
+    document.addEventListener("keydown", onKey);
+    document.querySelectorAll(".geo-filters input[name=kind]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) g.filter.groups.add(box.value); else g.filter.groups.delete(box.value);
+        applyFilters();
+      });
+    });
+    document.querySelectorAll(".geo-filters input[name=precision]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) g.filter.precisions.add(box.value); else g.filter.precisions.delete(box.value);
+        applyFilters();
+      });
+    });
+    var conf = $("geo-confidence");
+    var pending = false;
+    function readConfidence() {
+      g.filter.minConf = +conf.value;
+      $("geo-confidence-value").textContent = (+conf.value).toFixed(2);
+    }
+    conf.addEventListener("input", function () {
+      readConfidence();
+      if (pending) return;
+      pending = true; // a dragged slider fires often: redraw once a frame
+      window.requestAnimationFrame(function () { pending = false; applyFilters(); });
+    });
+    conf.addEventListener("change", function () { readConfidence(); applyFilters(); });
+    $("geo-shade").addEventListener("change", function (e) {
+      if (e.target.checked) g.map.addLayer(g.shade); else g.map.removeLayer(g.shade);
+      shadeCountries(g);
+    });
+    $("geo-reset").addEventListener("click", function () {
+      var doc = g.currentDoc >= 0;
+      resetFilters(doc);
+    });
+    $("geo-docfilter-clear").addEventListener("click", closeDoc);
+    $("geo-place-search").addEventListener("input", function () { g.placeLimit = LIST_PAGE; renderPlaces(); });
+    $("geo-doc-search").addEventListener("input", function () { g.docLimit = DOC_PAGE; renderDocs(); });
+    $("geo-place-more").addEventListener("click", function () { g.placeLimit += LIST_PAGE; renderPlaces(); });
+    $("geo-doc-more").addEventListener("click", function () { g.docLimit += DOC_PAGE; renderDocs(); });
+    $("geo-tab-places").addEventListener("click", function () { selectTab("places"); });
+    $("geo-tab-docs").addEventListener("click", function () { selectTab("docs"); });
+    $("geo-tab-text").addEventListener("click", function () { selectTab("text"); });
+    document.querySelector(".geo-tabs").addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+      var tabs = Array.from(document.querySelectorAll(".geo-tabs [role=tab]")).filter(function (t) { return !t.hidden; });
+      var at = tabs.indexOf(document.activeElement);
+      if (at < 0) return;
+      var next = tabs[(at + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus();
+      next.click();
+    });
+    $("geo-doc-prev").addEventListener("click", function () { showDoc(g.currentDoc - 1); });
+    $("geo-doc-next").addEventListener("click", function () { showDoc(g.currentDoc + 1); });
+    $("geo-doc-close").addEventListener("click", closeDoc);
+    // The panel's scroll and clicks must not reach the map.
+    L.DomEvent.disableScrollPropagation($("geo-panel"));
   }
 
   function onClick(event) {
-    var jump = event.target.closest("a.geo-jump");
+    var t = event.target;
+    if (!t.closest) return;
+    var jump = t.closest(".geo-jump");
     if (jump) {
-      var target = document.getElementById(jump.getAttribute("href").slice(1));
-      if (target) {
-        event.preventDefault();
-        target.scrollIntoView({ block: "center", behavior: "smooth" });
-        flash(target);
-      }
+      event.preventDefault();
+      jumpTo(+jump.getAttribute("data-doc"), +jump.getAttribute("data-start"));
       return;
     }
-    var mention = event.target.closest(".geo-text [data-place-id]");
-    if (mention && focusPlace(mention.getAttribute("data-place-id"))) {
+    var row = t.closest(".geo-row[data-place-id], .geo-unit-place, .geo-text [data-place-id]");
+    if (row) {
       event.preventDefault();
-      flash(mention);
+      if (row.classList.contains("geo-unit-place")) {
+        var i = G.index.get(row.getAttribute("data-place-id"));
+        if (i !== undefined) { setHash("place", G.places[i].id); openPlacePopup(i); }
+        return;
+      }
+      if (focusPlace(row.getAttribute("data-place-id")) && row.classList.contains("geo-m")) flash(row);
+      return;
+    }
+    var doc = t.closest(".geo-docrow");
+    if (doc) {
+      event.preventDefault();
+      showDoc(+doc.getAttribute("data-doc"));
     }
   }
 
   function onKey(event) {
+    if (event.key === "Escape") { G.map.closePopup(); return; }
     if (event.key !== "Enter" && event.key !== " ") return;
     var mention = event.target.closest && event.target.closest(".geo-text [data-place-id]");
     if (mention && focusPlace(mention.getAttribute("data-place-id"))) event.preventDefault();
   }
 
-  function legend(map, elementId) {
-    var el = document.getElementById(elementId);
-    if (!el) return null;
+  // --- shareable links -------------------------------------------------------------
+
+  function setHash(key, value) {
+    var h = key ? "#" + key + "=" + encodeURIComponent(value) : " ";
+    if (key && G.filter.doc >= 0 && key === "place") h = "#doc=" + encodeURIComponent(G.docs[G.filter.doc].id) + "&place=" + encodeURIComponent(value);
+    G.lastHash = h.trim();
+    try {
+      history.replaceState(null, "", key ? h : location.pathname + location.search);
+    } catch (e) { /* a sandboxed frame: links are not shareable there */ }
+  }
+
+  function applyHash() {
+    var g = G, h = location.hash;
+    if (!h || h === g.lastHash) return;
+    var params = new URLSearchParams(h.slice(1));
+    var doc = params.get("doc"), place = params.get("place");
+    if (doc !== null && g.docIndex.has(doc)) showDoc(g.docIndex.get(doc), { keepHash: true, stay: place !== null });
+    if (place !== null) focusPlace(place);
+    g.lastHash = h;
+  }
+
+  // --- map furniture -----------------------------------------------------------------
+
+  function legend(map) {
+    var box = $("geo-legend");
+    if (!box) return null;
     var control = L.control({ position: "bottomleft" });
-    if (map.getSize().y < 560) el.open = false; // small screens: start folded
     control.onAdd = function () {
-      L.DomEvent.disableClickPropagation(el);
-      L.DomEvent.disableScrollPropagation(el);
-      return el;
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
     };
     return control.addTo(map);
   }
 
-  function fit(map, bounds, maxZoom) {
-    // Keep a band at the bottom free for the legend, so no place hides under it.
-    var legendEl = map.getContainer().querySelector(".geo-legend");
-    var bottom = legendEl ? legendEl.offsetHeight + 24 : 30;
-    bottom = Math.min(bottom, map.getSize().y / 2);
-    map.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: [30, bottom], maxZoom: maxZoom });
-  }
-
   function notice(map, message) {
-    var el = document.createElement("div");
-    el.className = "geo-notice";
-    el.textContent = message;
-    map.getContainer().appendChild(el);
+    var e = el("div", "geo-notice", message);
+    e.setAttribute("role", "status");
+    map.getContainer().appendChild(e);
   }
 
   window.geoMap = {
-    outlinesLayer: outlinesLayer,
-    placesLayer: placesLayer,
+    init: init,
     focusPlace: focusPlace,
-    legend: legend,
-    fit: fit,
+    showDoc: function (id) { return G.docIndex.has(id) && showDoc(G.docIndex.get(id)); },
     idle: function () { return !moving; },
-    notice: notice,
+    // The popup of the area a fallback place was drawn at: every place shown there.
+    openArea: function (id) {
+      var i = G.index.get(id), p = i === undefined ? null : G.places[i];
+      if (!p || p.unit === undefined) return false;
+      unitPopup(G, p.unit, null);
+      return true;
+    },
+    // For tests: ids of the places whose markers are inside the clusters on the map.
+    clusteredPlaces: function () {
+      var out = [];
+      G.cluster._featureGroup.eachLayer(function (layer) {
+        if (!layer.getAllChildMarkers) return;
+        layer.getAllChildMarkers().forEach(function (m) { out.push(G.places[m._geoPlace].id); });
+      });
+      return out;
+    },
+    // For tests and notebooks: ids of the places shown now.
+    shownPlaces: function () {
+      var g = G, out = [];
+      g.places.forEach(function (p, i) { if (g.count[i]) out.push(p.id); });
+      return out;
+    },
   };
 })();
