@@ -97,6 +97,8 @@
     fitToVisible(6, false);
     window.addEventListener("hashchange", function () { applyHash(); });
     applyHash();
+    // one document: show its text at once, where its mentions link to the map
+    if (!location.hash && G.docs.length === 1) showDoc(0, { keepHash: true, stay: true });
     return g;
   }
 
