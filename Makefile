@@ -40,7 +40,7 @@ test: gazetteer chromium
 bench-accuracy: gazetteer
 	$(PY) bench/accuracy.py
 
-bench: gazetteer
+bench: gazetteer chromium
 	$(PY) bench/speed.py
 
 clean:

@@ -88,8 +88,13 @@ def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> 
     Sentences end at ., !, ?, … followed by space, or at a line break. A very
     long sentence is cut to about ``max_chars`` around the mention.
     """
-    lo = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
+    # Only the last max_chars before the mention can matter (a longer passage is
+    # cut below); scanning from 0 made long documents quadratic. The scan never
+    # starts inside a sentence break, so it finds the same breaks a full one would.
+    lo, scan = 0, max(0, start - max_chars)
+    while scan > 0 and (text[scan - 1].isspace() or text[scan - 1] in "\"'”’»)"):
+        scan -= 1
+    for m in _SENTENCE_END.finditer(text, scan, start):
         lo = m.end()
     m = _SENTENCE_END.search(text, end)
     hi = m.start() if m else len(text)

@@ -6,9 +6,14 @@ read documents -> recognise mentions -> resolve them against the gazetteer
 The Python API is three calls::
 
     >>> import geo
-    >>> mentions = geo.geoparse("Llegaron a Camp Shelby, Misisipi, desde México.")  # doctest: +SKIP
-    >>> places = geo.places(mentions)                                                 # doctest: +SKIP
-    >>> geo.make_map(mentions, places)                                                # doctest: +SKIP
+    >>> mentions = geo.geoparse("Llegaron a Camp Shelby, Misisipi, desde México.")
+    >>> mentions.surface.tolist()
+    ['Camp Shelby', 'Misisipi', 'México']
+    >>> places = geo.places(mentions)
+    >>> places.name.tolist()
+    ['Camp Shelby', 'Mexico', 'Mississippi']
+    >>> type(geo.make_map(mentions, places)).__name__
+    'Map'
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from .errors import InputError
 from .frames import display_place_id, mentions_frame, places_frame
@@ -30,7 +36,11 @@ from .model import Document, Kind, Precision, Resolution
 from .recognize import Recognizer, detect_language
 from .resolve import Resolver
 
-__all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "run_map", "run_extract", "write_atomic"]
+__all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "run_map", "run_extract", "write_atomic", "write_map_outputs"]
+
+
+PANEL_CHARS = 5_000_000  # document text shown in map.html at most; all of it is in mentions.parquet
+_BATCH_CHARS = 8_000_000  # text held at once while its mentions frame is built
 
 
 class Geoparser:
@@ -40,10 +50,13 @@ class Geoparser:
     ----------
     gazetteer : a :class:`Gazetteer`; default: the embedded one (built on first use).
     layers : paths of extra gazetteer files (GeoNames dumps or CSV) to load on top.
+    geocoder : an online refiner (:class:`geo.geocoders.OnlineRefiner`) asked about the
+        mentions the gazetteer cannot place exactly; it stays in this process (not copied to workers).
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = ()):
+    def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None):
         self.gazetteer = gazetteer or Gazetteer()
+        self.geocoder = geocoder
         for path in layers:
             for place, names in read_layer(path):
                 self.gazetteer.add(place, names)
@@ -70,7 +83,8 @@ class Geoparser:
             mentions = self.recognizer.recognize(doc)
         else:
             mentions = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
-        return self.resolver.resolve(doc, mentions)
+        resolutions = self.resolver.resolve(doc, mentions)
+        return resolutions if self.geocoder is None else self.geocoder.refine(resolutions)
 
 
 _DEFAULT: Geoparser | None = None
@@ -168,17 +182,24 @@ class RunReport:
     documents: int = 0
     mentions: int = 0
     places: int = 0
-    errors: list[InputError] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)  # everything reported, in order
+    kept: list[InputError] = field(default_factory=list)    # ... of which warnings: the document was still read
+
+    @property
+    def skipped(self) -> list[InputError]:
+        kept = {id(e) for e in self.kept}
+        return [e for e in self.errors if id(e) not in kept]
 
     def summary(self) -> str:
         line = f"{self.documents} documents, {self.mentions} mentions"
         if self.places:
             line += f", {self.places} places"
-        if self.errors:
-            reasons: dict[str, int] = {}
-            for e in self.errors:
-                reasons[e.reason] = reasons.get(e.reason, 0) + 1
-            line += "; skipped " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
+        for label, errors in (("skipped", self.skipped), ("kept with a warning", self.kept)):
+            if errors:
+                reasons: dict[str, int] = {}
+                for e in errors:
+                    reasons[e.reason] = reasons.get(e.reason, 0) + 1
+                line += f"; {label}: " + ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
         return line
 
 
@@ -193,47 +214,141 @@ def _progress(items: Iterable, total: int | None, desc: str, enabled: bool | Non
 def _iter_docs(paths, encoding, report: RunReport) -> tuple[Iterator[Document], int | None]:
     from .documents import count_inputs, iter_documents
 
-    return iter_documents(paths, encoding=encoding, on_error=report.errors.append), count_inputs(paths)
+    fresh: list[InputError] = []  # reported since the last document
+
+    def on_error(error: InputError) -> None:
+        report.errors.append(error)
+        fresh.append(error)
+
+    def documents() -> Iterator[Document]:
+        for doc in iter_documents(paths, encoding=encoding, on_error=on_error):
+            # A warning (duplicate id, bad "lang", bad bytes past the first 2 MB) comes just before
+            # its document, which is still read; a skipped input yields nothing from its source.
+            report.kept.extend(e for e in fresh if doc.source in (e.path, f"{e.path}:{e.line}")
+                               or (e.line is None and (doc.source or "").startswith(f"{e.path}:")))
+            fresh.clear()
+            yield doc
+
+    return documents(), count_inputs(paths)
 
 
 def _write_errors(report: RunReport, out_dir: Path) -> None:
-    path = out_dir / "errors.jsonl"
+    write_together({out_dir / "errors.jsonl": _errors_writer(report)})
+
+
+def _errors_writer(report: RunReport) -> Callable[[Path], None] | None:
+    """What writes ``errors.jsonl`` (None: there were no errors, remove an old one)."""
     if not report.errors:
-        path.unlink(missing_ok=True)
-        return
+        return None
+    kept = {id(e) for e in report.kept}
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             for e in report.errors:
-                fh.write(json.dumps({"path": e.path, "line": e.line, "reason": e.reason, "message": str(e)},
-                                    ensure_ascii=False) + "\n")
+                fh.write(json.dumps({"path": e.path, "line": e.line, "reason": e.reason, "kept": id(e) in kept,
+                                     "message": str(e)}, ensure_ascii=False) + "\n")
 
-    write_atomic(path, write)
+    return write
+
+
+def write_together(files: Mapping[Path, Callable[[Path], None] | None]) -> None:
+    """Write several files so that a reader (or a crash) sees all old or all new ones.
+
+    Each is written to a temporary name beside it; then all are renamed over
+    the old ones (a None writer removes the file) with SIGINT/SIGTERM held
+    back, so an interruption leaves either the previous outputs or the new ones.
+    """
+    import signal
+
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, write in files.items():
+            if write is None:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            staged.append((tmp, path))
+            write(Path(tmp))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+        mask = getattr(signal, "pthread_sigmask", None)  # POSIX only
+        old_mask = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask else None
+        try:
+            for tmp, path in staged:
+                os.replace(tmp, path)
+            staged = []
+            for path, write in files.items():
+                if write is None:
+                    path.unlink(missing_ok=True)
+        finally:
+            if mask:
+                mask(signal.SIG_SETMASK, old_mask)
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geoparser, encoding: str | None = None,
-            progress: bool | None = None, title: str | None = None) -> RunReport:
-    """``geo map``: read, geoparse, write the frames and ``map.html`` into ``out_dir``."""
+            progress: bool | None = None, title: str | None = None, jobs: int = 1, client=None) -> RunReport:
+    """``geo map``: read, geoparse, write the frames and ``map.html`` into ``out_dir``.
+
+    ``jobs`` worker processes, or a Dask ``client``, parse in parallel (see :mod:`geo.parallel`).
+    """
+    from .parallel import parse_documents
+
     out_dir = Path(out_dir)
     report = RunReport()
     docs_iter, total = _iter_docs(paths, encoding, report)
-    docs: list[Document] = []
+    # Memory stays bounded for huge inputs: texts are dropped once their mentions
+    # (with passages) are in a frame, and the map's text panel gets PANEL_CHARS at most.
+    frames: list[gpd.GeoDataFrame] = []
+    batch: list[Document] = []
     resolutions: list[Resolution] = []
-    for doc in _progress(docs_iter, total, "geoparsing", progress):
-        docs.append(doc)
-        resolutions.extend(geoparser.parse(doc))
-    mentions = mentions_frame(resolutions, docs)
-    place_rows = places_frame(mentions)
-    report.documents, report.mentions, report.places = len(docs), len(mentions), len(place_rows)
+    texts: dict[str, str] = {}
+    held = shown = 0
+    for doc, found in _progress(parse_documents(docs_iter, geoparser, jobs=jobs, client=client), total,
+                                "geoparsing", progress):
+        report.documents += 1
+        batch.append(doc)
+        resolutions.extend(found)
+        held += len(doc.text)
+        if shown + len(doc.text) <= PANEL_CHARS:
+            texts[doc.id] = doc.text
+            shown += len(doc.text)
+        if held >= _BATCH_CHARS:
+            frames.append(mentions_frame(resolutions, batch))
+            batch, resolutions, held = [], [], 0
+    if batch or not frames:
+        frames.append(mentions_frame(resolutions, batch))
+    mentions = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    report.mentions = len(mentions)
+    report.places = write_map_outputs(mentions, texts, out_dir, title=title, report=report)
+    return report
+
+
+def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str], out_dir: Path, *,
+                      title: str | None = None, report: RunReport | None = None) -> int:
+    """Write ``mentions.parquet``, ``places.parquet``, ``places.geojson`` and ``map.html``; return the place count.
+
+    With ``report``, ``errors.jsonl`` too. All are replaced together (see :func:`write_together`).
+    """
     from .render import make_map as render, write_map
 
-    write_atomic(out_dir / "mentions.parquet", lambda p: mentions.to_parquet(p, index=False))
-    write_atomic(out_dir / "places.parquet", lambda p: place_rows.to_parquet(p, index=False))
-    write_atomic(out_dir / "places.geojson", lambda p: p.write_text(place_rows.to_json(drop_id=True, ensure_ascii=False), encoding="utf-8"))
-    fmap = render(mentions, place_rows, {d.id: d.text for d in docs}, title=title)
-    write_map(fmap, out_dir / "map.html")
-    _write_errors(report, out_dir)
-    return report
+    place_rows = places_frame(mentions)
+    fmap = render(mentions, place_rows, texts, title=title)
+    files = {
+        out_dir / "mentions.parquet": lambda p: mentions.to_parquet(p, index=False),
+        out_dir / "places.parquet": lambda p: place_rows.to_parquet(p, index=False),
+        out_dir / "places.geojson": lambda p: p.write_text(place_rows.to_json(drop_id=True, ensure_ascii=False),
+                                                           encoding="utf-8"),
+        out_dir / "map.html": lambda p: write_map(fmap, p),
+    }
+    if report is not None:
+        files[out_dir / "errors.jsonl"] = _errors_writer(report)
+    write_together(files)
+    return len(place_rows)
 
 
 def read_spans(path: str | Path) -> dict[str, list[tuple[int, int]]]:
@@ -259,19 +374,31 @@ def read_spans(path: str | Path) -> dict[str, list[tuple[int, int]]]:
 
 def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encoding: str | None = None,
                 demonyms: bool = False, progress: bool | None = None,
-                spans: Mapping[str, list[tuple[int, int]]] | None = None) -> RunReport:
+                spans: Mapping[str, list[tuple[int, int]]] | None = None, jobs: int = 1, client=None) -> RunReport:
     """``geo extract``: one JSON line per document with its toponyms, written to ``out`` (a text stream).
 
     With ``spans`` (by document id), those spans are resolved instead of the
     recogniser's; every given span is written back, demonyms included.
+    ``jobs`` worker processes, or a Dask ``client``, parse in parallel; the
+    lines come out in the same order (see :mod:`geo.parallel`).
     """
+    from functools import partial
+
+    from .parallel import parse_documents
+
     report = RunReport()
     docs_iter, total = _iter_docs(paths, encoding, report)
-    for doc in _progress(docs_iter, total, "extracting", progress):
-        given = None if spans is None else spans.get(doc.id, [])
-        resolutions = geoparser.parse(doc, given)
-        toponyms = toponym_records(resolutions, demonyms=demonyms or given is not None)
-        out.write(json.dumps({"id": doc.id, "toponyms": toponyms}, ensure_ascii=False) + "\n")
+    # the line is made where the document was parsed (a worker, with jobs or Dask)
+    line = partial(extract_line, demonyms=demonyms or spans is not None)
+    parsed = parse_documents(docs_iter, geoparser, spans=spans, jobs=jobs, client=client, finish=line)
+    for _doc, (text, n_toponyms) in _progress(parsed, total, "extracting", progress):
+        out.write(text)
         report.documents += 1
-        report.mentions += len(toponyms)
+        report.mentions += n_toponyms
     return report
+
+
+def extract_line(doc: Document, resolutions: Sequence[Resolution], *, demonyms: bool = False) -> tuple[str, int]:
+    """The ``geo extract`` JSON line of one document, and how many toponyms it lists."""
+    toponyms = toponym_records(resolutions, demonyms=demonyms)
+    return json.dumps({"id": doc.id, "toponyms": toponyms}, ensure_ascii=False) + "\n", len(toponyms)

@@ -127,3 +127,16 @@ def parse(geoparser):
         return geoparser.parse(Document("t", text, lang))
 
     return run
+
+
+# --- reliability (tests/test_reliability.py, test_hostile.py, test_geocoders.py, test_layers.py) --
+
+
+@pytest.fixture
+def cli_cache(render_cache_dir):
+    """GEO_CACHE_DIR for in-process ``geo`` runs: the session's temporary cache,
+    with the embedded gazetteer linked in so that it is not built there again."""
+    link = render_cache_dir / GAZETTEER_PATH.name
+    if not link.exists():
+        link.symlink_to(GAZETTEER_PATH)
+    return render_cache_dir
