@@ -10,6 +10,8 @@ Stages, one module each::
     frames     the GeoDataFrames (one row per mention, one per place)
     render     the folium map
     pipeline   the flow from documents to files; the Python API
+    parallel   the same flow over worker processes or a Dask cluster
+    geocoders  geopy-compatible geocoders: the embedded one, online refinement
     explore    one call to a Result that shows itself in Jupyter
     cli        the ``geo`` command
 """

@@ -80,6 +80,8 @@ def render_cache_dir(tmp_path_factory):
     """Point GEO_CACHE_DIR at one temporary folder for the session, so the
     country outlines are built once and never land in the user's cache."""
     path = tmp_path_factory.mktemp("geo-cache")
+    # the embedded gazetteer is linked in, so in-process runs do not rebuild it here
+    (path / GAZETTEER_PATH.name).symlink_to(GAZETTEER_PATH)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GEO_CACHE_DIR", str(path))
         yield path
@@ -136,7 +138,4 @@ def parse(geoparser):
 def cli_cache(render_cache_dir):
     """GEO_CACHE_DIR for in-process ``geo`` runs: the session's temporary cache,
     with the embedded gazetteer linked in so that it is not built there again."""
-    link = render_cache_dir / GAZETTEER_PATH.name
-    if not link.exists():
-        link.symlink_to(GAZETTEER_PATH)
     return render_cache_dir

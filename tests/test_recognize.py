@@ -138,3 +138,7 @@ def test_streets_and_local_cues_are_features(gazetteer):
 
 def test_hyphenated_compound_around_a_name(gazetteer):
     assert surfaces(gazetteer, "About 41 percent of Atlanta-area calls were answered.", "en") == ["Atlanta"]
+
+
+def test_capital_named_by_a_common_word(gazetteer):
+    assert surfaces(gazetteer, "Llegaron a Lima.", "es") == ["Lima"]
