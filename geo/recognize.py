@@ -240,10 +240,11 @@ class Recognizer:
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
         first_names = _first_names()
 
+        nicknamed = _nicknamed_people(tokens, first_names)
         for i, j in self._runs(tokens, text, lang):
             k = i
             while k < j:
-                if not tokens[k].cap:  # a connector inside the run starts nothing
+                if not tokens[k].cap or k in nicknamed:  # connectors start nothing; people are not places
                     k += 1
                     continue
                 person_end = self._person_at(tokens, text, k, j, first_names)
@@ -347,7 +348,12 @@ class Recognizer:
             return None
         if k + 1 < j and tokens[k + 1].cap:
             second = tokens[k + 1].text.lower()
-            if second in ADMIN2_TAILS or second in FEATURE_TAILS or self._entries(text[tokens[k].start:tokens[k + 1].end]):
+            pair = self._entries(text[tokens[k].start:tokens[k + 1].end])
+            # two given names ("Francisco Javier") are a person unless they name a sizeable
+            # place ("San Francisco", "Santa Rosa")
+            double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
+                e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+            if second in ADMIN2_TAILS or second in FEATURE_TAILS or (pair and not double_given):
                 return None
             if unknown and any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                for e in self._entries(tokens[k + 1].text)):
@@ -463,6 +469,28 @@ class Recognizer:
                 e[2] and e[0].population >= 10_000 for e in entries):
             return None
         return "weak" if weak else "gazetteer"
+
+
+_OPEN_QUOTES = {"“", '"', "«", "‘"}
+_CLOSE_QUOTES = {"”", '"', "»", "’"}
+
+
+def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[int]:
+    """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán."""
+    out: set[int] = set()
+    n = len(tokens)
+    for i in range(n - 3):
+        if not (tokens[i].cap and name_key(tokens[i].text) in first_names and tokens[i + 1].text in _OPEN_QUOTES):
+            continue
+        j = i + 2
+        while j < n and j - i < 7 and tokens[j].cap:
+            j += 1
+        if j < n and j > i + 2 and tokens[j].text in _CLOSE_QUOTES:
+            end = j + 1
+            while end < n and tokens[end].cap:
+                end += 1
+            out.update(range(i, end))
+    return out
 
 
 def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:

@@ -142,3 +142,10 @@ def test_hyphenated_compound_around_a_name(gazetteer):
 
 def test_capital_named_by_a_common_word(gazetteer):
     assert surfaces(gazetteer, "Llegaron a Lima.", "es") == ["Lima"]
+
+
+def test_nicknames_and_double_given_names_are_people(gazetteer):
+    found = surfaces(gazetteer, "Ayer Orlando “Siri” Salido peleó y Joaquín “El Chapo” Guzmán huyó a Sinaloa.", "es")
+    assert found == ["Sinaloa"]
+    assert "Francisco Javier" not in surfaces(gazetteer, "Los policías detuvieron a Francisco Javier, de 18 años.", "es")
+    assert "San Francisco" in surfaces(gazetteer, "Viajó a San Francisco el lunes.", "es")
