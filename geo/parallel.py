@@ -91,7 +91,8 @@ def parse_documents(
     Parameters
     ----------
     documents : Documents, read lazily.
-    geoparser : the :class:`~geo.pipeline.Geoparser` to run (copied to each worker).
+    geoparser : the :class:`~geo.pipeline.Geoparser` to run (copied to each worker;
+        its online geocoder, if any, stays here and refines the workers' results).
     spans : by document id, spans to resolve instead of recognising
         (see :meth:`Geoparser.parse`); a document without an entry gets none.
     jobs : worker processes on this machine; 1 parses here, 0 means one per core.

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -390,11 +391,8 @@ class Recognizer:
             while end < j and tokens[end].cap:
                 end += 1
             return end, "feature"
-        if head in FEATURE_HEADS and k + 1 < j and tokens[k + 1].cap:
-            end = k + 2
-            while end < j and tokens[end].cap:
-                end += 1
-            return end, "feature"
+        if head in FEATURE_HEADS and k + 1 < j:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
+            return j, "feature"
         for end in range(k + 2, min(j, k + 6) + 1):
             tail = tokens[end - 1].text.lower()
             if tail in FEATURE_TAILS:
@@ -550,8 +548,17 @@ def _fold_case(text: str) -> str:
 
 
 def _strip_accents_differ(name: str, surface: str) -> bool:
-    """True when name and surface differ in accents only ("Pará" vs "Para")."""
-    return name.casefold() != surface.casefold() and name_key(name) == name_key(surface)
+    """True when the name has accents the surface lacks ("Pará" for "Para").
+
+    Not the other way round: GeoNames often writes "Iran" where Spanish text
+    has "Irán".
+    """
+    plain = surface.casefold() == _unaccent(surface).casefold()
+    return plain and name.casefold() != surface.casefold() and name_key(name) == name_key(surface)
+
+
+def _unaccent(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def plausible_entries(surface: str, entries: list) -> list:

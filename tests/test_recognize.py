@@ -149,3 +149,12 @@ def test_nicknames_and_double_given_names_are_people(gazetteer):
     assert found == ["Sinaloa"]
     assert "Francisco Javier" not in surfaces(gazetteer, "Los policías detuvieron a Francisco Javier, de 18 años.", "es")
     assert "San Francisco" in surfaces(gazetteer, "Viajó a San Francisco el lunes.", "es")
+
+
+def test_exonyms_that_are_also_words(gazetteer):
+    found = surfaces(gazetteer, "Pero Rusia, Turquía e Irán acordaron zonas y el acusado regresó a Bruselas.", "es")
+    assert found == ["Rusia", "Turquía", "Irán", "Bruselas"]
+
+
+def test_feature_head_with_connectors(gazetteer):
+    assert "Valle del Yaqui" in surfaces(gazetteer, "Los productores del Valle del Yaqui cosecharon trigo.", "es")
