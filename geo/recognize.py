@@ -438,7 +438,8 @@ class Recognizer:
                 e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries):
             return None
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                                                      or e[0].feature_code == "SEA") for e in entries)
+                                                      or e[0].feature_code == "SEA" or e[0].population >= 1_000_000)
+                    for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
         big = major or any(e[3] or e[0].layer != "embedded" or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                            or ((e[2] or not common) and e[0].population >= 100_000) for e in entries)

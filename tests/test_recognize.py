@@ -158,3 +158,7 @@ def test_exonyms_that_are_also_words(gazetteer):
 
 def test_feature_head_with_connectors(gazetteer):
     assert "Valle del Yaqui" in surfaces(gazetteer, "Los productores del Valle del Yaqui cosecharon trigo.", "es")
+
+
+def test_sentence_initial_big_city_named_by_a_word(gazetteer):
+    assert surfaces(gazetteer, "Monterrey será la sede del torneo.", "es") == ["Monterrey"]
