@@ -241,7 +241,7 @@ class Recognizer:
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
         first_names = _first_names()
 
-        nicknamed = _nicknamed_people(tokens, first_names)
+        nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text)
         for i, j in self._runs(tokens, text, lang):
             k = i
             while k < j:
@@ -323,6 +323,24 @@ class Recognizer:
             raise ValueError(f"{doc.id}: span ({start}, {end}) is outside the text (length {len(doc.text)})")
         surface = doc.text[start:end]
         return Mention(doc.id, start, end, surface, demonym=_is_demonym(self._entries(surface)), source="given")
+
+    def _bylines(self, tokens: list[_Token], text: str) -> set[int]:
+        """Token indices of bylines: a line holding only a name ("Demian Duarte",
+        "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
+        out: set[int] = set()
+        i, n = 0, len(tokens)
+        while i < n:
+            j = i + 1
+            while j < n and "\n" not in text[tokens[j - 1].end:tokens[j].start]:
+                j += 1
+            line = tokens[i:j]
+            words = line[2:] if len(line) > 2 and line[0].text.lower() in ("por", "by") and line[1].text == ":" else \
+                line[1:] if line and line[0].text.lower() in ("por", "by") else line
+            if 2 <= len(words) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in words) \
+                    and not self._entries(text[words[0].start:words[-1].end]):
+                out.update(range(i, j))
+            i = j
+        return out
 
     def _person_at(self, tokens: list[_Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
         """End of a person's name starting at token k, or None.

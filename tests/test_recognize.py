@@ -162,3 +162,8 @@ def test_feature_head_with_connectors(gazetteer):
 
 def test_sentence_initial_big_city_named_by_a_word(gazetteer):
     assert surfaces(gazetteer, "Monterrey será la sede del torneo.", "es") == ["Monterrey"]
+
+
+def test_bylines_are_people(gazetteer):
+    text = "Demian Duarte\nEl 2017 pinta bien para Sonora.\nPor: Ana López Ruiz\n"
+    assert surfaces(gazetteer, text, "es") == ["Sonora"]
