@@ -255,7 +255,8 @@ class Recognizer:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 if match is not None:
                     hint = self._feature_span(tokens, k, j)
-                    if hint and hint[0] > match[1]:
+                    if hint and hint[0] > match[1] and not any(
+                            e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in match[2]):
                         match = None  # "Edgar County" (not in the gazetteer) rather than the town of Edgar
                 if match is None:
                     hint = self._feature_span(tokens, k, j)
@@ -397,6 +398,8 @@ class Recognizer:
             return end, "feature"
         if head in FEATURE_HEADS and k + 1 < j:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
             return j, "feature"
+        if tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
+            return None  # "A Minnesota Highway...": a sentence's first word starts no feature name
         for end in range(k + 2, min(j, k + 6) + 1):
             tail = tokens[end - 1].text.lower()
             if tail in FEATURE_TAILS:

@@ -167,3 +167,8 @@ def test_sentence_initial_big_city_named_by_a_word(gazetteer):
 def test_bylines_are_people(gazetteer):
     text = "Demian Duarte\nEl 2017 pinta bien para Sonora.\nPor: Ana López Ruiz\n"
     assert surfaces(gazetteer, text, "es") == ["Sonora"]
+
+
+def test_state_before_a_feature_word_stays_the_state(gazetteer):
+    found = surfaces(gazetteer, "A Minnesota Highway Safety center opened.", "en")
+    assert found == ["Minnesota"]
