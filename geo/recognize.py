@@ -266,7 +266,7 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                if self._inside_name(tokens, i, match[0]):
+                if self._inside_name(tokens, i, match[0]) or self._modifies_a_name(tokens, i, match[0], lang):
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de
@@ -386,6 +386,18 @@ class Recognizer:
             return False
         head = tokens[run_start].text.lower()
         return head not in PLACE_HEADS and head not in FEATURE_HEADS
+
+    def _modifies_a_name(self, tokens: list[_Token], run_start: int, k: int, lang: str) -> bool:
+        """Spanish "Cártel Jalisco", "Grupo de Coordinación Tamaulipas": a place right
+        after a capitalised common noun names the thing, as English "Texas Rangers" does
+        with the place first."""
+        if lang != "es" or k == run_start:
+            return False
+        prev = tokens[k - 1]
+        word = prev.text.lower()
+        return (prev.cap and not prev.upper and not prev.sent_start  # "En Sonora": capital by position only
+                and word not in PLACE_HEADS and word not in FEATURE_HEADS
+                and self.gazetteer.is_common_word(prev.text, lang))
 
     def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""

@@ -172,3 +172,9 @@ def test_bylines_are_people(gazetteer):
 def test_state_before_a_feature_word_stays_the_state(gazetteer):
     found = surfaces(gazetteer, "A Minnesota Highway Safety center opened.", "en")
     assert found == ["Minnesota"]
+
+
+def test_spanish_place_after_a_capitalised_noun_names_the_thing(gazetteer):
+    found = surfaces(gazetteer, "Detuvieron a miembros del Cártel Jalisco Nueva Generación en Sonora.", "es")
+    assert found == ["Sonora"]
+    assert surfaces(gazetteer, "En Sonora llovió.", "es") == ["Sonora"]
