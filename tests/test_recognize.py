@@ -178,3 +178,8 @@ def test_spanish_place_after_a_capitalised_noun_names_the_thing(gazetteer):
     found = surfaces(gazetteer, "Detuvieron a miembros del Cártel Jalisco Nueva Generación en Sonora.", "es")
     assert found == ["Sonora"]
     assert surfaces(gazetteer, "En Sonora llovió.", "es") == ["Sonora"]
+
+
+def test_world_regions_and_seas_in_spanish(gazetteer):
+    found = surfaces(gazetteer, "Viajó por América Latina y el Medio Oriente, y cruzó el Golfo de México.", "es")
+    assert found == ["América Latina", "Medio Oriente", "Golfo de México"]
