@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.gazetteer import name_key  # noqa: E402
-from geo.model import Document, Kind  # noqa: E402
+from geo.model import Document  # noqa: E402
 from geo.outlines import country_outline  # noqa: E402
 from geo.pipeline import Geoparser, toponym_records  # noqa: E402
 from shapely.geometry import Point  # noqa: E402

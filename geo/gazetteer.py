@@ -17,7 +17,6 @@ import functools
 import gettext
 import importlib.resources
 import json
-import math
 import os
 import pickle
 import re

@@ -32,7 +32,7 @@ from .errors import InputError
 from .frames import display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
 from .layers import read_layer
-from .model import Document, Kind, Precision, Resolution
+from .model import Document, Kind, Resolution
 from .recognize import Recognizer, detect_language
 from .resolve import Resolver
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, name_key

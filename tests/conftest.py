@@ -139,3 +139,27 @@ def cli_cache(render_cache_dir):
     """GEO_CACHE_DIR for in-process ``geo`` runs: the session's temporary cache,
     with the embedded gazetteer linked in so that it is not built there again."""
     return render_cache_dir
+
+
+# --- browser (tests/test_browser.py, tests/test_hostile.py) -------------------------------
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; `make test` installs it
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through playwright; a missing browser fails (never skips)."""
+    import os
+
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,7 +4,6 @@ Fails (never skips) when Chromium is missing: run `make test`, which installs it
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -15,11 +14,6 @@ from geo.frames import mentions_frame, places_frame
 from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 from geo.render import make_map, write_map
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 TILE_URL = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
 CITIES = {"gn:4428667", "gn:3530597", "csv:obrien"}  # Hattiesburg, Ciudad de México, O'Brien <b>Town</b>
 SHELBY = "gn:4436296/camp-shelby"  # fell back to Mississippi: an area, no marker
@@ -27,16 +21,6 @@ SHELBY = "gn:4436296/camp-shelby"  # fell back to Mississippi: an area, no marke
 pytestmark = pytest.mark.usefixtures("render_cache_dir")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class OfflinePage:

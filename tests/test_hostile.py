@@ -8,7 +8,6 @@ page did not ship, and that the page logs no errors.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -21,11 +20,6 @@ from geo.geocoders import EmbeddedGeocoder
 from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 from geo.render import make_map, write_map
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as tests/test_browser.py
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 TILE_PREFIX = "https://tile.openstreetmap.org/"
 
 # Each payload, if it ran, would set window.__pwned to its own label.
@@ -57,16 +51,6 @@ HOSTILE_STATE = "<b onmouseover=\"window.__pwned='layer-admin1'\">Hostilandia</b
 HOSTILE_ID = "doc \"><img src=x onerror=\"window.__pwned='doc-id'\"> \u202e"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class WatchedPage:
