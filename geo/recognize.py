@@ -57,7 +57,7 @@ FEATURE_HEADS = {
     "arrecife", "cordillera",
 }
 FEATURE_TAILS = {
-    "river", "lake", "mountains", "mountain", "mountains", "island", "islands", "bay", "base", "airport",
+    "river", "lake", "mountains", "mountain", "island", "islands", "bay", "base", "airport",
     "dam", "park", "beach", "valley", "canyon", "creek", "falls", "desert", "sea", "ocean", "peninsula",
     "reservoir", "harbor", "harbour", "strait", "channel", "field", "forest", "springs",
     # streets: "Memphis St." is a street, not the city
@@ -70,9 +70,7 @@ TITLES = {
     "capt", "sgt", "president", "presidente", "presidenta", "governor", "gobernador", "gobernadora",
     "senator", "senador", "senadora", "mayor", "alcalde", "alcaldesa", "minister", "ministro", "ministra",
     "secretary", "secretario", "secretaria", "general", "judge", "juez", "jueza", "rev", "father", "padre",
-    "st", "saint", "san", "santa",  # not titles of people: removed below
 }
-TITLES -= {"st", "saint", "san", "santa"}
 # Head words of a name whose "de X" complement is still a place ("Ciudad de México").
 PLACE_HEADS = {
     "ciudad", "estado", "municipio", "provincia", "región", "region", "departamento", "distrito", "condado",
@@ -252,13 +250,11 @@ class Recognizer:
                         break
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
-                if match is not None:
-                    hint = self._feature_span(tokens, k, j)
-                    if hint and hint[0] > match[1] and not any(
-                            e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in match[2]):
-                        match = None  # "Edgar County" (not in the gazetteer) rather than the town of Edgar
+                hint = self._feature_span(tokens, k, j)
+                if match is not None and hint and hint[0] > match[1] and not any(
+                        e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in match[2]):
+                    match = None  # "Edgar County" (not in the gazetteer) rather than the town of Edgar
                 if match is None:
-                    hint = self._feature_span(tokens, k, j)
                     if hint:
                         pending.append((k, hint[0], [], True, hint[1]))
                         k = hint[0]
@@ -564,10 +560,6 @@ def _is_demonym(entries: list) -> bool:
         not e[3] and e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries)
 
 
-def _fold_case(text: str) -> str:
-    return text.casefold()
-
-
 def _strip_accents_differ(name: str, surface: str) -> bool:
     """True when the name has accents the surface lacks ("Pará" for "Para").
 
@@ -605,10 +597,6 @@ def plausible_entries(surface: str, entries: list) -> list:
 def _is_abbrev(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
-
-
-def _span(text: str, a: _Token, b: _Token) -> str:
-    return text[a.start:b.end]
 
 
 def _cue_before(tokens: list[_Token], ti: int) -> bool:
