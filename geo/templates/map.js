@@ -738,10 +738,7 @@
       frag.appendChild(li);
     });
     list.appendChild(frag);
-    $("geo-place-empty").hidden = rows.length > 0;
-    var more = $("geo-place-more"), rest = rows.length - Math.min(rows.length, g.placeLimit);
-    more.hidden = rest <= 0;
-    more.textContent = "Show " + Math.min(rest, LIST_PAGE) + " more of " + rest;
+    listFooter("geo-place", rows.length, g.placeLimit, LIST_PAGE);
   }
 
   function snippet(text) {
@@ -782,10 +779,15 @@
       frag.appendChild(li);
     });
     list.appendChild(frag);
-    $("geo-doc-empty").hidden = rows.length > 0;
-    var more = $("geo-doc-more"), rest = rows.length - Math.min(rows.length, g.docLimit);
+    listFooter("geo-doc", rows.length, g.docLimit, DOC_PAGE);
+  }
+
+  // The "nothing matches" note and the "show more" button under a paged list.
+  function listFooter(prefix, total, limit, page) {
+    $(prefix + "-empty").hidden = total > 0;
+    var more = $(prefix + "-more"), rest = total - Math.min(total, limit);
     more.hidden = rest <= 0;
-    more.textContent = "Show " + Math.min(rest, DOC_PAGE) + " more of " + rest;
+    more.textContent = "Show " + Math.min(rest, page) + " more of " + rest;
   }
 
   function mentionClass(g, m) {
