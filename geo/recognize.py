@@ -86,6 +86,17 @@ PLACE_CUES = {
     "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
     "colonia", "city", "town", "village", "township", "state", "county", "province", "region", "suburb",
 }
+# Sports clubs named after their town: "FC Barcelona", "BM. Granollers", "Mérida CP",
+# "Real Sociedad", "Olympique Lyon", "Leeds United". Compared in lower case, dots dropped.
+CLUB_PREFIXES = {"fc", "cf", "cd", "ud", "sd", "rcd", "cb", "bm", "cp", "ac", "as", "ss", "sc", "afc", "fk", "sk",
+                 "real", "atlético", "atletico", "athletic", "deportivo", "sporting", "racing", "olympique",
+                 "inter", "dinamo", "dynamo", "club", "unión", "union"}
+CLUB_SUFFIXES = {"fc", "cf", "cp", "cd", "sad", "sc", "afc", "united", "rovers", "wanderers", "hotspur",
+                 "albion", "athletic"}
+# "la selección de Brasil": a country's team.
+NATIONAL_SIDES = {"selección", "seleccionado", "combinado"}
+# Prepositions after which a town is the town even where the club shares its name.
+LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "near", "cerca"}
 NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
              "east", "west", "norte", "sur", "oriente", "poniente"}
 
@@ -221,6 +232,7 @@ class Recognizer:
         tokens = _tokenize(text)
         found: list[Mention] = []
         persons: set[str] = set()
+        clubs: dict[str, str] = {}  # name key -> "score" or "name": how it showed as a team
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
         first_names = self._first_names
 
@@ -271,7 +283,17 @@ class Recognizer:
                 pending.append((match[0], match[1], match[2], False, "followed" if followed else ""))
                 k = match[1]
 
+        # "Unai (Mérida)": a town in brackets after a name is an affiliation (a club, a
+        # party), but a place after a place is its province ("Ecija (Sevilla)"). Where
+        # the text lists such pairs and most are names, all are: surnames are often
+        # towns too ("Suárez (Toledo)"), and states join ("Fredi (Extremadura)")
+        bracketed = {ti: self._after_place(tokens, ti) for ti, tj, entries, _, _ in pending
+                     if entries and _affiliation(tokens, ti, tj)}
+        listed = len(bracketed) >= 3 and 2 * sum(not p for p in bracketed.values()) >= len(bracketed)
         for ti, tj, entries, feature, hint in pending:
+            if ti in bracketed and not any(e[0].kind == Kind.COUNTRY for e in entries) and (listed or (
+                    not bracketed[ti] and not any(e[0].kind == Kind.ADMIN1 for e in entries))):
+                continue
             start, end = tokens[ti].start, tokens[tj - 1].end
             if feature:
                 found.append(Mention(doc.id, start, end, text[start:end], feature_hint=True, source="feature-word:" + hint))
@@ -286,10 +308,21 @@ class Recognizer:
             surface = text[start:end]
             if text[end:end + 1] == "$" or _names_a_disease(tokens, tj):
                 continue  # "US$460" is money; "Marburg virus", "West Nile fever" are diseases
+            team = _club_context(tokens, ti, tj)
+            if team and not _is_demonym(entries):
+                clubs[name_key(surface)] = max(team, clubs.get(name_key(surface), ""))
+                continue  # "FC Barcelona", "Ourense 86 - Menorca 69": a team
             source = self._keep(tokens, ti, tj, entries, surface, persons, lang, hint == "followed") if entries else None
             if source is None:
                 continue
             found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries), source=source))
+        if clubs:
+            # one sense per document: where a town names a team, its bare name is the team;
+            # a country or state only when it played ("Gales, 0 - Brasil, 3"), not after
+            # "Racing NSW", a body that runs races in the state
+            found = [m for m in found if name_key(m.surface) not in clubs or m.demonym or _locative_before(text, m.start)
+                     or (clubs[name_key(m.surface)] != "score"
+                         and any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in self._entries(m.surface)))]
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
@@ -395,6 +428,10 @@ class Recognizer:
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
 
+    def _after_place(self, tokens: list[_Token], ti: int) -> bool:
+        """"Ecija (Sevilla)": the word before the bracket is itself a place."""
+        return ti >= 2 and bool(self._entries(tokens[ti - 2].text))
+
     def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
@@ -432,6 +469,12 @@ class Recognizer:
         if single and name_key(surface) in persons:
             return None
         if not single:
+            # "El Consejo Nacional", "La Junta de Andalucía": words of the language that
+            # head a longer name name a village only by accident
+            words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
+            if followed and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and not any(
+                    e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 100_000 for e in entries):
+                return None
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (
@@ -445,13 +488,10 @@ class Recognizer:
         if cue:
             return "gazetteer"
         # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
-        if lang == "es" and ti > 0 and tokens[ti - 1].text in ("el", "del", "al") and not any(
-                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN")
-                for e in entries):  # seas and regions do take one: "el Pacífico", "el Caribe"
-            return None
-        # "Unai (Mérida)": a town in brackets after a name is an affiliation
-        if _affiliation(tokens, ti, tj) and not _after_place(self, tokens, ti) and not any(
-                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries):
+        if lang == "es" and _club_article(tokens, ti) and not any(
+                e[0].kind in (Kind.COUNTRY, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN")
+                or (e[0].kind == Kind.ADMIN1 and e[0].country_code in self.gazetteer.countries_speaking(lang))
+                for e in entries):  # seas, regions and some states do take one: "el Pacífico", "el Chocó"
             return None
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                                       or e[0].feature_code == "SEA" or e[0].population >= 1_000_000)
@@ -508,6 +548,57 @@ def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[
     return out
 
 
+_DASHES = {"-", "–", "—"}
+
+
+def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
+    """How the span names a sports team, or "".
+
+    "name": a club word before or after it ("FC Barcelona", "BM. Granollers",
+    "Mérida CP", "Leeds United") or a national side ("la selección de Brasil");
+    "score": a score beside it ("Ourense 86 - Menorca 69", "Gales, 0 - Brasil,
+    3", "3 - Brasil:").
+    """
+    prev = tokens[ti - 1] if ti > 0 else None
+    if prev is not None and prev.text == "." and ti > 1:
+        prev = tokens[ti - 2]
+    if prev is not None and _club_word(prev, CLUB_PREFIXES):
+        return "name"
+    if tj < len(tokens) and _club_word(tokens[tj], CLUB_SUFFIXES):
+        return "name"
+    if ti >= 2 and tokens[ti - 1].text in ("de", "del") and tokens[ti - 2].text.lower() in NATIONAL_SIDES:
+        return "name"
+    j = tj + (tj < len(tokens) and tokens[tj].text == ",")
+    if _score(tokens, j) and j + 1 < len(tokens) and tokens[j + 1].text in _DASHES:
+        return "score"  # "Ourense 86 -"
+    if ti >= 2 and tokens[ti - 1].text in _DASHES and _score(tokens, ti - 2) and (
+            _score(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
+        return "score"  # "- Menorca 69", "3 - Brasil:"
+    return ""
+
+
+def _club_article(tokens: list[_Token], ti: int) -> bool:
+    """"el Barcelona", "del Valencia", "El Portland sacó...": a Spanish article before a town."""
+    return ti > 0 and (tokens[ti - 1].text in ("el", "del", "al") or (tokens[ti - 1].text == "El" and ti - 1 == 0)
+                       or (tokens[ti - 1].text == "El" and tokens[ti - 1].sent_start))
+
+
+def _club_word(tok: _Token, words: set[str]) -> bool:
+    """A capitalised club word; the short ones ("FC", "CD") only as capitals."""
+    word = tok.text.lower()
+    return tok.cap and word in words and (tok.upper or len(word) > 3)
+
+
+def _score(tokens: list[_Token], j: int) -> bool:
+    return 0 <= j < len(tokens) and tokens[j].text.isdigit() and len(tokens[j].text) <= 3
+
+
+def _locative_before(text: str, start: int) -> bool:
+    """"en Barcelona", "in Leeds": a preposition of place right before the span."""
+    words = text[max(0, start - 12):start].split()
+    return bool(words) and words[-1].lower() in LOCATIVES
+
+
 def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
     """Length of the longest connector sequence starting at token j (0 if none)."""
     best = 0
@@ -523,11 +614,6 @@ def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
     """"Name (X)": the span is alone in brackets right after a capitalised word."""
     return (ti >= 2 and tokens[ti - 1].text == "(" and tokens[ti - 2].cap
             and tj < len(tokens) and tokens[tj].text == ")")
-
-
-def _after_place(rec: "Recognizer", tokens: list[_Token], ti: int) -> bool:
-    """"Ecija (Sevilla)": the word before the bracket is itself a place."""
-    return ti >= 2 and bool(rec._entries(tokens[ti - 2].text))
 
 
 DISEASE_NOUNS = {"virus", "viruses", "fever", "disease", "flu", "influenza", "syndrome", "encephalitis"}

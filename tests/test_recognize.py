@@ -183,3 +183,39 @@ def test_spanish_place_after_a_capitalised_noun_names_the_thing(gazetteer):
 def test_world_regions_and_seas_in_spanish(gazetteer):
     found = surfaces(gazetteer, "Viajó por América Latina y el Medio Oriente, y cruzó el Golfo de México.", "es")
     assert found == ["América Latina", "Medio Oriente", "Golfo de México"]
+
+
+def test_club_words_and_scores_make_a_town_a_team(gazetteer):
+    text = ("El FC Barcelona ganó la Liga. Resultados: Ourense 86 - Menorca 69. "
+            "Barcelona jugará el domingo en Barcelona ante el Mérida CP.")
+    found = surfaces(gazetteer, text, "es")
+    # the club words and the score mark the teams; the bare "Barcelona" that opens the
+    # third sentence is the team too (one sense per document), "en Barcelona" is the city
+    assert "Ourense" not in found and "Menorca" not in found and "Mérida" not in found
+    assert found.count("Barcelona") == 1
+
+
+def test_a_country_that_played_is_a_team_but_racing_nsw_leaves_the_state(gazetteer):
+    es = surfaces(gazetteer, "Partido amistoso: Gales, 0 - Brasil, 3. La selección de Brasil goleó.", "es")
+    assert "Brasil" not in es and "Gales" not in es
+    en = surfaces(gazetteer, "Racing NSW said the flu spread across NSW and Queensland.", "en")
+    assert en.count("NSW") == 1 and "Queensland" in en
+
+
+def test_a_list_of_affiliations_takes_states_too(gazetteer):
+    text = "Amonestados: Bracamonte (Badajoz), Suárez (Toledo), Fredi (Extremadura) y Unai (Mérida)."
+    found = surfaces(gazetteer, text, "es")
+    assert not {"Badajoz", "Toledo", "Extremadura", "Mérida"} & set(found)
+    # one bracketed state alone stays a place
+    assert "Extremadura" in surfaces(gazetteer, "Habló Fredi (Extremadura) ayer.", "es")
+
+
+def test_common_words_that_head_a_longer_name_are_not_a_village(gazetteer):
+    found = surfaces(gazetteer, "En Caracas, El Consejo Nacional Electoral denunció el fraude.", "es")
+    assert found == ["Caracas"]
+
+
+def test_a_foreign_state_takes_no_article_in_spanish(gazetteer):
+    # Portland is also a parish (admin-1) of Jamaica; "del Portland" is still the club
+    found = surfaces(gazetteer, "Excluyeron a Errekondo, del Portland, y a Lozano. El Portland sacó fuerzas.", "es")
+    assert "Portland" not in found
