@@ -55,6 +55,9 @@ FEATURE_HEADS = {
     "golfo", "gulf", "bay", "cape", "cabo", "sea", "mar", "península", "peninsula", "desierto", "desert",
     "playa", "presa", "parque", "aeropuerto", "airport", "estrecho", "strait", "canal", "valle", "valley",
     "arrecife", "cordillera",
+    # buildings and grounds that news locate things at ("Palacio de la Moneda", "Estadio Azteca")
+    "palacio", "palau", "pabellón", "estadio", "auditorio", "coliseo", "recinto", "monasterio", "catedral",
+    "basílica", "castillo", "paseo",
 }
 FEATURE_TAILS = {
     "river", "lake", "mountains", "mountain", "island", "islands", "bay", "base", "airport",
@@ -63,6 +66,7 @@ FEATURE_TAILS = {
     # streets: "Memphis St." is a street, not the city
     "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "highway", "hwy",
     "parkway", "pkwy",
+    "stadium", "palace", "cathedral", "bridge",
 }
 ADMIN2_TAILS = {"county", "parish", "borough", "municipality", "municipio", "condado", "partido", "district"}
 TITLES = {
@@ -80,7 +84,10 @@ PLACE_HEADS = {
 }
 # Lower-case nouns that name a local place by what follows ("colonia Beltrones").
 LOCAL_CUES = {"colonia", "calle", "avenida", "fraccionamiento", "ejido", "barrio", "bulevar", "boulevard",
-              "carretera", "poblado", "localidad", "comunidad", "municipio", "plaza"}
+              "carretera", "poblado", "localidad", "comunidad", "municipio", "plaza", "estadio", "pabellón",
+              "palacio", "teatro", "auditorio", "paseo", "puente"}
+# Those of them that name a street, a neighbourhood or a building, never a town.
+URBAN_CUES = LOCAL_CUES - {"poblado", "localidad", "comunidad", "municipio", "ejido"}
 # Words before a name that say it is a place ("ciudad de X", "town of X").
 PLACE_CUES = {
     "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
@@ -232,6 +239,7 @@ class Recognizer:
         tokens = _tokenize(text)
         found: list[Mention] = []
         persons: set[str] = set()
+        person_tokens: set[int] = set()
         clubs: dict[str, str] = {}  # name key -> "score" or "name": how it showed as a team
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
         first_names = self._first_names
@@ -245,6 +253,7 @@ class Recognizer:
                     continue
                 person_end = self._person_at(tokens, text, k, j, first_names)
                 if person_end:
+                    person_tokens.update(range(k, person_end))
                     for t in tokens[k + 1:person_end]:
                         persons.add(name_key(t.text))
                     if person_end == k + 1:  # "Mr. Ripley", "presidente Maduro"
@@ -263,9 +272,11 @@ class Recognizer:
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
-                if match is not None and hint and hint[0] > match[1] and not any(
+                if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
                         e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in match[2]):
-                    match = None  # "Edgar County" (not in the gazetteer) rather than the town of Edgar
+                    # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
+                    # "estadio Azteca", "colonia Guadalupe" rather than a town
+                    match = None
                 if match is None:
                     if hint:
                         pending.append((k, hint[0], [], True, hint[1]))
@@ -273,7 +284,8 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                if self._inside_name(tokens, i, match[0]) or self._modifies_a_name(tokens, i, match[0], lang):
+                if self._inside_name(tokens, i, match[0]) or (
+                        match[0] - 1 not in person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de
@@ -394,7 +406,7 @@ class Recognizer:
                                for e in self._entries(tokens[k + 1].text)):
                 return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
             end = k + 1
-            while end < j and tokens[end].cap:
+            while end < j and tokens[end].cap and not (end > k + 1 and _news_dateline(tokens, end + 1)):
                 end += 1
             return end
         return k + 1 if titled else None
@@ -435,12 +447,15 @@ class Recognizer:
     def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
-        # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera"
-        if k > 0 and not tokens[k - 1].cap and tokens[k - 1].text in LOCAL_CUES and not tokens[k].upper:
+        # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera",
+        # "estadio del Milenio"
+        cue = k - 1 if k > 0 and tokens[k - 1].text in LOCAL_CUES else \
+            k - 2 if k > 1 and tokens[k - 1].text in ("de", "del") and tokens[k - 2].text in URBAN_CUES else None
+        if cue is not None and not tokens[k].upper:
             end = k + 1
             while end < j and tokens[end].cap:
                 end += 1
-            return end, "feature"
+            return end, "street" if cue == k - 1 and tokens[cue].text in URBAN_CUES else "feature"
         if head in FEATURE_HEADS and k + 1 < j:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
             return j, "feature"
         if tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
@@ -484,7 +499,7 @@ class Recognizer:
             entries = [e for e in entries if not _strip_accents_differ(e[1], surface)]
             if not entries:
                 return None
-        cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self)
+        cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self) or _news_dateline(tokens, tj)
         if cue:
             return "gazetteer"
         # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
@@ -633,6 +648,27 @@ def _names_a_disease(tokens: list[_Token], tj: int) -> bool:
 def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
     """The span opens a line and is followed by a dash or comma: "TORRINGTON —", "SEVILLA, 23 may"."""
     return tokens[ti].sent_start and tj < len(tokens) and tokens[tj].text in ("—", "–", "-", ",")
+
+
+MONTHS = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "set", "oct", "nov", "dic",
+          "jan", "apr", "aug", "dec"}
+NEWS_AGENCIES = {"efe", "efecom", "ap", "afp", "reuters", "notimex", "ntx", "dpa", "ansa", "upi", "ips"}
+
+
+def _news_dateline(tokens: list[_Token], tj: int) -> bool:
+    """A news dateline follows the span: "Palma, 23 may (EFE)", "Lyon (Francia), 23 may",
+    "Mérida (EFE)", "RALEIGH, N.C. (AP)": the wire's convention puts a place there."""
+    n = len(tokens)
+    if tj < n and tokens[tj].text == "(":  # "(Francia)" or "(EFE)"
+        close = next((x for x in range(tj + 1, min(n, tj + 6)) if tokens[x].text == ")"), None)
+        if close is None:
+            return False
+        if close == tj + 2 and tokens[tj + 1].text.lower() in NEWS_AGENCIES:
+            return True
+        tj = close + 1
+    if tj + 2 < n and tokens[tj].text == "," and tokens[tj + 1].text.isdigit() and len(tokens[tj + 1].text) <= 2:
+        return tokens[tj + 2].text.lower()[:3] in MONTHS
+    return False
 
 
 def _is_demonym(entries: list) -> bool:

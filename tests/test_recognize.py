@@ -219,3 +219,13 @@ def test_a_foreign_state_takes_no_article_in_spanish(gazetteer):
     # Portland is also a parish (admin-1) of Jamaica; "del Portland" is still the club
     found = surfaces(gazetteer, "Excluyeron a Errekondo, del Portland, y a Lozano. El Portland sacó fuerzas.", "es")
     assert "Portland" not in found
+
+
+def test_a_news_dateline_places_a_common_word_and_ends_a_byline(gazetteer):
+    assert surfaces(gazetteer, "ECOTASA Palma, 23 may (EFE). El conseller habló.", "es") == ["Palma"]
+    assert surfaces(gazetteer, "Por Juana González Linares Madrid, 23 may (EFE). El novillero ganó.", "es") == ["Madrid"]
+
+
+def test_buildings_and_grounds_are_named_features(gazetteer):
+    found = surfaces(gazetteer, "Se reunieron en el Palacio de La Merced y jugaron en el estadio del Milenio.", "es")
+    assert "Palacio de La Merced" in found and any("Milenio" in f for f in found)
