@@ -151,6 +151,8 @@ def _tokenize(text: str) -> list[_Token]:
         if not tok[0].isalpha():
             if tok in _SENTENCE_END:
                 sent_start = True
+            elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
+                sent_start = False
             tokens.append(_Token(tok, m.start(), m.end(), False, False, False))
             continue
         # a line break before the token starts a new "sentence" (titles, lists)
@@ -321,6 +323,9 @@ class Recognizer:
             if text[end:end + 1] == "$" or _names_a_disease(tokens, tj):
                 continue  # "US$460" is money; "Marburg virus", "West Nile fever" are diseases
             team = _club_context(tokens, ti, tj)
+            if not team and lang == "es" and tj - ti == 1 and _club_article(tokens, ti) and entries \
+                    and not self._takes_article(entries, lang):
+                team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
             if team and not _is_demonym(entries):
                 clubs[name_key(surface)] = max(team, clubs.get(name_key(surface), ""))
                 continue  # "FC Barcelona", "Ourense 86 - Menorca 69": a team
@@ -328,6 +333,10 @@ class Recognizer:
             if source is None:
                 continue
             found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries), source=source))
+        named = self._people_in_lists(tokens, found, person_tokens)
+        if named:  # "Freestone, Gareth Roberts, Page, Melville, Delaney": a line-up, not towns
+            persons |= named
+            found = [m for m in found if m.demonym or name_key(m.surface) not in named]
         if clubs:
             # one sense per document: where a town names a team, its bare name is the team;
             # a country or state only when it played ("Gales, 0 - Brasil, 3"), not after
@@ -440,6 +449,73 @@ class Recognizer:
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
 
+    def _people_in_lists(self, tokens: list[_Token], found: list[Mention], person_tokens: set[int]) -> set[str]:
+        """Names of small places that stand in a list of people ("Dida, Cafu, Franca,
+        Rivaldo"; "Page, Melville, Delaney, Matthew Jones").
+
+        A list is four or more short capitalised items separated by commas (the last
+        by "y", "and"); bracketed asides stay with their item. Where at least two
+        items are people and fewer than half are places, its one-word places (and
+        those of its asides) that are not countries, states or cities of a million
+        are taken for surnames, here and elsewhere in the text.
+        """
+        at = {m.start: m for m in found if not m.demonym}
+        out: set[str] = set()
+        items: list[tuple[int, int]] = []  # token ranges
+        asides: list[tuple[int, int]] = []
+
+        def close() -> None:
+            if len(items) >= 4:
+                places = [at.get(tokens[a].start) for a, b in items]
+                places = [p if p is not None and p.end == tokens[b - 1].end else None for p, (a, b) in zip(places, items)]
+                people = sum(any(x in person_tokens for x in range(a, b)) for a, b in items)
+                if people >= 2 and 2 * sum(p is not None for p in places) < len(items):
+                    inside = [at.get(tokens[x].start) for a, b in asides for x in range(a, b)]
+                    for p in places + inside:
+                        if p is not None and " " not in p.surface and not any(
+                                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].population >= 1_000_000
+                                for e in self._entries(p.surface)):
+                            out.add(name_key(p.surface))
+            items.clear()
+            asides.clear()
+
+        i, n = 0, len(tokens)
+        while i < n:
+            if not tokens[i].cap:
+                close()
+                i += 1
+                continue
+            j = i
+            while j < n and tokens[j].cap and j - i < 4:
+                j += 1
+            if j < n and tokens[j].cap:  # too long for a name
+                close()
+                i = j
+                continue
+            items.append((i, j))
+            k = j
+            if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
+                close_at = next((x for x in range(k, min(n, k + 12)) if tokens[x].text == ")"), None)
+                if close_at is not None:
+                    asides.append((k + 1, close_at))
+                    k = close_at + 1
+            if k < n and (tokens[k].text == "," or tokens[k].text in ("y", "e", "and", "&")):
+                i = k + 1
+                continue
+            close()
+            i = k + 1 if k < n else n
+        close()
+        return out
+
+    def _takes_article(self, entries: list, lang: str) -> bool:
+        """Seas, regions, countries and some states take an article ("el Pacífico", "el
+        Perú", "el Chocó"); a state that shares its name with a city does not ("el
+        Madrid", "el Puebla" are clubs)."""
+        if any(e[0].kind in (Kind.COUNTRY, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN") for e in entries):
+            return True
+        return any(e[0].kind == Kind.ADMIN1 and e[0].country_code in self.gazetteer.countries_speaking(lang)
+                   for e in entries) and not any(e[0].kind == Kind.CITY and e[0].population >= 100_000 for e in entries)
+
     def _after_place(self, tokens: list[_Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
         return ti >= 2 and bool(self._entries(tokens[ti - 2].text))
@@ -502,12 +578,6 @@ class Recognizer:
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self) or _news_dateline(tokens, tj)
         if cue:
             return "gazetteer"
-        # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
-        if lang == "es" and _club_article(tokens, ti) and not any(
-                e[0].kind in (Kind.COUNTRY, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN")
-                or (e[0].kind == Kind.ADMIN1 and e[0].country_code in self.gazetteer.countries_speaking(lang))
-                for e in entries):  # seas, regions and some states do take one: "el Pacífico", "el Chocó"
-            return None
         major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                                       or e[0].feature_code == "SEA" or e[0].population >= 1_000_000)
                     for e in entries)

@@ -229,3 +229,20 @@ def test_a_news_dateline_places_a_common_word_and_ends_a_byline(gazetteer):
 def test_buildings_and_grounds_are_named_features(gazetteer):
     found = surfaces(gazetteer, "Se reunieron en el Palacio de La Merced y jugaron en el estadio del Milenio.", "es")
     assert "Palacio de La Merced" in found and any("Milenio" in f for f in found)
+
+
+def test_a_comma_keeps_the_sentence_going_after_a_bracket(gazetteer):
+    # "Roque" is also a word; after "), " it is not a sentence's first word
+    found = surfaces(gazetteer, "Habló la Confederación (CONFIEP), Roque Benavides, ayer. Benavides señaló.", "es")
+    assert "Benavides" not in found
+
+
+def test_a_state_named_like_its_city_takes_no_article(gazetteer):
+    found = surfaces(gazetteer, "El Madrid jugará la final contra el Puebla en Puebla.", "es")
+    assert found == ["Puebla"]
+
+
+def test_small_places_in_a_list_of_people_are_surnames(gazetteer):
+    text = ("Gales: Freestone, Gareth Roberts, Page, Melville, Delaney, Matthew Jones (Bellamy, m.72), "
+            "Savage, John Robinson y Iwan Roberts. Amonestó a Savage. Visitaron Madrid, Toledo, Sevilla y Granada.")
+    assert surfaces(gazetteer, text, "es") == ["Madrid", "Toledo", "Sevilla", "Granada"]
