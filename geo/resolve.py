@@ -49,6 +49,8 @@ WEIGHTS = {
     "doc_admin1": 2.5,      # ... or its admin-1 unit
     "language": 0.7,        # the document's language is spoken in the candidate's country
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
+    "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
+    "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
     "temperature": 1.0,     # softmax temperature for confidence
 }
 
@@ -60,7 +62,10 @@ def _score(place: Place, matched: str, main: bool, surface: str) -> float:
     # a county's prior needs its own name: "Boone County" yes, "Arlington" for Arlington County no
     s = KIND_PRIOR.get(place.kind, 0.0) if (main or place.kind != Kind.ADMIN2) else 0.0
     if place.feature_code in ("SEA", "RGN"):
-        s = KIND_PRIOR[Kind.CONTINENT]  # oceans and world regions, like continents, outrank namesake towns
+        # oceans and world regions, like continents, outrank namesake towns; they have no
+        # population, so by their own names they get a continent's ("Pacific" is not
+        # Pacific, Missouri; "Lincoln" is not the Lincoln Sea)
+        s = KIND_PRIOR[Kind.CONTINENT] + (WEIGHTS["population"] * WEIGHTS["open_water"] if main else 0.0)
     s += WEIGHTS["population"] * math.log10(place.population + 1)
     if main:
         s += WEIGHTS["main_name"]
@@ -80,6 +85,8 @@ def _contains(outer: Place, inner: Place) -> bool:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
     return False
 
+
+_LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 NEAR_KM = 150.0
 _POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
@@ -159,10 +166,27 @@ class Resolver:
 
         # "X, Y": the mention right after a comma (or in parentheses) may contain X
         context: list[list[Place]] = [[] for _ in mentions]
+        listed = [False] * len(mentions)
         for i in range(len(mentions) - 1):
             gap = text[mentions[i].end:mentions[i + 1].start]
             if gap.strip() in (",", "(", ", (") and len(gap) <= 3:
                 context[i] = [p for p, _ in cands[i + 1][:3] if p.kind in (Kind.COUNTRY, Kind.ADMIN1)]
+                listed[i] = self._listed_unit(text, mentions, cands, i)
+
+        # names listed together ("Mali, Niger, and Senegal") tend to be of one kind
+        # (three or more: "Paris and Henry County" is no list)
+        neighbours: list[list[int]] = [[] for _ in mentions]
+        linked = [i for i in range(len(mentions) - 1)
+                  if text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS and (not context[i] or listed[i])]
+        run: list[int] = []
+        for i in linked + [-2]:
+            if run and i != run[-1] + 1:
+                if len(run) >= 2:  # run of links i -> i+1: items run[0] .. run[-1] + 1
+                    for a in run:
+                        neighbours[a].append(a + 1)
+                        neighbours[a + 1].append(a)
+                run = []
+            run.append(i)
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
@@ -175,7 +199,8 @@ class Resolver:
             for i in idxs:
                 for place, base in cands[i]:
                     s = base
-                    if any(_contains(c, place) for c in context[i]):
+                    if any(_contains(c, place) for c in context[i]) and (
+                            place.population >= 100_000 or not listed[i]):
                         s += WEIGHTS["contained"]
                     if place.country_code in speaking:
                         s += WEIGHTS["language"]
@@ -208,6 +233,17 @@ class Resolver:
                         if place.admin1 and place.kind != Kind.COUNTRY:
                             a1_mass[(place.country_code, place.admin1)] += p
                 mass_cc[key], mass_a1[key] = cc_mass, a1_mass
+            kind_of = {key: Counter() for key in probs}
+            for key, ps in probs.items():
+                for pid, p in ps.items():
+                    kind_of[key][local[key][pid][0].kind] += p
+            list_kind: dict[str, dict[Kind, float]] = {}
+            for key, idxs in by_key.items():
+                others = [name_key(mentions[j].surface) + ("#d" if mentions[j].demonym else "")
+                          for i in idxs for j in neighbours[i]]
+                others = [o for o in others if o != key and o in kind_of]
+                if others:
+                    list_kind[key] = {k: sum(kind_of[o][k] for o in others) / len(others) for k in Kind}
             total_cc = sum(mass_cc.values(), Counter())
             total_a1: Counter[tuple[str, str]] = sum(mass_a1.values(), Counter())
             final = {}
@@ -224,6 +260,8 @@ class Resolver:
                             other = total_a1[a1] - mass_a1[key][a1]
                             s += WEIGHTS["doc_admin1"] * min(1.0, other)
                     s += WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0))
+                    if list_kind.get(key):
+                        s += WEIGHTS["list_kind"] * list_kind[key].get(place.kind, 0.0)
                     updated[pid] = (place, s)
                 final[key] = updated
             probs = {key: _softmax(scores) for key, scores in final.items()}
@@ -257,6 +295,20 @@ class Resolver:
             else:
                 out.append(self._fallback(m, context[i], scope_cc, scope_a1))
         return out
+
+    @staticmethod
+    def _listed_unit(text: str, mentions: Sequence[Mention], cands: list, i: int) -> bool:
+        """"Georgia, Illinois, Missouri", "China, Japan, and the UK": a state or country
+        in a list of them is not a town of the next one, as "Illinois, Missouri" alone
+        would read."""
+        if not any(p.kind in (Kind.COUNTRY, Kind.ADMIN1) for p, _ in cands[i][:2]):
+            return False
+        if i > 0 and text[mentions[i - 1].end:mentions[i].start].strip() == ",":
+            return True
+        if i + 2 < len(mentions):
+            gap = text[mentions[i + 1].end:mentions[i + 2].start].strip()
+            return gap in (",", "and", ", and", "y", ", y", "or") or gap.endswith(("and the", "y el", "y la", "y los"))
+        return False
 
     def _fallback(self, m: Mention, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Resolution:
         """A mention the gazetteer lacks: point at the unit that contains it."""

@@ -121,3 +121,26 @@ def test_spatial_coherence_prefers_places_near_each_other(parse):
     text = "Officers from Alexandria and Pineville worked the scene near Rapides Parish."
     r = by_surface(parse(text, "en"))["Alexandria"]
     assert (r.place.country_code, r.place.admin1) == ("US", "LA")
+
+
+def test_a_state_in_a_list_of_states_is_not_a_town_of_the_next(parse):
+    # "Illinois, Missouri" alone reads as a town in Missouri; in a list it is the state
+    r = by_surface(parse("Cases were found in Arizona, Georgia, Illinois, Missouri and Ohio.", "en"))
+    assert r["Illinois"].place.kind == Kind.ADMIN1
+    # the pattern still works outside a list
+    town = by_surface(parse("He grew up in Mexico, Missouri.", "en"))["Mexico"]
+    assert (town.place.kind, town.place.country_code) == (Kind.CITY, "US")
+
+
+def test_names_listed_together_are_of_one_kind(parse):
+    # Niger is also a state of Nigeria; listed with countries it is the country
+    r = by_surface(parse("Polio cases came from Ghana, Nigeria, Mali, Niger and Senegal.", "en"))
+    assert (r["Niger"].place.kind, r["Niger"].place.country_code) == (Kind.COUNTRY, "NE")
+
+
+def test_an_ocean_by_its_own_name_outranks_a_namesake_town(parse):
+    r = by_surface(parse("Birds from Alaska fly along the Pacific to Oregon.", "en"))["Pacific"]
+    assert r.place.feature_code == "SEA"
+    # a sea's short name is not its main name: Lincoln is the city
+    lincoln = by_surface(parse("Capital Steel Co. in Lincoln, Nebraska makes it.", "en"))["Lincoln"]
+    assert lincoln.place.kind == Kind.CITY
