@@ -174,19 +174,17 @@ class Resolver:
                 listed[i] = self._listed_unit(text, mentions, cands, i)
 
         # names listed together ("Mali, Niger, and Senegal") tend to be of one kind
-        # (three or more: "Paris and Henry County" is no list)
+        # (in a pair only countries and states: "Egypt and Niger", but "Paris and Henry
+        # County" says nothing)
         neighbours: list[list[int]] = [[] for _ in mentions]
+        in_long_list = [False] * len(mentions)
         linked = [i for i in range(len(mentions) - 1)
                   if text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS and (not context[i] or listed[i])]
-        run: list[int] = []
-        for i in linked + [-2]:
-            if run and i != run[-1] + 1:
-                if len(run) >= 2:  # run of links i -> i+1: items run[0] .. run[-1] + 1
-                    for a in run:
-                        neighbours[a].append(a + 1)
-                        neighbours[a + 1].append(a)
-                run = []
-            run.append(i)
+        for i in linked:
+            neighbours[i].append(i + 1)
+            neighbours[i + 1].append(i)
+            if i + 1 in linked or i - 1 in linked:
+                in_long_list[i] = in_long_list[i + 1] = True
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
@@ -200,7 +198,7 @@ class Resolver:
                 for place, base in cands[i]:
                     s = base
                     if any(_contains(c, place) for c in context[i]) and (
-                            place.population >= 100_000 or not listed[i]):
+                            not listed[i] or (place.kind == Kind.CITY and place.population >= 100_000)):
                         s += WEIGHTS["contained"]
                     if place.country_code in speaking:
                         s += WEIGHTS["language"]
@@ -238,6 +236,7 @@ class Resolver:
                 for pid, p in ps.items():
                     kind_of[key][local[key][pid][0].kind] += p
             list_kind: dict[str, dict[Kind, float]] = {}
+            long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
             for key, idxs in by_key.items():
                 others = [name_key(mentions[j].surface) + ("#d" if mentions[j].demonym else "")
                           for i in idxs for j in neighbours[i]]
@@ -260,7 +259,7 @@ class Resolver:
                             other = total_a1[a1] - mass_a1[key][a1]
                             s += WEIGHTS["doc_admin1"] * min(1.0, other)
                     s += WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0))
-                    if list_kind.get(key):
+                    if list_kind.get(key) and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]):
                         s += WEIGHTS["list_kind"] * list_kind[key].get(place.kind, 0.0)
                     updated[pid] = (place, s)
                 final[key] = updated
