@@ -32,6 +32,7 @@ class Precision(StrEnum):
     """
 
     EXACT = "exact"
+    NEARBY = "nearby"  # the point of a place the name contains ("Salinas Valley" -> Salinas)
     ADMIN2 = "admin2"
     ADMIN1 = "admin1"
     COUNTRY = "country"

@@ -275,7 +275,7 @@ class Recognizer:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
-                        e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in match[2]):
+                        e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) and e[0].population >= 1_000_000 for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
                     # "estadio Azteca", "colonia Guadalupe" rather than a town
                     match = None

@@ -62,14 +62,17 @@ KIND_GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 # The precision filter: how far a mention's point can be trusted.
 PRECISION_LABELS: dict[str, str] = {
     Precision.EXACT: "exact",
+    Precision.NEARBY: "≈ namesake",
     Precision.ADMIN2: "≈ county",
     Precision.ADMIN1: "≈ state",
     Precision.COUNTRY: "≈ country",
 }
-_UNIT_WORDS = {Precision.ADMIN2: "county", Precision.ADMIN1: "state or province", Precision.COUNTRY: "country"}
+_UNIT_WORDS = {Precision.NEARBY: "place it is named after", Precision.ADMIN2: "county",
+               Precision.ADMIN1: "state or province", Precision.COUNTRY: "country"}
 # A fallback shows the area it stands for: a country's outline, or a circle this big.
-_FALLBACK_AREA_M = {Precision.ADMIN2: 30_000, Precision.ADMIN1: 150_000, Precision.COUNTRY: 500_000}
-_FALLBACK_ZOOM = {Precision.ADMIN2: 8, Precision.ADMIN1: 6, Precision.COUNTRY: 4}
+_FALLBACK_AREA_M = {Precision.NEARBY: 20_000, Precision.ADMIN2: 30_000, Precision.ADMIN1: 150_000,
+                    Precision.COUNTRY: 500_000}
+_FALLBACK_ZOOM = {Precision.NEARBY: 9, Precision.ADMIN2: 8, Precision.ADMIN1: 6, Precision.COUNTRY: 4}
 _FOCUS_ZOOM = {Kind.CONTINENT: 3, Kind.COUNTRY: 4, Kind.ADMIN1: 6, Kind.ADMIN2: 8}
 _MENTION_KINDS = [*KIND_STYLES, Kind.DEMONYM]
 _PRECISIONS = [*PRECISION_LABELS, Precision.UNRESOLVED]
@@ -299,6 +302,8 @@ def _unit_item(row, unit_names: Mapping[str, str]) -> dict:
         country = _country_name(code)
         if precision == Precision.COUNTRY:
             name = country or code or "a country"
+        elif precision == Precision.NEARBY:
+            name = f"a place {_s(row.name)} is named after, in {country or code or '?'}"
         else:
             name = f"{_UNIT_WORDS.get(precision, precision)} {_s(row.admin1) or '?'} of {country or code or '?'}"
     return {

@@ -76,6 +76,32 @@ def _score(place: Place, matched: str, main: bool, surface: str) -> float:
     return s
 
 
+# Words that make a name a feature's, or qualify a place, and that come off to find
+# the place the name is built on ("Salinas Valley", "Greater Mumbai", "Lake Erie").
+# Not "Camp", "Fort", "Base", "Mount", "Park", "Creek": those are mostly named after
+# people (Camp Shelby is not the town of Shelby).
+_GENERIC = {
+    "lake", "lakes", "river", "valley", "bay", "island", "islands", "delta", "basin", "hills",
+    "springs", "beach", "harbor", "harbour", "canyon", "forest",
+    "desert", "peninsula", "coast", "area", "region", "proving", "ground",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "greater",
+    "upper", "lower", "downtown", "metro", "metropolitan", "inner", "outer",
+    "lago", "laguna", "río", "rio", "valle", "bahía", "isla", "islas", "sierra", "cerro", "volcán", "playa",
+    "norte", "sur", "oriente", "poniente", "gran", "alto", "bajo", "zona", "región", "de", "del", "la", "el",
+}
+
+
+def _core_name(surface: str) -> str:
+    """The name without its generic words: "Salinas Valley" -> "Salinas",
+    "Valle del Yaqui" -> "Yaqui", "North Dallas" -> "Dallas"."""
+    words = surface.split()
+    while words and words[0].lower() in _GENERIC:
+        words.pop(0)
+    while words and words[-1].lower() in _GENERIC:
+        words.pop()
+    return " ".join(words)
+
+
 def _contains(outer: Place, inner: Place) -> bool:
     if outer.place_id == inner.place_id or not outer.country_code or outer.country_code != inner.country_code:
         return False
@@ -295,6 +321,36 @@ class Resolver:
                 out.append(self._fallback(m, context[i], scope_cc, scope_a1))
         return out
 
+    def _namesake(self, surface: str, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Place | None:
+        """The place a feature's name is built on, inside the unit the text puts it in.
+
+        The generic words ("Valley", "Lake", "Proving Ground") and qualifiers
+        ("North", "Greater", "Eastern") come off; what is left must name a place, not
+        be a common word, and lie in the containing unit ("X, State") or the
+        document's main country. Nothing is guessed without such a unit.
+        """
+        core = _core_name(surface)
+        if not core or core == surface or (" " not in core and self.gazetteer.is_common_word(core, "en")):
+            return None
+        if context:
+            inside = lambda p: any(_contains(c, p) or c.place_id == p.place_id for c in context)  # noqa: E731
+            bonus = lambda p: 0.0  # noqa: E731
+        elif scope_cc:
+            cc = scope_cc.most_common(1)[0][0]
+            a1 = {code for (c, code) in scope_a1 if c == cc}
+            inside = lambda p: p.country_code == cc  # noqa: E731
+            bonus = lambda p: WEIGHTS["doc_admin1"] if p.admin1 in a1 else 0.0  # noqa: E731
+        else:
+            return None
+        best = None
+        for place, matched, main, demonym in plausible_entries(core, self.gazetteer.lookup(core)):
+            if demonym or place.kind == Kind.COUNTRY or not inside(place):
+                continue
+            s = _score(place, matched, main, core) + bonus(place)
+            if best is None or s > best[1]:
+                best = (place, s)
+        return best[0] if best else None
+
     @staticmethod
     def _listed_unit(text: str, mentions: Sequence[Mention], cands: list, i: int) -> bool:
         """"Georgia, Illinois, Missouri", "China, Japan, and the UK": a state or country
@@ -310,8 +366,13 @@ class Resolver:
         return False
 
     def _fallback(self, m: Mention, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Resolution:
-        """A mention the gazetteer lacks: point at the unit that contains it."""
+        """A mention the gazetteer lacks: point at a place its name contains, in the
+        document's scope ("Salinas Valley", "North Dallas", "Lake Erie"); else at the
+        unit that contains it."""
         kind = Kind.ADMIN2 if m.source.endswith("admin2") else Kind.FEATURE
+        namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
+        if namesake is not None:
+            return Resolution(m, namesake, kind, Precision.NEARBY, 0.5)
         if context:
             outer = context[0]
             precision = Precision.ADMIN1 if outer.kind == Kind.ADMIN1 else Precision.COUNTRY

@@ -164,7 +164,7 @@ def test_demonym_precision_and_confidence_filters_combine(sample_page):
     p.locator('input[name=precision][value=admin1]').uncheck()  # Camp Shelby fell back to its state
     assert SHELBY not in page.list_ids()
     assert p.locator("path.geo-area").count() == 0
-    assert p.locator("#geo-filter-state").inner_text() == "(4 kinds, 3 precisions)"
+    assert p.locator("#geo-filter-state").inner_text() == "(4 kinds, 4 precisions)"
     p.locator("#geo-confidence").focus()
     p.keyboard.press("End")  # the slider by keyboard: confidence at least 1.00
     assert p.locator("#geo-confidence-value").inner_text() == "1.00"

@@ -144,3 +144,11 @@ def test_an_ocean_by_its_own_name_outranks_a_namesake_town(parse):
     # a sea's short name is not its main name: Lincoln is the city
     lincoln = by_surface(parse("Capital Steel Co. in Lincoln, Nebraska makes it.", "en"))["Lincoln"]
     assert lincoln.place.kind == Kind.CITY
+
+
+def test_a_missing_feature_takes_the_point_of_the_place_its_name_is_built_on(parse):
+    r = by_surface(parse("Spinach from the Salinas Valley, California, made people ill.", "en"))["Salinas Valley"]
+    assert r.precision == Precision.NEARBY and r.place.name == "Salinas" and r.place.admin1 == "CA"
+    # nothing is guessed outside the unit the text names: there is no Long in New York
+    far = by_surface(parse("They sailed from Long Island, New York.", "en"))["Long Island"]
+    assert far.precision != Precision.NEARBY

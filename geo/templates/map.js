@@ -48,7 +48,7 @@
       filter: {
         doc: -1, minConf: 0,
         groups: new Set(Object.keys(opts.groups)),
-        precisions: new Set(["exact", "admin2", "admin1", "country"]),
+        precisions: new Set(["exact", "nearby", "admin2", "admin1", "country"]),
       },
       placeLimit: LIST_PAGE, docLimit: DOC_PAGE, currentDoc: -1, openPlace: -1,
     });
@@ -320,7 +320,7 @@
     var state = [];
     if (f.doc >= 0) state.push("1 document");
     if (f.groups.size < Object.keys(g.opts.groups).length) state.push(f.groups.size + " kinds");
-    if (f.precisions.size < 4) state.push(f.precisions.size + " precisions");
+    if (f.precisions.size < 5) state.push(f.precisions.size + " precisions");
     if (f.minConf > 0) state.push("confidence ≥ " + f.minConf.toFixed(2));
     $("geo-filter-state").textContent = state.length ? "(" + state.join(", ") + ")" : "";
     $("geo-docfilter").hidden = f.doc < 0;
@@ -332,7 +332,7 @@
 
   function isFiltered(g) {
     var f = g.filter;
-    return f.doc >= 0 || f.minConf > 0 || f.precisions.size < 4 || f.groups.size < Object.keys(g.opts.groups).length;
+    return f.doc >= 0 || f.minConf > 0 || f.precisions.size < 5 || f.groups.size < Object.keys(g.opts.groups).length;
   }
 
   function resetFilters(keepDoc) {
@@ -340,7 +340,7 @@
     if (!keepDoc) f.doc = -1;
     f.minConf = 0;
     f.groups = new Set(Object.keys(g.opts.groups));
-    f.precisions = new Set(["exact", "admin2", "admin1", "country"]);
+    f.precisions = new Set(["exact", "nearby", "admin2", "admin1", "country"]);
     document.querySelectorAll(".geo-filters input[type=checkbox][name]").forEach(function (c) { c.checked = true; });
     $("geo-confidence").value = "0";
     $("geo-confidence-value").textContent = "0.00";
