@@ -109,7 +109,19 @@ def _contains(outer: Place, inner: Place) -> bool:
         return True
     if outer.kind == Kind.ADMIN1:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
+    if outer.kind == Kind.ADMIN2 and inner.kind in (Kind.CITY, Kind.FEATURE):
+        # counties and provinces carry no code of their own here: a town near the point
+        return _km(outer.lat, outer.lon, inner.lat, inner.lon) <= ADMIN2_KM
     return False
+
+
+ADMIN2_KM = 60.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
@@ -196,7 +208,7 @@ class Resolver:
         for i in range(len(mentions) - 1):
             gap = text[mentions[i].end:mentions[i + 1].start]
             if gap.strip() in (",", "(", ", (") and len(gap) <= 3:
-                context[i] = [p for p, _ in cands[i + 1][:3] if p.kind in (Kind.COUNTRY, Kind.ADMIN1)]
+                context[i] = [p for p, _ in cands[i + 1][:3] if p.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.ADMIN2)]
                 listed[i] = self._listed_unit(text, mentions, cands, i)
 
         # names listed together ("Mali, Niger, and Senegal") tend to be of one kind
@@ -375,7 +387,7 @@ class Resolver:
             return Resolution(m, namesake, kind, Precision.NEARBY, 0.5)
         if context:
             outer = context[0]
-            precision = Precision.ADMIN1 if outer.kind == Kind.ADMIN1 else Precision.COUNTRY
+            precision = {Kind.ADMIN1: Precision.ADMIN1, Kind.ADMIN2: Precision.ADMIN2}.get(outer.kind, Precision.COUNTRY)
             return Resolution(m, outer, kind, precision, 0.6)
         if scope_a1:
             (cc, code), _ = scope_a1.most_common(1)[0]
