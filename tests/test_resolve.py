@@ -163,3 +163,9 @@ def test_a_national_capital_gets_a_prior(gazetteer):
     assert _score(rome, "Rome", True, "Rome") - WEIGHTS["capital"] == pytest.approx(
         _score(rome.__class__(**{**{f: getattr(rome, f) for f in rome.__dataclass_fields__}, "feature_code": "PPL"}),
                "Rome", True, "Rome"))
+
+
+def test_large_islands_are_places(parse):
+    r = by_surface(parse("Bird flu spread on Sumatra and in Mindanao, the Philippines.", "en"))
+    assert r["Sumatra"].place.feature_code == "RGN" and -6 < r["Sumatra"].place.lat < 6
+    assert r["Mindanao"].place.feature_code == "RGN"
