@@ -286,7 +286,7 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                if self._inside_name(tokens, i, match[0]) or (
+                if (lang == "es" and self._inside_name(tokens, i, match[0])) or (
                         match[0] - 1 not in person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
                     k = match[1]
                     continue
@@ -422,12 +422,14 @@ class Recognizer:
 
     @staticmethod
     def _inside_name(tokens: list[_Token], run_start: int, k: int) -> bool:
-        """A place at the end of a longer name: "Universidad de Sonora", "Copa de Europa".
+        """A place at the end of a longer Spanish name: "Universidad de Sonora", "Copa de Europa".
 
         The place is the complement of an organisation, event or building
-        ("X de/of PLACE") and is part of that name, not a mention of its own,
+        ("X de PLACE") and is part of that name, not a mention of its own,
         unless the head word is itself a place word ("Ciudad de México",
-        "Estado de Sonora", "City of London").
+        "Estado de Sonora"). Only for Spanish: English news geoparsing counts the
+        place in "University of Texas" or "Bank of America" as a mention (LGL and
+        GeoVirus annotate it), and it does say where the thing is.
         """
         if k - run_start < 2:
             return False

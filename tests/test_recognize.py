@@ -246,3 +246,8 @@ def test_small_places_in_a_list_of_people_are_surnames(gazetteer):
     text = ("Gales: Freestone, Gareth Roberts, Page, Melville, Delaney, Matthew Jones (Bellamy, m.72), "
             "Savage, John Robinson y Iwan Roberts. Amonestó a Savage. Visitaron Madrid, Toledo, Sevilla y Granada.")
     assert surfaces(gazetteer, text, "es") == ["Madrid", "Toledo", "Sevilla", "Granada"]
+
+
+def test_the_place_in_an_organisations_name_counts_in_english_not_spanish(gazetteer):
+    assert "Texas" in surfaces(gazetteer, "She studied at the University of Texas last year.", "en")
+    assert "Sonora" not in surfaces(gazetteer, "Estudió en la Universidad de Sonora el año pasado.", "es")
