@@ -88,6 +88,9 @@ LOCAL_CUES = {"colonia", "calle", "avenida", "fraccionamiento", "ejido", "barrio
               "palacio", "teatro", "auditorio", "paseo", "puente"}
 # Those of them that name a street, a neighbourhood or a building, never a town.
 URBAN_CUES = LOCAL_CUES - {"poblado", "localidad", "comunidad", "municipio", "ejido"}
+# Offices held for a place: "ministro del Interior de Colombia", "alcalde de Jerez".
+OFFICES = {"alcalde", "alcaldesa", "gobernador", "gobernadora", "embajador",
+           "embajadora", "cónsul", "consejero", "consejera", "conseller", "mayor", "governor", "ambassador"}
 # Words before a name that say it is a place ("ciudad de X", "town of X").
 PLACE_CUES = {
     "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
@@ -301,8 +304,8 @@ class Recognizer:
         # party), but a place after a place is its province ("Ecija (Sevilla)"). Where
         # the text lists such pairs and most are names, all are: surnames are often
         # towns too ("Suárez (Toledo)"), and states join ("Fredi (Extremadura)")
-        bracketed = {ti: self._after_place(tokens, ti) for ti, tj, entries, _, _ in pending
-                     if entries and _affiliation(tokens, ti, tj)}
+        bracketed = {ti: self._after_place(tokens, ti) and ti - 2 not in person_tokens
+                     for ti, tj, entries, _, _ in pending if entries and _affiliation(tokens, ti, tj)}
         listed = len(bracketed) >= 3 and 2 * sum(not p for p in bracketed.values()) >= len(bracketed)
         for ti, tj, entries, feature, hint in pending:
             if ti in bracketed and not any(e[0].kind == Kind.COUNTRY for e in entries) and (listed or (
@@ -436,8 +439,10 @@ class Recognizer:
         connector = tokens[k - 1].text.lower()
         if connector not in ("de", "del", "of", "do", "da", "la", "the"):
             return False
-        head = tokens[run_start].text.lower()
-        return head not in PLACE_HEADS and head not in FEATURE_HEADS
+        head = tokens[run_start]
+        if run_start > 0 and tokens[run_start - 1].text in OFFICES:
+            return False  # "ministro del Interior de Colombia": an office of the place
+        return head.text.lower() not in PLACE_HEADS and head.text.lower() not in FEATURE_HEADS
 
     def _modifies_a_name(self, tokens: list[_Token], run_start: int, k: int, lang: str) -> bool:
         """Spanish "Cártel Jalisco", "Grupo de Coordinación Tamaulipas": a place right
@@ -501,7 +506,7 @@ class Recognizer:
                 if close_at is not None:
                     asides.append((k + 1, close_at))
                     k = close_at + 1
-            if k < n and (tokens[k].text == "," or tokens[k].text in ("y", "e", "and", "&")):
+            if k < n and (tokens[k].text in (",", ";") or tokens[k].text in ("y", "e", "and", "&")):
                 i = k + 1
                 continue
             close()
@@ -804,7 +809,7 @@ def _cue_before(tokens: list[_Token], ti: int) -> bool:
         return True
     if ti >= 2 and tokens[ti - 1].text in ("de", "del", "of") and not tokens[ti - 2].cap:
         word = tokens[ti - 2].text
-        return word in PLACE_CUES or word in NEAR_CUES
+        return word in PLACE_CUES or word in NEAR_CUES or word in OFFICES
     return False
 
 
