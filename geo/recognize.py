@@ -325,6 +325,8 @@ class Recognizer:
             surface = text[start:end]
             if text[end:end + 1] == "$" or _names_a_disease(tokens, tj):
                 continue  # "US$460" is money; "Marburg virus", "West Nile fever" are diseases
+            if _year_after(tokens, tj) or _in_quoted_name(text, start, end):
+                continue  # "Perú 2000", "Beijing 2008": a party, an event; "Pizza Hut", "El Torreón": a brand
             team = _club_context(tokens, ti, tj)
             if not team and lang == "es" and tj - ti == 1 and _club_article(tokens, ti) and entries \
                     and not self._takes_article(entries, lang):
@@ -669,6 +671,44 @@ def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
             _score(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
         return "score"  # "- Menorca 69", "3 - Brasil:"
     return ""
+
+
+def _year_after(tokens: list[_Token], tj: int) -> bool:
+    """A year right after the name, in the same run of words: "Perú 2000", "Barcelona '92"."""
+    if tj + 1 < len(tokens) and tokens[tj].text in ("'", "’") and tokens[tj + 1].text.isdigit():
+        return len(tokens[tj + 1].text) == 2 and tokens[tj].start == tokens[tj - 1].end + 1
+    if tj + 2 < len(tokens) and tokens[tj + 1].text in _DASHES and tokens[tj + 2].text.isdigit():
+        return False  # "el Distrito Federal 2012-2013": a period, not a name
+    return (tj < len(tokens) and tokens[tj].text.isdigit() and len(tokens[tj].text) == 4
+            and tokens[tj].text[:2] in ("19", "20") and tokens[tj].start == tokens[tj - 1].end + 1
+            and (tj + 1 == len(tokens) or not tokens[tj + 1].text.isalpha() or tokens[tj + 1].cap))
+
+
+_QUOTES = {'"': '"', "“": "”", "«": "»"}
+
+
+def _in_quoted_name(text: str, start: int, end: int) -> bool:
+    """The span stands in a short quoted name: "Pizza Hut", «El Torreón», "London Stock
+    Exchange". News quote the names of brands, ranches, storms and nicknames, not of
+    places, unless a place word comes first (el ejido “Francisco Villa”)."""
+    before = text[max(0, start - 60):start]
+    for open_q, close_q in _QUOTES.items():
+        i = before.rfind(open_q)
+        if i < 0:
+            continue
+        words = before[:i].split()
+        if words and words[-1].lower() in LOCAL_CUES | PLACE_CUES | {"ejido", "rancho", "colonia"}:
+            return False
+        j = text.find(close_q, end)
+        inner = before[i + 1:] + text[start:j] if j >= 0 else ""
+        if j >= 0 and j - end < 60 and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
+                and before[i + 1:].count(open_q) == 0 and all(w[:1].isupper() or w.lower() in _NAME_LINKS
+                                                              for w in inner.split()):
+            return True
+    return False
+
+
+_NAME_LINKS = {"de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "&"}
 
 
 def _club_article(tokens: list[_Token], ti: int) -> bool:

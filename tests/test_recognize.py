@@ -251,3 +251,15 @@ def test_small_places_in_a_list_of_people_are_surnames(gazetteer):
 def test_the_place_in_an_organisations_name_counts_in_english_not_spanish(gazetteer):
     assert "Georgia" in surfaces(gazetteer, "She studied at the Medical College of Georgia last year.", "en")
     assert "Sonora" not in surfaces(gazetteer, "Estudió en la Universidad de Sonora el año pasado.", "es")
+
+
+def test_a_year_after_a_name_makes_an_event_or_a_party(gazetteer):
+    found = surfaces(gazetteer, "Fue candidato de Perú 2000, y vive en Lima. El plan de Sonora 2012-2013 sigue.", "es")
+    assert found == ["Lima", "Sonora"]
+
+
+def test_quoted_names_are_brands_and_nicknames_unless_a_place_word_comes_first(gazetteer):
+    text = 'Novillos de "El Torreón" y franquicias de "Pizza Hut". Ocurrió en el ejido “Francisco Villa”.'
+    found = surfaces(gazetteer, text, "es")
+    assert "El Torreón" not in found and "Hut" not in found
+    assert any("Francisco Villa" in f for f in found)
