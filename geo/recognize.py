@@ -289,16 +289,18 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                if (lang == "es" and self._inside_name(tokens, i, match[0])) or (
+                shouting = all(t.upper for t in tokens[i:j] if t.cap)  # a headline in capitals is one run
+                if (lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
                         match[0] - 1 not in person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de
                 # Salud", "Red Feminista"); English only with "of" ("Bank of America")
                 nxt = tokens[match[1]] if match[1] < j else None
-                followed = nxt is not None and (lang == "es" or nxt.text.lower() in ("of", "de"))
-                # directly by a capitalised word, outside a headline in capitals ("Reunión Internacional")
-                named = followed and nxt.cap and not (nxt.upper and tokens[match[1] - 1].upper)
+                # (not in a headline in capitals, where every word is capitalised)
+                followed = nxt is not None and (lang == "es" or nxt.text.lower() in ("of", "de")) and not (
+                    tokens[match[1] - 1].upper and all(t.upper for t in tokens[match[1]:j] if t.cap))
+                named = followed and nxt.cap  # directly by a capitalised word: "China Popular"
                 pending.append((match[0], match[1], match[2], False, "named" if named else "followed" if followed else ""))
                 k = match[1]
 
@@ -582,7 +584,8 @@ class Recognizer:
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (
             first.upper and any(_is_abbrev(e[1]) for e in entries))
-        if common:
+        if common and not (first.upper and not self.gazetteer.is_common_word(first.text.lower(), lang)):
+            # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
             # "Para" is the word, "Pará" the state: accents must agree for common words
             entries = [e for e in entries if not _strip_accents_differ(e[1], surface)]
             if not entries:
@@ -660,8 +663,8 @@ def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
     3", "3 - Brasil:").
     """
     prev = tokens[ti - 1] if ti > 0 else None
-    if prev is not None and prev.text == "." and ti > 1:
-        prev = tokens[ti - 2]
+    if prev is not None and (prev.text == "." or prev.text.lower() in ("de", "del")) and ti > 1:
+        prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
     if prev is not None and _club_word(prev, CLUB_PREFIXES):
         return "name"
     if tj < len(tokens) and _club_word(tokens[tj], CLUB_SUFFIXES):
