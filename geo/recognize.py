@@ -289,7 +289,7 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                shouting = all(t.upper for t in tokens[i:j] if t.cap)  # a headline in capitals is one run
+                shouting = all(t.upper for t in tokens[i:match[1]] if t.cap)  # a headline in capitals is one run
                 if (lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
                         match[0] - 1 not in person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
                     k = match[1]
@@ -299,7 +299,7 @@ class Recognizer:
                 nxt = tokens[match[1]] if match[1] < j else None
                 # (not in a headline in capitals, where every word is capitalised)
                 followed = nxt is not None and (lang == "es" or nxt.text.lower() in ("of", "de")) and not (
-                    tokens[match[1] - 1].upper and all(t.upper for t in tokens[match[1]:j] if t.cap))
+                    tokens[match[1] - 1].upper and nxt.upper)
                 named = followed and nxt.cap  # directly by a capitalised word: "China Popular"
                 pending.append((match[0], match[1], match[2], False, "named" if named else "followed" if followed else ""))
                 k = match[1]
@@ -458,6 +458,10 @@ class Recognizer:
             return False
         prev = tokens[k - 1]
         word = prev.text.lower()
+        if prev.upper and 2 <= len(prev.text) <= 6 and prev.text.isalpha() and not tokens[k].upper \
+                and not (k >= 2 and tokens[k - 2].upper) and word not in CLUB_PREFIXES \
+                and not self._entries(prev.text):  # (not a headline's end; "FC Barcelona" is a club, below)
+            return True  # "COAG Extremadura", "TAU Vitoria": an organisation's branch or team
         return (prev.cap and not prev.upper and not prev.sent_start  # "En Sonora": capital by position only
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
@@ -577,9 +581,10 @@ class Recognizer:
             # "El Consejo Nacional", "La Junta de Andalucía": words of the language that
             # head a longer name name a village only by accident
             words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
-            if followed and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and not any(
-                    e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 100_000 for e in entries):
-                return None
+            if followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
+                    hint == "named" or not any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 100_000
+                                               for e in entries)):
+                return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (

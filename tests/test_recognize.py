@@ -272,3 +272,11 @@ def test_common_words_that_head_a_name_or_shout_in_a_headline_are_not_places(gaz
     # a capital-letter headline drops accents and still names places that are also words
     assert surfaces(gazetteer, "ASTROFISICOS ESTUDIAN EN GRANADA ULTIMOS DATOS", "es") == ["GRANADA"]
     assert surfaces(gazetteer, "LOS HOTELES DE CORDOBA ABREN", "es") == ["CORDOBA"]
+
+
+def test_an_acronym_before_a_place_names_a_branch_but_a_headline_does_not(gazetteer):
+    assert surfaces(gazetteer, "Ayer COAG Extremadura informó de la protesta.", "es") == []
+    # the end of a headline in capitals, then the dateline: the dateline is a place
+    assert surfaces(gazetteer, "ARMARA EJERCITO SIERRA LEONA Londres (EFE).", "es")[-1] == "Londres"
+    # a place cue outranks the common-word reading: "provincia de San Juan"
+    assert "San Juan" in surfaces(gazetteer, "el ex gobernador de la provincia de San Juan Jorge Escobar dijo", "es")
