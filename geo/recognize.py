@@ -525,13 +525,13 @@ class Recognizer:
         return out
 
     def _takes_article(self, entries: list, lang: str) -> bool:
-        """Seas, regions, countries and some states take an article ("el Pacífico", "el
-        Perú", "el Chocó"); a state that shares its name with a city does not ("el
-        Madrid", "el Puebla" are clubs)."""
+        """Seas, regions, countries and states take an article ("el Pacífico", "el
+        Perú", "el Chocó", "el Tíbet"); a state that shares its name with a city does
+        not ("el Madrid", "el Puebla", "el Portland" are clubs)."""
         if any(e[0].kind in (Kind.COUNTRY, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN") for e in entries):
             return True
-        return any(e[0].kind == Kind.ADMIN1 and e[0].country_code in self.gazetteer.countries_speaking(lang)
-                   for e in entries) and not any(e[0].kind == Kind.CITY and e[0].population >= 100_000 for e in entries)
+        return any(e[0].kind == Kind.ADMIN1 for e in entries) and not any(
+            e[0].kind == Kind.CITY and e[0].population >= 100_000 for e in entries)
 
     def _after_place(self, tokens: list[_Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""

@@ -97,3 +97,12 @@ def test_language_bound_alias(gazetteer):
     assert any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU", "es"))
     assert not any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU", "en"))
     assert not any(p.country_code == "US" for p, *_ in gazetteer.lookup("EU"))
+
+
+def test_letters_without_a_decomposition_fold_too():
+    from geo.gazetteer import name_key
+    assert name_key("Łódź") == "lodz" and name_key("Tromsø") == "tromso" and name_key("Đakovica") == "dakovica"
+
+
+def test_serbo_croatian_dj_finds_the_town(gazetteer):
+    assert any(e[0].country_code == "XK" for e in gazetteer.lookup("Djakovica", "es"))

@@ -280,3 +280,7 @@ def test_an_acronym_before_a_place_names_a_branch_but_a_headline_does_not(gazett
     assert surfaces(gazetteer, "ARMARA EJERCITO SIERRA LEONA Londres (EFE).", "es")[-1] == "Londres"
     # a place cue outranks the common-word reading: "provincia de San Juan"
     assert "San Juan" in surfaces(gazetteer, "el ex gobernador de la provincia de San Juan Jorge Escobar dijo", "es")
+
+
+def test_a_region_abroad_takes_an_article_in_spanish(gazetteer):
+    assert "Tíbet" in surfaces(gazetteer, "En agosto me voy para el Tíbet a escalar.", "es")
