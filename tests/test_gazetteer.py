@@ -106,3 +106,9 @@ def test_letters_without_a_decomposition_fold_too():
 
 def test_serbo_croatian_dj_finds_the_town(gazetteer):
     assert any(e[0].country_code == "XK" for e in gazetteer.lookup("Djakovica", "es"))
+
+
+def test_admin2_units_are_found_by_their_bare_names(gazetteer):
+    assert any(e[0].name == "Kabupaten Karo" for e in gazetteer.lookup("Karo", "en"))
+    # not admin-1 units: "Distrito de Columbia" does not make DC "Columbia"
+    assert not any(e[0].kind == Kind.ADMIN1 and e[0].country_code == "US" for e in gazetteer.lookup("Columbia", "en"))
