@@ -18,6 +18,7 @@ The Python API is three calls::
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import sys
 import tempfile
@@ -39,7 +40,7 @@ from .resolve import Resolver
 __all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "run_map", "run_extract", "write_atomic", "write_map_outputs"]
 
 
-PANEL_CHARS = 5_000_000  # document text shown in map.html at most; all of it is in mentions.parquet
+PANEL_CHARS = 5_000_000  # document text held in map.html itself; beyond, all texts go to map.texts.js
 _BATCH_CHARS = 8_000_000  # text held at once while its mentions frame is built
 
 
@@ -298,51 +299,84 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
     """
     from .parallel import parse_documents
 
+    from .render import SIDE_TEXTS_HEAD, SIDE_TEXTS_TAIL, side_texts_entry, side_texts_name
+
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     report = RunReport()
     docs_iter, total = _iter_docs(paths, encoding, report)
     # Memory stays bounded for huge inputs: texts are dropped once their mentions
-    # (with passages) are in a frame, and the map's text panel gets PANEL_CHARS at most.
+    # (with passages) are in a frame. Up to PANEL_CHARS of text the page holds the
+    # texts; beyond, every text goes to map.texts.js beside it, written as it comes.
     frames: list[gpd.GeoDataFrame] = []
     batch: list[Document] = []
     resolutions: list[Resolution] = []
-    texts: dict[str, str] = {}
-    held = shown = 0
-    for doc, found in _progress(parse_documents(docs_iter, geoparser, jobs=jobs, client=client), total,
-                                "geoparsing", progress):
-        report.documents += 1
-        batch.append(doc)
-        resolutions.extend(found)
-        held += len(doc.text)
-        if shown + len(doc.text) <= PANEL_CHARS:
-            texts[doc.id] = doc.text
-            shown += len(doc.text)
-        if held >= _BATCH_CHARS:
+    texts: dict[str, str] | None = {}
+    doc_ids: list[str] = []
+    fd, spool_name = tempfile.mkstemp(prefix=f".{side_texts_name('map.html')}.", suffix=".spool", dir=out_dir)
+    spool = Path(spool_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as side:
+            side.write(SIDE_TEXTS_HEAD)
+            held = shown = 0
+            for doc, found in _progress(parse_documents(docs_iter, geoparser, jobs=jobs, client=client), total,
+                                        "geoparsing", progress):
+                report.documents += 1
+                batch.append(doc)
+                resolutions.extend(found)
+                doc_ids.append(doc.id)
+                side.write(side_texts_entry(doc.id, doc.text))
+                held += len(doc.text)
+                shown += len(doc.text)
+                if texts is not None:
+                    texts[doc.id] = doc.text
+                    if shown > PANEL_CHARS:
+                        texts = None  # from here on the texts are in the side file only
+                if held >= _BATCH_CHARS:
+                    frames.append(mentions_frame(resolutions, batch))
+                    batch, resolutions, held = [], [], 0
+            side.write(SIDE_TEXTS_TAIL)
+        if batch or not frames:
             frames.append(mentions_frame(resolutions, batch))
-            batch, resolutions, held = [], [], 0
-    if batch or not frames:
-        frames.append(mentions_frame(resolutions, batch))
-    mentions = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    report.mentions = len(mentions)
-    report.places = write_map_outputs(mentions, texts, out_dir, title=title, report=report)
+        mentions = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        report.mentions = len(mentions)
+        report.places = write_map_outputs(mentions, texts if texts is not None else dict.fromkeys(doc_ids),
+                                          out_dir, title=title, report=report,
+                                          side_spool=spool if texts is None else None)
+    finally:
+        spool.unlink(missing_ok=True)
     return report
 
 
-def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str], out_dir: Path, *,
-                      title: str | None = None, report: RunReport | None = None) -> int:
+def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None], out_dir: Path, *,
+                      title: str | None = None, report: RunReport | None = None,
+                      side_spool: Path | None = None) -> int:
     """Write ``mentions.parquet``, ``places.parquet``, ``places.geojson`` and ``map.html``; return the place count.
+
+    Over :data:`geo.render.TEXTS_INLINE_MAX` characters of text, the texts go to
+    ``map.texts.js`` beside the page (removed again when a later run is small);
+    ``side_spool`` is that file already written (by :func:`run_map`, as the
+    documents came), for the documents listed in ``texts``.
 
     With ``report``, ``errors.jsonl`` too. All are replaced together (see :func:`write_together`).
     """
-    from .render import make_map as render, write_map
+    from .render import make_map as render, move_texts_out, side_texts_name, write_map
 
     place_rows = places_frame(mentions)
-    fmap = render(mentions, place_rows, texts, title=title)
+    side_name = side_texts_name("map.html")
+    if side_spool is not None:
+        fmap = render(mentions, place_rows, texts, title=title, side_texts=side_name)
+        side = None
+    else:
+        fmap = render(mentions, place_rows, texts, title=title)
+        side = move_texts_out(fmap, side_name)  # large texts handed in: beside the page too
     files = {
         out_dir / "mentions.parquet": lambda p: mentions.to_parquet(p, index=False),
         out_dir / "places.parquet": lambda p: place_rows.to_parquet(p, index=False),
         out_dir / "places.geojson": lambda p: p.write_text(place_rows.to_json(drop_id=True, ensure_ascii=False),
                                                            encoding="utf-8"),
+        out_dir / side_name: (lambda p: p.write_text(side, encoding="utf-8")) if side else
+                             (lambda p: shutil.copyfile(side_spool, p)) if side_spool is not None else None,
         out_dir / "map.html": lambda p: write_map(fmap, p),
     }
     if report is not None:

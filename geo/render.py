@@ -17,6 +17,7 @@ jQuery/Bootstrap from CDNs.
 from __future__ import annotations
 
 import base64
+import json
 import math
 import os
 import re
@@ -37,7 +38,7 @@ from folium.template import Template
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
 
-__all__ = ["make_map", "write_map", "page_data", "KIND_STYLES", "KIND_GROUPS", "PRECISION_LABELS"]
+__all__ = ["make_map", "write_map", "move_texts_out", "side_texts_name", "side_texts_script", "page_data", "KIND_STYLES", "KIND_GROUPS", "PRECISION_LABELS"]
 
 # colour, label, marker shape; one entry per Kind a place can have.
 KIND_STYLES: dict[str, tuple[str, str, str]] = {
@@ -88,6 +89,7 @@ def make_map(
     title: str | None = None,
     tiles: bool = True,
     unit_names: Mapping[str, str] | None = None,
+    side_texts: str | None = None,
 ) -> folium.Map:
     """A folium map of the places, with a panel of places, filters and documents.
 
@@ -109,6 +111,10 @@ def make_map(
         ``gazetteer_id -> name`` of the units that fallbacks were drawn at
         ("Mississippi"); without it the name is taken from the frames or the
         country outlines where possible.
+    side_texts
+        The name of a side file (``map.texts.js``, written by the caller) that
+        holds the texts of ``documents`` (whose values are then ignored); the
+        page loads it. :func:`write_map` does this by itself for large texts.
 
     Examples
     --------
@@ -134,7 +140,7 @@ def make_map(
     if tiles:
         tile_layer = folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=False).add_to(m)
 
-    data = page_data(mentions, places, documents, unit_names=unit_names)
+    data = page_data(mentions, places, documents, unit_names=unit_names, side_texts=side_texts)
     n_places, n_docs = len(data["places"]), len(data["docs"])
     n_mentions = sum(1 for m in data["mentions"] if m[3] >= 0)
     message = None
@@ -145,26 +151,93 @@ def make_map(
     _Panel(title or "Places in the documents", summary, message).add_to(m)
     _Legend().add_to(m)
     _Page(data, country_outlines(), tile_layer, message).add_to(m)
+    if side_texts:
+        _load_side_texts(m, side_texts)
     _number_elements(m)
     return m
 
 
+def _load_side_texts(m: folium.Map, side_name: str) -> None:
+    m.get_root().header.add_child(folium.Element(f'<script src="{escape(side_name, quote=True)}"></script>'),
+                                  name="geo_side_texts")
+
+
 def _number_elements(m: folium.Map) -> None:
     """Give the page's elements counted ids instead of folium's random ones: same input, same file."""
-    def walk(element):
-        yield element
-        for child in list(element._children.values()):
-            yield from walk(child)
-
-    for n, element in enumerate(walk(m.get_root())):
+    for n, element in enumerate(_walk(m.get_root())):
         element._id = str(n)
 
 
+# Beyond this many characters of document text, the texts go to a side file
+# (``<map>.texts.js``) that the page loads, so the page itself stays small.
+TEXTS_INLINE_MAX = 5_000_000
+
+
+def side_texts_name(html_name: str) -> str:
+    """The side file's name for a page: ``map.html`` -> ``map.texts.js``."""
+    stem = html_name[:-5] if html_name.lower().endswith(".html") else html_name
+    return f"{stem}.texts.js"
+
+
+def move_texts_out(m: folium.Map, side_name: str, *, limit: int | None = None) -> str | None:
+    """Move the documents' texts out of the page into a side script when they are large.
+
+    Returns the side file's content (``window.GEO_TEXTS = [...]``), or None when
+    the texts are small enough to stay in the page. The page then loads
+    ``side_name`` (a file beside it) before it draws; every document keeps its
+    place and says where its text is, so nothing is dropped silently.
+    """
+    page = next((c for c in _walk(m.get_root()) if isinstance(c, _Page)), None)
+    if page is None:
+        return None
+    docs = page.data["docs"]
+    if sum(len(d["text"] or "") for d in docs) <= (TEXTS_INLINE_MAX if limit is None else limit):
+        return None
+    texts = {d["id"]: d["text"] for d in docs if d["text"] is not None}
+    for d in docs:
+        if d["text"] is not None:
+            d["text"], d["side"] = None, side_name
+    _load_side_texts(m, side_name)
+    return side_texts_script(texts.items())
+
+
+def side_texts_script(items) -> str:
+    """The side file's content for ``(doc_id, text)`` pairs: ``window.GEO_TEXTS = {...};``."""
+    return SIDE_TEXTS_HEAD + "".join(side_texts_entry(i, t) for i, t in items) + SIDE_TEXTS_TAIL
+
+
+SIDE_TEXTS_HEAD = "window.GEO_TEXTS = {\n"
+SIDE_TEXTS_TAIL = "};\n"
+
+
+def side_texts_entry(doc_id: str, text: str) -> str:
+    """One document in the side file (a line; the file can be written as documents come)."""
+    return json.dumps(str(doc_id), ensure_ascii=False) + ": " + json.dumps(text, ensure_ascii=False) + ",\n"
+
+
+def _walk(element):
+    yield element
+    for child in list(element._children.values()):
+        yield from _walk(child)
+
+
 def write_map(m: folium.Map, path: str | os.PathLike) -> Path:
-    """Write the map as one HTML file, atomically; return its path."""
+    """Write the map as an HTML file, atomically; return its path.
+
+    When the documents' texts are large (over ``TEXTS_INLINE_MAX`` characters)
+    they go to ``<name>.texts.js`` beside it (see :func:`move_texts_out`).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    html = m.get_root().render()
+    side = move_texts_out(m, side_texts_name(path.name))
+    if side is not None:
+        _write_atomic(path.with_name(side_texts_name(path.name)), side)
+    _write_atomic(path, m.get_root().render())
+    return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    html = text
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -174,7 +247,6 @@ def write_map(m: folium.Map, path: str | os.PathLike) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
 # --- data for the page ----------------------------------------------------
@@ -196,15 +268,18 @@ def _plural(n: int, word: str) -> str:
 def page_data(
     mentions: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
-    documents: Mapping[str, str],
+    documents: Mapping[str, str | None],
     *,
     unit_names: Mapping[str, str] | None = None,
+    side_texts: str | None = None,
 ) -> dict:
     """The JSON object the page draws from.
 
     ``places``: one dict per place with a point, most mentioned first.
     ``units``: the areas fallbacks stand for, one per (gazetteer id, precision).
-    ``docs``: ``{"id", "text"}``, text ``None`` when not given.
+    ``docs``: ``{"id", "text"}``, text ``None`` when not given; with
+    ``side_texts`` (a file name), the documents listed in ``documents`` have
+    their texts in that side file (``{"id", "text": None, "side": name}``).
     ``mentions``: ``[doc, start, end, place, kind, precision, confidence,
     passage_start, passage_end]`` (indexes into ``docs``, ``places`` (-1 when
     not on the map), ``kinds``, ``precisions``), plus the passage text when
@@ -224,7 +299,9 @@ def page_data(
             unit_names.setdefault(_s(r.gazetteer_id), _s(r.name))
 
     docs = {doc_id: i for i, doc_id in enumerate(documents)}
-    doc_list = [{"id": str(doc_id), "text": text} for doc_id, text in documents.items()]
+    doc_list = [{"id": str(doc_id), "text": text} if not side_texts else {"id": str(doc_id), "text": None,
+                                                                           "side": side_texts}
+                for doc_id, text in documents.items()]
     for doc_id in mentions["doc_id"].drop_duplicates() if len(mentions) else ():
         if doc_id not in docs:
             docs[doc_id] = len(doc_list)
@@ -259,7 +336,7 @@ def page_data(
                 precision_code.get(_s(m.precision), precision_code[Precision.UNRESOLVED]),
                 round(float(m.confidence), 3), p_start, p_start + len(passage),
             ]
-            if doc_list[doc]["text"] is None:
+            if doc_list[doc]["text"] is None and "side" not in doc_list[doc]:
                 record.append(passage)
             rows.append(record)
     return {

@@ -404,3 +404,34 @@ def test_many_documents_page_their_lists_and_cluster(browser, tmp_path):
         page.check_clean()
     finally:
         p.close()
+
+
+def test_large_texts_load_from_a_side_file(browser, tmp_path, monkeypatch, render_cache_dir):
+    """Over the inline limit the texts live in map.texts.js; the page still shows them."""
+    import geo.render as render
+    from conftest import render_sample_frames
+
+    monkeypatch.setattr(render, "TEXTS_INLINE_MAX", 10)
+    mentions, places, documents = render_sample_frames()
+    path = write_map(make_map(mentions, places, documents, title="Side texts"), tmp_path / "map.html")
+    side = tmp_path / "map.texts.js"
+    html = path.read_text(encoding="utf-8")
+    assert side.is_file() and "Un grupo de 40 soldados" in side.read_text(encoding="utf-8")
+    assert "Un grupo de 40 soldados" not in html and 'src="map.texts.js"' in html
+    page = OfflinePage(browser, path, fragment="#doc=seed-a")
+    p = page.page
+    try:
+        p.locator("#geo-view-text").wait_for(state="visible")
+        assert p.locator("#geo-doc-text").inner_text().startswith("Un grupo de 40 soldados")
+        assert p.locator("#geo-doc-text [data-place-id]").count() == 12
+        page.check_clean()
+    finally:
+        p.close()
+    # without the side file the page says where the text is instead of failing
+    side.unlink()
+    page = OfflinePage(browser, path, fragment="#doc=seed-a")
+    try:
+        page.page.locator("#geo-view-text").wait_for(state="visible")
+        assert "map.texts.js" in page.page.locator("#geo-doc-text").inner_text()
+    finally:
+        page.page.close()

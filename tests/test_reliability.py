@@ -265,12 +265,20 @@ def test_a_huge_file_is_streamed_in_pieces_with_progress(tmp_path, capsys, monke
     assert pieces == [f"big#{n}" for n in range(1, len(pieces) + 1)] and len(pieces) >= 13
     assert (m.surface == "México").sum() == 250
     html = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
-    assert html.count("Sin lugares aqu") < 30 * 250 / 3  # the text panel holds PANEL_CHARS, not all of it
+    assert "Sin lugares aqu" not in html  # over PANEL_CHARS the texts are not in the page...
+    side = (tmp_path / "out" / "map.texts.js").read_text(encoding="utf-8")
+    assert side.count("Sin lugares aqu") == 30 * 250  # ...but all of them beside it
+    assert 'src="map.texts.js"' in html and not list((tmp_path / "out").glob(".*spool"))
     # the frames are built in batches: the result is the same as in one go
     monkeypatch.setattr(pipeline, "_BATCH_CHARS", 10**9)
     assert main(["map", str(big), "-o", str(tmp_path / "whole"), "--no-progress"]) == 0
     whole = (tmp_path / "whole" / "mentions.parquet").read_bytes()
     assert whole == (tmp_path / "out" / "mentions.parquet").read_bytes()
+    # a later small run into the same folder keeps its text in the page and removes the side file
+    small = write(tmp_path / "small.txt", paragraph)
+    assert main(["map", str(small), "-o", str(tmp_path / "out"), "--no-progress"]) == 0
+    assert not (tmp_path / "out" / "map.texts.js").exists()
+    assert "Sin lugares aqu" in (tmp_path / "out" / "map.html").read_text(encoding="utf-8")
 
 
 # -- outputs: replaced together or not at all; a rerun is identical -----------------------------------

@@ -42,6 +42,11 @@
   // --- set-up -------------------------------------------------------------------
 
   function init(map, data, outlines, opts) {
+    // large runs keep the documents' texts in a side file (map.texts.js) loaded before this
+    var side = window.GEO_TEXTS;
+    data.docs.forEach(function (doc) {
+      if (doc.side && side && typeof side[doc.id] === "string") doc.text = side[doc.id];
+    });
     var g = (G = {
       map: map, opts: opts, places: data.places, units: data.units, docs: data.docs,
       mentions: data.mentions, kinds: data.kinds, precisions: data.precisions,
@@ -804,6 +809,11 @@
     $("geo-doc-next").disabled = d === g.docs.length - 1;
     box.textContent = "";
     box.setAttribute("data-doc", String(d));
+    if (doc.text === null && doc.side) {
+      box.appendChild(el("p", "geo-empty", "The text of this document is in " + doc.side +
+        ", which did not load: keep it beside this page."));
+      return;
+    }
     if (doc.text === null) {
       box.appendChild(el("p", "geo-empty", "The text of this document was not included; its passages:"));
       g.docMentions[d].forEach(function (k) { box.appendChild(el("p", null, g.mentions[k][9] || "")); });
