@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .gazetteer import Gazetteer, name_key
 from .model import Document, Kind, Mention
@@ -136,8 +136,7 @@ def detect_language(text: str, *, default: str = "en") -> str:
     return lang or default
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
     text: str
     start: int
     end: int
