@@ -161,8 +161,8 @@ def _tokenize(text: str) -> list[_Token]:
         if tokens and "\n" in text[tokens[-1].end:m.start()]:
             sent_start = True
         for start, part in _hyphen_parts(tok, m.start()):
-            letters = [c for c in part if c.isalpha()]
-            tokens.append(_Token(part, start, start + len(part), part[0].isupper(), all(c.isupper() for c in letters),
+            # all capitals (a bare hyphen counts as such, having no letters)
+            tokens.append(_Token(part, start, start + len(part), part[0].isupper(), part.isupper() or part == "-",
                                  sent_start))
             sent_start = False
     return tokens
@@ -747,12 +747,20 @@ def _locative_before(text: str, start: int) -> bool:
 def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
     """Length of the longest connector sequence starting at token j (0 if none)."""
     best = 0
-    for seq in connectors:
+    by_first = _CONNECTOR_INDEX.get(id(connectors))
+    if by_first is None:
+        by_first = _CONNECTOR_INDEX[id(connectors)] = {}
+        for seq in connectors:
+            by_first.setdefault(seq[0], []).append(seq)
+    for seq in by_first.get(tokens[j].text, ()):
         k = len(seq)
         if j + k <= len(tokens) and all(tokens[j + x].text == w for x, w in enumerate(seq)) and all(
                 text[tokens[j + x].end:tokens[j + x + 1].start] == " " for x in range(k) if j + x + 1 < len(tokens)):
             best = max(best, k)
     return best
+
+
+_CONNECTOR_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}  # id(CONNECTORS[lang]) -> first word -> sequences
 
 
 def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
