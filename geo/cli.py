@@ -164,10 +164,6 @@ def _run(args) -> int:
     if args.geocoder_option and not args.geocoder:
         print(f"geo {args.command}: error: --geocoder-option needs --geocoder NAME", file=sys.stderr)
         return EXIT_ERROR
-    if args.geocoder and (args.dask or args.jobs not in (None, 1)):
-        print(f"geo {args.command}: error: --geocoder asks the service from this one process (rate limit, "
-              "cache); leave out --jobs/--dask", file=sys.stderr)
-        return EXIT_ERROR
     refiner = _geocoder(args)
     try:
         with _dask(args) as client:

@@ -392,6 +392,23 @@ def test_cli_map_places_camp_shelby_through_the_service_and_reruns_from_cache(no
 
 
 @pytest.mark.usefixtures("cli_cache")
+def test_cli_map_with_jobs_asks_the_service_from_the_main_process(nominatim, tmp_path, capsys):
+    """Workers parse; the one refiner (one rate limit, one cache) stays in the main process."""
+    for n in range(6):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{n}.txt").write_text(f"Nota {n}: llegaron a Camp Shelby, Misisipi.", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["map", str(tmp_path / "in"), "-o", str(out), "--no-progress", "--jobs", "2",
+            *_cli_options(nominatim, tmp_path)]
+    assert main(argv) == 0
+    mentions = gpd.read_parquet(out / "mentions.parquet")
+    shelby = mentions[mentions.surface == "Camp Shelby"]
+    assert len(shelby) == 6 and set(shelby.precision) == {"exact"}
+    assert nominatim.queries() == ["Camp Shelby, Mississippi"]  # asked once, then from the cache
+    assert "6 mentions placed" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_cache")
 def test_cli_map_keeps_the_embedded_answer_when_the_service_fails(nominatim, tmp_path, capsys):
     nominatim.default = ("status", 503, {}, "maintenance")
     doc = tmp_path / "a.txt"
@@ -419,7 +436,6 @@ def test_cli_unknown_geocoder_is_a_usage_error(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--geocoder-option", "domain=x"], "--geocoder-option needs --geocoder NAME"),
     (["--geocoder", "nominatim", "--geocoder-option", "domain"], "expected KEY=VALUE"),
-    (["--geocoder", "nominatim", "--jobs", "2"], "leave out --jobs/--dask"),
 ])
 def test_cli_geocoder_option_errors(tmp_path, capsys, argv, message):
     doc = tmp_path / "a.txt"
