@@ -358,6 +358,19 @@ class Recognizer:
         for t in tokens:
             if not t.cap and t.text[0].isalpha() and t.start not in taken and name_key(t.text) in self._demonyms:
                 found.append(Mention(doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
+        # large places written in lower case, as in posts and chat ("flooding in houston",
+        # "desde méxico"): only after a preposition of place, only by their main name
+        lower_ends: set[int] = set()  # token index after each lower-case place: lists go on ("houston and dallas")
+        for n, t in enumerate(tokens):
+            if not n or t.cap or not t.text.isalpha() or t.start in taken:
+                continue
+            prev = tokens[n - 1].text
+            if prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends):
+                place = self._lower_case_place(tokens, n, lang)
+                if place is not None:
+                    lower_ends.add(place)
+                    found.append(Mention(doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
+                                         source="lower-case"))
         found.sort(key=lambda m: (m.start, m.end))
         return found
 
@@ -522,6 +535,22 @@ class Recognizer:
             i = k + 1 if k < n else n
         close()
         return out
+
+    def _lower_case_place(self, tokens: list[_Token], n: int, lang: str) -> int | None:
+        """End of a large place written in lower case from token n ("houston", "new york"),
+        or None. Countries, states and cities of a million by their main name, not
+        words of the language ("china", "turkey", "chile")."""
+        for end in range(min(len(tokens), n + 3), n, -1):
+            words = tokens[n:end]
+            if any(not w.text.isalpha() or w.cap for w in words):
+                continue
+            if all(self.gazetteer.is_common_word(w.text, lang) for w in words):
+                continue  # "china", "far north": words of the language
+            surface = " ".join(w.text for w in words)
+            if any(e[2] and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 1_000_000)
+                   for e in self._entries(surface)):
+                return end
+        return None
 
     def _takes_article(self, entries: list, lang: str) -> bool:
         """Seas, regions, countries and states take an article ("el Pacífico", "el

@@ -284,3 +284,12 @@ def test_an_acronym_before_a_place_names_a_branch_but_a_headline_does_not(gazett
 
 def test_a_region_abroad_takes_an_article_in_spanish(gazetteer):
     assert "Tíbet" in surfaces(gazetteer, "En agosto me voy para el Tíbet a escalar.", "es")
+
+
+def test_large_places_in_lower_case_after_a_preposition_of_place(gazetteer):
+    # posts and chat drop capitals: a country, state or city of a million, by its main name
+    assert surfaces(gazetteer, "flooding in houston and texas tonight", "en") == ["houston", "texas"]
+    assert surfaces(gazetteer, "i live in new york now", "en") == ["new york"]
+    # words of the language stay words; no preposition, no place
+    assert surfaces(gazetteer, "we went to china for tea in turkey", "en") == []
+    assert surfaces(gazetteer, "houston we have a problem", "en") == []
