@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from functools import cache
 from html import escape
@@ -228,25 +227,17 @@ def write_map(m: folium.Map, path: str | os.PathLike) -> Path:
     they go to ``<name>.texts.js`` beside it (see :func:`move_texts_out`).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     side = move_texts_out(m, side_texts_name(path.name))
     if side is not None:
-        _write_atomic(path.with_name(side_texts_name(path.name)), side)
-    _write_atomic(path, m.get_root().render())
+        _write_text(path.with_name(side_texts_name(path.name)), side)
+    _write_text(path, m.get_root().render())
     return path
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    html = text
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_text(path: Path, text: str) -> None:
+    from .pipeline import write_atomic  # the one atomic writer of the project's outputs
+
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # --- data for the page ----------------------------------------------------
