@@ -737,23 +737,23 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
         if i < 0:
             continue
         words = before[:i].split()
-        if words and words[-1].lower() in LOCAL_CUES | PLACE_CUES | {"ejido", "rancho", "colonia"}:
+        if words and words[-1].lower() in _QUOTED_PLACE_CUES:
             return False
         j = text.find(close_q, end)
         inner = before[i + 1:] + text[start:j] if j >= 0 else ""
         if j >= 0 and j - end < 60 and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
-                and before[i + 1:].count(open_q) == 0 and all(w[:1].isupper() or w.lower() in _NAME_LINKS
-                                                              for w in inner.split()):
+                and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in inner.split()):
             return True
     return False
 
 
 _NAME_LINKS = {"de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "&"}
+_QUOTED_PLACE_CUES = LOCAL_CUES | PLACE_CUES | {"rancho"}
 
 
 def _club_article(tokens: list[_Token], ti: int) -> bool:
     """"el Barcelona", "del Valencia", "El Portland sacó...": a Spanish article before a town."""
-    return ti > 0 and (tokens[ti - 1].text in ("el", "del", "al") or (tokens[ti - 1].text == "El" and ti - 1 == 0)
+    return ti > 0 and (tokens[ti - 1].text in ("el", "del", "al")
                        or (tokens[ti - 1].text == "El" and tokens[ti - 1].sent_start))
 
 
