@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from geopy.distance import great_circle
 
 from .gazetteer import Gazetteer, name_key
 from .model import Document, Kind, Mention, Place, Precision, Resolution
@@ -114,17 +115,11 @@ def _contains(outer: Place, inner: Place) -> bool:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
     if outer.kind == Kind.ADMIN2 and inner.kind in (Kind.CITY, Kind.FEATURE):
         # counties and provinces carry no code of their own here: a town near the point
-        return _km(outer.lat, outer.lon, inner.lat, inner.lon) <= ADMIN2_KM
+        return great_circle((outer.lat, outer.lon), (inner.lat, inner.lon)).km <= ADMIN2_KM
     return False
 
 
 ADMIN2_KM = 60.0
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
@@ -219,9 +214,9 @@ class Resolver:
         # County" says nothing)
         neighbours: list[list[int]] = [[] for _ in mentions]
         in_long_list = [False] * len(mentions)
-        linked = [i for i in range(len(mentions) - 1)
-                  if text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS and (not context[i] or listed[i])]
-        for i in linked:
+        linked = {i for i in range(len(mentions) - 1)
+                  if text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS and (not context[i] or listed[i])}
+        for i in sorted(linked):
             neighbours[i].append(i + 1)
             neighbours[i + 1].append(i)
             if i + 1 in linked or i - 1 in linked:
@@ -229,9 +224,10 @@ class Resolver:
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
+        keys = [name_key(m.surface) + ("#d" if m.demonym else "") for m in mentions]
         by_key: dict[str, list[int]] = defaultdict(list)
-        for i, m in enumerate(mentions):
-            by_key[name_key(m.surface) + ("#d" if m.demonym else "")].append(i)
+        for i, key in enumerate(keys):
+            by_key[key].append(i)
         local: dict[str, dict[str, tuple[Place, float]]] = {}
         for key, idxs in by_key.items():
             scores: dict[str, tuple[Place, float]] = {}
@@ -253,6 +249,10 @@ class Resolver:
         # probability that *other* names lie in its country / admin-1 unit.
         # A few rounds let "Georgia ... Gainesville" settle on the US state and
         # its city together. A name is never its own evidence.
+        # the names listed beside each name, and whether it stands in a list of three or more
+        list_others = {key: [keys[j] for i in idxs for j in neighbours[i] if keys[j] != key and keys[j] in local]
+                       for key, idxs in by_key.items()}
+        long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
         probs = {key: _softmax(scores) for key, scores in local.items()}
         final = local
         mass_cc: dict[str, Counter[str]] = {}
@@ -276,14 +276,8 @@ class Resolver:
             for key, ps in probs.items():
                 for pid, p in ps.items():
                     kind_of[key][local[key][pid][0].kind] += p
-            list_kind: dict[str, dict[Kind, float]] = {}
-            long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
-            for key, idxs in by_key.items():
-                others = [name_key(mentions[j].surface) + ("#d" if mentions[j].demonym else "")
-                          for i in idxs for j in neighbours[i]]
-                others = [o for o in others if o != key and o in kind_of]
-                if others:
-                    list_kind[key] = {k: sum(kind_of[o][k] for o in others) / len(others) for k in Kind}
+            list_kind = {key: {k: sum(kind_of[o][k] for o in others) / len(others) for k in Kind}
+                         for key, others in list_others.items() if others}
             total_cc = sum(mass_cc.values(), Counter())
             total_a1: Counter[tuple[str, str]] = sum(mass_a1.values(), Counter())
             final = {}
@@ -322,7 +316,7 @@ class Resolver:
 
         out = []
         for i, m in enumerate(mentions):
-            key = name_key(m.surface) + ("#d" if m.demonym else "")
+            key = keys[i]
             if key in chosen:
                 place, conf = chosen[key]
                 if m.source == "weak" and place.kind != Kind.COUNTRY and \
