@@ -6,7 +6,7 @@ Writes a text file of news-like Spanish and English paragraphs (the seed
 article, place-free filler, a few hundred distinct places) and runs
 ``geo map`` on it in a subprocess, as a user would. The reader streams the
 file in 1 MB pieces, the frames are built in batches, and the map's text
-panel is capped (``geo.pipeline.PANEL_CHARS``), so memory grows with the
+panel is capped (``geo.flows.PANEL_CHARS``), so memory grows with the
 number of mentions, not with the size of the text.
 """
 from __future__ import annotations

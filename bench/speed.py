@@ -361,7 +361,8 @@ def case_profile(path: str, report: str) -> dict:
     import io
     import pstats
 
-    from geo.pipeline import Geoparser, run_extract
+    from geo.flows import run_extract
+    from geo.pipeline import Geoparser
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -9,8 +9,10 @@ Stages, one module each::
     resolve    choose a gazetteer entry per mention, using the whole document
     frames     the GeoDataFrames (one row per mention, one per place)
     render     the folium map
-    pipeline   the flow from documents to files; the Python API
-    parallel   the same flow over worker processes or a Dask cluster
+    pipeline   the Geoparser (recognise + resolve) and the Python API
+    parallel   the same over worker processes or a Dask cluster
+    flows      the ``geo map`` / ``geo extract`` runs: inputs, progress, report, files
+    outputs    the one atomic writer of every output file
     geocoders  geopy-compatible geocoders: the embedded one, online refinement
     explore    one call to a Result that shows itself in Jupyter
     cli        the ``geo`` command

@@ -156,7 +156,7 @@ def _run(args) -> int:
         print(f"geo {args.command}: error: --jobs must be 0 (one per core) or more, got {args.jobs}", file=sys.stderr)
         return EXIT_ERROR
     if args.command == "map" and len(args.paths) == 1 and is_partitioned(args.paths[0]):
-        from .parallel import run_map_partitioned
+        from .flows import run_map_partitioned
 
         report = run_map_partitioned(args.paths[0], Path(args.out), title=args.title)
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
@@ -202,7 +202,8 @@ def _dask(args):
 
 
 def _geoparse(args, client, refiner=None) -> int:
-    from .pipeline import Geoparser, run_extract, run_map
+    from .flows import run_extract, run_map
+    from .pipeline import Geoparser
 
     geoparser = Geoparser(layers=args.gazetteer, geocoder=refiner)
     progress = False if args.no_progress else None
@@ -214,7 +215,7 @@ def _geoparse(args, client, refiner=None) -> int:
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
         return _report(report)
     if args.command == "extract":
-        from .pipeline import read_spans
+        from .flows import read_spans
 
         spans = read_spans(args.spans_from) if args.spans_from else None
         if not args.paths:
@@ -223,7 +224,7 @@ def _geoparse(args, client, refiner=None) -> int:
                 return EXIT_ERROR
             args.paths = [args.spans_from]
         if args.out and (args.out.endswith(("/", os.sep)) or Path(args.out).is_dir()):
-            from .parallel import run_extract_partitioned
+            from .flows import run_extract_partitioned
 
             report = run_extract_partitioned(args.paths, Path(args.out), geoparser=geoparser, encoding=args.encoding,
                                              progress=progress, spans=spans, jobs=jobs, client=client,
@@ -232,7 +233,7 @@ def _geoparse(args, client, refiner=None) -> int:
                   file=sys.stderr)
             return _report(report)
         if args.out:
-            from .pipeline import write_atomic
+            from .outputs import write_atomic
 
             holder = {}
 

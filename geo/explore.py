@@ -173,11 +173,11 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
         but names no file: pass a :class:`~geo.model.Document` to geoparse
         such a string as text.
     """
-    from .pipeline import _default
+    from .pipeline import default_geoparser
 
     errors: list[InputError] = []
     docs = _documents(inputs, lang, encoding, errors)
-    gp = geoparser if geoparser is not None else _default()  # the Geoparser geo.geoparse() shares
+    gp = geoparser if geoparser is not None else default_geoparser()  # the Geoparser geo.geoparse() shares
     resolutions = []
     for doc in _progress(docs, progress):
         resolutions.extend(gp.parse(doc))

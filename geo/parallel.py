@@ -45,10 +45,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import GeoError, InputError
 from .model import Document, Resolution
 
+from .pipeline import Geoparser, toponym_records
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
-
-    from .pipeline import Geoparser, RunReport
 
 __all__ = [
     "parse_documents",
@@ -56,8 +56,6 @@ __all__ = [
     "write_partitions",
     "read_partitions",
     "is_partitioned",
-    "run_extract_partitioned",
-    "run_map_partitioned",
     "geoparse_bag",
     "mentions_dataframe",
     "PARTITIONS_FILE",
@@ -293,8 +291,6 @@ def geoparse_bag(documents, geoparser: Geoparser | None = None):
     """
     import dask
 
-    from .pipeline import Geoparser
-
     state = dask.delayed(pickle.dumps(geoparser or Geoparser()), pure=True)
     return documents.map_partitions(_records_partition, state)
 
@@ -304,8 +300,6 @@ def _as_document(d) -> Document:
 
 
 def _records_partition(docs, state: bytes) -> list[dict]:
-    from .pipeline import toponym_records
-
     docs = [_as_document(d) for d in docs]
     parsed = _parse_batch(state, [(d, None) for d in docs])
     return [{"id": d.id, "toponyms": toponym_records(r)} for d, r in zip(docs, parsed, strict=True)]
@@ -322,8 +316,6 @@ def mentions_dataframe(documents, geoparser: Geoparser | None = None):
     import dask_geopandas  # noqa: F401  (registers the GeoDataFrame backend)
 
     from .frames import mentions_frame
-    from .pipeline import Geoparser
-
     state = dask.delayed(pickle.dumps(geoparser or Geoparser()), pure=True)
     parts = [dask.delayed(_mentions_partition)(p, state) for p in documents.to_delayed()]
     return dd.from_delayed(parts, meta=mentions_frame([], []), verify_meta=False)
@@ -358,7 +350,7 @@ def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir
     import pandas as pd
 
     from .frames import mentions_frame
-    from .pipeline import write_atomic
+    from .outputs import write_atomic
 
     out = Path(out_dir)
     (out / "mentions").mkdir(parents=True, exist_ok=True)
@@ -428,35 +420,3 @@ def read_partitions(path: str | Path, *, max_text_chars: int | None = None) -> t
                 texts[doc_id] = text
                 shown += len(text)
     return mentions, texts
-
-
-def run_extract_partitioned(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geoparser,
-                            encoding: str | None = None, progress: bool | None = None, spans: Spans | None = None,
-                            jobs: int = 1, client: Any = None, partition_chars: int = PARTITION_CHARS) -> RunReport:
-    """``geo extract -o DIR/``: like :func:`geo.pipeline.run_extract`, writing partitioned GeoParquet.
-
-    Every mention is written, demonyms included, as in ``geo map``'s ``mentions.parquet``.
-    """
-    from .pipeline import RunReport, _iter_docs, _progress, _write_errors
-
-    out_dir = Path(out_dir)
-    report = RunReport()
-    docs, total = _iter_docs(paths, encoding, report)
-    pairs = parse_documents(docs, geoparser, spans=spans, jobs=jobs, client=client)
-    summary = write_partitions(_progress(pairs, total, "extracting", progress), out_dir,
-                               partition_chars=partition_chars)
-    report.documents, report.mentions = summary["documents"], summary["mentions"]
-    _write_errors(report, out_dir)
-    return report
-
-
-def run_map_partitioned(path: str | Path, out_dir: str | Path, *, title: str | None = None) -> RunReport:
-    """``geo map DIR/`` on partitioned output: places aggregated over all parts, then the usual files."""
-    from .pipeline import PANEL_CHARS, RunReport, write_map_outputs
-
-    mentions, texts = read_partitions(path, max_text_chars=PANEL_CHARS)
-    summary = json.loads((Path(path) / PARTITIONS_FILE).read_text(encoding="utf-8"))
-    report = RunReport()
-    report.documents, report.mentions = int(summary.get("documents", len(texts))), len(mentions)
-    report.places = write_map_outputs(mentions, texts, Path(out_dir), title=title, report=report)
-    return report

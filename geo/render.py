@@ -36,6 +36,7 @@ from folium.template import Template
 
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
+from .outputs import write_text_atomic
 
 __all__ = ["make_map", "write_map", "move_texts_out", "side_texts_name", "side_texts_script", "page_data", "KIND_STYLES", "KIND_GROUPS", "PRECISION_LABELS"]
 
@@ -229,15 +230,9 @@ def write_map(m: folium.Map, path: str | os.PathLike) -> Path:
     path = Path(path)
     side = move_texts_out(m, side_texts_name(path.name))
     if side is not None:
-        _write_text(path.with_name(side_texts_name(path.name)), side)
-    _write_text(path, m.get_root().render())
+        write_text_atomic(path.with_name(side_texts_name(path.name)), side)
+    write_text_atomic(path, m.get_root().render())
     return path
-
-
-def _write_text(path: Path, text: str) -> None:
-    from .pipeline import write_atomic  # the one atomic writer of the project's outputs
-
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # --- data for the page ----------------------------------------------------

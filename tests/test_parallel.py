@@ -13,7 +13,7 @@ from geo import parallel
 from geo.cli import main
 from geo.frames import mentions_frame, places_frame
 from geo.model import Document
-from geo.pipeline import run_extract
+from geo.flows import run_extract
 
 PLACES = ["Paris, Texas", "Hattiesburg, Mississippi", "Ciudad de México", "Gainesville, Georgia", "London, Ontario",
           "Alexandria, Louisiana", "Monterrey", "Springfield, Massachusetts", "Sevilla", "Baton Rouge"]
@@ -89,10 +89,11 @@ def thread_cluster():
 
 def test_dask_matches_one_process(corpus, geoparser, single, thread_cluster):
     out = io.StringIO()
-    from geo.pipeline import RunReport, _iter_docs, toponym_records
+    from geo.flows import RunReport, read_inputs
+    from geo.pipeline import toponym_records
 
     report = RunReport()
-    docs, _ = _iter_docs([corpus], None, report)
+    docs, _ = read_inputs([corpus], None, report)
     pairs = list(parallel.parse_documents(docs, geoparser, client=thread_cluster, task_chars=500))
     for doc, resolutions in pairs:
         out.write(json.dumps({"id": doc.id, "toponyms": toponym_records(resolutions, demonyms=True)},
@@ -125,9 +126,9 @@ def test_cli_dask_scheduler_address_and_partitioned_output(corpus, geoparser, si
 
 
 def _reference_mentions(corpus, geoparser):
-    from geo.pipeline import RunReport, _iter_docs
+    from geo.flows import RunReport, read_inputs
 
-    docs = list(_iter_docs([corpus], None, RunReport())[0])
+    docs = list(read_inputs([corpus], None, RunReport())[0])
     return mentions_frame([r for d in docs for r in geoparser.parse(d)], docs)
 
 
@@ -188,9 +189,9 @@ def test_process_cluster(corpus, single, tmp_path):
 
 
 def _docs(corpus):
-    from geo.pipeline import RunReport, _iter_docs
+    from geo.flows import RunReport, read_inputs
 
-    return list(_iter_docs([corpus], None, RunReport())[0])
+    return list(read_inputs([corpus], None, RunReport())[0])
 
 
 def test_partitions_are_not_confused_with_documents(tmp_path):

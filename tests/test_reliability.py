@@ -22,7 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo import documents, pipeline
+from geo import documents, flows
 from geo.cli import main
 from geo.pipeline import Geoparser
 
@@ -253,8 +253,8 @@ def test_a_huge_file_is_streamed_in_pieces_with_progress(tmp_path, capsys, monke
     monkeypatch.setattr(documents, "iter_documents", functools.partial(documents.iter_documents,
                                                                        max_doc_chars=20_000))
     monkeypatch.setattr(documents, "count_inputs", functools.partial(documents.count_inputs, max_doc_chars=20_000))
-    monkeypatch.setattr(pipeline, "PANEL_CHARS", 60_000)
-    monkeypatch.setattr(pipeline, "_BATCH_CHARS", 50_000)
+    monkeypatch.setattr(flows, "PANEL_CHARS", 60_000)
+    monkeypatch.setattr(flows, "_BATCH_CHARS", 50_000)
     paragraph = "Llegaron a Camp Shelby, Misisipi, desde México. " + "Sin lugares aquí, solo relleno. " * 30
     big = write(tmp_path / "big.txt", (paragraph.strip() + "\n\n") * 250)  # about 270 000 characters
     code = main(["map", str(big), "-o", str(tmp_path / "out")])  # with the progress bar
@@ -270,7 +270,7 @@ def test_a_huge_file_is_streamed_in_pieces_with_progress(tmp_path, capsys, monke
     assert side.count("Sin lugares aqu") == 30 * 250  # ...but all of them beside it
     assert 'src="map.texts.js"' in html and not list((tmp_path / "out").glob(".*spool"))
     # the frames are built in batches: the result is the same as in one go
-    monkeypatch.setattr(pipeline, "_BATCH_CHARS", 10**9)
+    monkeypatch.setattr(flows, "_BATCH_CHARS", 10**9)
     assert main(["map", str(big), "-o", str(tmp_path / "whole"), "--no-progress"]) == 0
     whole = (tmp_path / "whole" / "mentions.parquet").read_bytes()
     assert whole == (tmp_path / "out" / "mentions.parquet").read_bytes()
