@@ -6,6 +6,7 @@ also when empty.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ __all__ = [
     "places_frame",
     "display_place_id",
     "passage_bounds",
+    "alternative_records",
 ]
 
 CRS = "EPSG:4326"
@@ -43,6 +45,9 @@ MENTION_COLUMNS: dict[str, str] = {
     "admin1": "string",
     "passage": "string",       # the sentence that quotes the mention
     "passage_start": "int64",  # offset of the passage in the document text
+    "role": "string",          # "dateline" (the place a story was filed from) or "text"
+    "evidence": "string",      # why this reading, in a few words ("" when none is recorded)
+    "alternatives": "string",  # JSON list of the other readings weighed (see alternative_records)
 }
 
 PLACE_COLUMNS: dict[str, str] = {
@@ -80,6 +85,20 @@ def display_place_id(resolution: Resolution) -> str | None:
     if resolution.precision == Precision.EXACT:
         return resolution.place.place_id
     return f"{resolution.place.place_id}/{_slug(resolution.mention.surface)}"
+
+
+def alternative_records(resolution: Resolution) -> list[dict]:
+    """The other readings a resolution weighed, best first, as plain records.
+
+    Each: ``gazetteer_id, name, kind, country_code, admin1, lat, lon, score``
+    (``score`` on the confidence's scale). ``geo extract`` writes them, and
+    ``mentions.parquet`` keeps them as JSON in its ``alternatives`` column.
+    """
+    scores = resolution.alternative_scores
+    return [{"gazetteer_id": p.place_id, "name": p.name, "kind": str(p.kind), "country_code": p.country_code,
+             "admin1": p.admin1, "lat": round(p.lat, 5), "lon": round(p.lon, 5),
+             "score": scores[i] if i < len(scores) else None}
+            for i, p in enumerate(resolution.alternatives)]
 
 
 def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> tuple[int, int]:
@@ -146,6 +165,9 @@ def mentions_frame(resolutions: Iterable[Resolution], documents: Mapping[str, Do
                 "admin1": p.admin1 if p else None,
                 "passage": text[lo:hi],
                 "passage_start": lo,
+                "role": m.role,
+                "evidence": r.evidence,
+                "alternatives": json.dumps(alternative_records(r), ensure_ascii=False),
             }
         )
         # shapely wants (x, y) = (lon, lat): the one flip happens here.

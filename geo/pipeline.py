@@ -22,7 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from .frames import display_place_id, mentions_frame, places_frame
+from .frames import alternative_records, display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
 from .layers import read_layer
 from .model import Document, Kind, Resolution
@@ -143,5 +143,8 @@ def toponym_records(resolutions: Iterable[Resolution], *, demonyms: bool = False
             "place_id": display_place_id(r), "kind": str(r.kind),
             "country_code": p.country_code if p else None,
             "precision": str(r.precision), "confidence": r.confidence,
+            "role": m.role, "evidence": r.evidence,
+            "alternatives": [{k: a[k] for k in ("name", "lat", "lon", "gazetteer_id", "kind", "country_code", "score")}
+                             for a in alternative_records(r)],
         })
     return out

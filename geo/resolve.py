@@ -29,7 +29,7 @@ from .gazetteer import Gazetteer, name_key
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .recognize import detect_language, plausible_entries
 
-__all__ = ["resolve", "Resolver", "WEIGHTS"]
+__all__ = ["resolve", "Resolver", "WEIGHTS", "MAX_ALTERNATIVES"]
 
 KIND_PRIOR = {
     Kind.COUNTRY: 4.0,
@@ -55,6 +55,8 @@ WEIGHTS = {
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
     "temperature": 1.0,     # softmax temperature for confidence
 }
+
+MAX_ALTERNATIVES = 3  # other readings kept with a resolution (shown as "Other candidates")
 
 # How much a recognition kind is trusted, multiplied into the confidence.
 _RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.7}
@@ -301,9 +303,13 @@ class Resolver:
             probs = {key: _softmax(scores) for key, scores in final.items()}
 
         chosen: dict[str, tuple[Place, float]] = {}
+        others: dict[str, tuple[tuple[Place, ...], tuple[float, ...]]] = {}
         for key, scores in final.items():
-            pid = max(probs[key], key=lambda p: (probs[key][p], p))
+            ranked = sorted(probs[key], key=lambda p: (probs[key][p], p), reverse=True)
+            pid = ranked[0]
             chosen[key] = (scores[pid][0], probs[key][pid])
+            runners = ranked[1:1 + MAX_ALTERNATIVES]
+            others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
 
         # what the document is about, for fallbacks
         scope_cc: Counter[str] = Counter()
@@ -324,8 +330,8 @@ class Resolver:
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = _RECOGNITION_TRUST.get(m.source, 0.85)
                 kind = Kind.DEMONYM if m.demonym else place.kind
-                alts = tuple(p for p, _ in cands[i][1:4])
-                out.append(Resolution(m, place, kind, Precision.EXACT, round(conf * trust, 4), alts))
+                alts, alt_scores = others[key]
+                out.append(Resolution(m, place, kind, Precision.EXACT, round(conf * trust, 4), alts, alt_scores))
             else:
                 out.append(self._fallback(m, context[i], scope_cc, scope_a1))
         return out

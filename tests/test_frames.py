@@ -87,3 +87,24 @@ def test_places_sorted_by_mentions_then_name(frames):
     _, p = frames
     counts = list(p.mention_count)
     assert counts == sorted(counts, reverse=True)
+
+
+def test_alternatives_and_evidence_ride_along_as_columns_and_extract_fields():
+    """The readings a resolution weighed are kept, best first, with their scores."""
+    import json
+
+    from geo.pipeline import toponym_records
+
+    ga = Place("gn:614540", "Georgia", Kind.COUNTRY, 42.0, 43.5, "GE")
+    start = TEXT.index("México")
+    r = Resolution(Mention("d", start, start + 6, "México"), MX, Kind.COUNTRY, Precision.EXACT, 0.9,
+                   (ga,), (0.07,), "document scope: Mexico")
+    m = mentions_frame([r], [Document("d", TEXT)])
+    row = m.iloc[0]
+    assert row["evidence"] == "document scope: Mexico" and row["role"] == "text"
+    [alt] = json.loads(row["alternatives"])
+    assert alt["gazetteer_id"] == "gn:614540" and alt["country_code"] == "GE" and alt["score"] == 0.07
+    [rec] = toponym_records([r])
+    assert rec["evidence"] == "document scope: Mexico"
+    assert rec["alternatives"] == [{"name": "Georgia", "lat": 42.0, "lon": 43.5, "gazetteer_id": "gn:614540",
+                                    "kind": "country", "country_code": "GE", "score": 0.07}]
