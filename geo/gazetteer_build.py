@@ -527,7 +527,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     _load_marine(b)
     _load_regions(b)
     _add_bare_unit_names(b)
-    say("common-word lexicon (Hunspell dictionaries from npm)")
+    say("common-word lexicon (Hunspell dictionaries in geo/data/hunspell)")
     lexicon = read_lexicon()
     _drop_common_alt_names(b, lexicon)
     say(f"writing {len(b.places):,} places, {len(b.names):,} names, {len(lexicon):,} common words")

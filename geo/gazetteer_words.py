@@ -5,25 +5,21 @@ asks :meth:`geo.gazetteer.Gazetteer.is_common_word` and ``first_names`` at run t
 """
 from __future__ import annotations
 
+import calendar
+import gzip
 import importlib.resources
-import os
 import re
-import sys
 import unicodedata
-from pathlib import Path
+from collections.abc import Iterable, Iterator
 
+from .errors import GazetteerError
 from .gazetteer import lexicon_key, name_key
 
-__all__ = ["read_lexicon", "read_first_names", "hunspell_dirs"]
+__all__ = ["read_lexicon", "read_first_names", "HUNSPELL"]
 
-
-def hunspell_dirs() -> list[Path]:
-    """Folders that may hold npm's ``dictionary-en`` / ``dictionary-es`` packages."""
-    dirs = []
-    if os.environ.get("GEO_NPM_DIR"):
-        dirs.append(Path(os.environ["GEO_NPM_DIR"]))
-    dirs.append(Path(sys.prefix) / "share" / "geo-npm" / "node_modules")
-    return dirs
+# English and Spanish Hunspell dictionaries, shipped gzipped in geo/data/hunspell/
+# (npm's dictionary-en and dictionary-es 4.0.0; tools/derive_hunspell.py copies them)
+HUNSPELL = importlib.resources.files("geo").joinpath("data", "hunspell")
 
 
 def read_lexicon() -> dict[str, set[str]]:
@@ -32,38 +28,30 @@ def read_lexicon() -> dict[str, set[str]]:
     A lower-case tag ("es") marks a common word, an upper-case one ("ES") a
     proper noun; a word can be both ("málaga" the wine, "Málaga" the city).
 
-    The dictionaries come from npm's ``dictionary-en`` and ``dictionary-es``
-    (``make install`` fetches them). A word listed in lower case is a common
-    word ("pero", "march", "nacional"); proper nouns are listed capitalised
-    ("Sevilla", "Texas") and are not in this set. Plurals are approximated by
-    adding -s/-es. Without the dictionaries the set is empty and recognition
-    relies on its other filters.
+    The dictionaries ship with geo (:data:`HUNSPELL`). A word listed in lower
+    case is a common word ("pero", "march", "nacional"), with the forms its
+    suffix flags give ("reuniones"); proper nouns are listed capitalised
+    ("Sevilla", "Texas") and are tagged in upper case.
     """
     lexicon: dict[str, set[str]] = {}
     for lang in ("en", "es"):
-        for d in hunspell_dirs():
-            dic = d / f"dictionary-{lang}" / "index.dic"
-            if dic.is_file():
-                suffixes = _read_suffix_rules(d / f"dictionary-{lang}" / "index.aff")
-                with open(dic, encoding="utf-8", errors="replace") as fh:
-                    next(fh, None)  # first line: the word count
-                    for line in fh:
-                        word, _, flags = line.strip().partition("/")
-                        if word[:1].isupper():  # a proper noun: "Málaga", "Western", "Paris"
-                            lexicon.setdefault(lexicon_key(word), set()).add(lang.upper())
-                            continue
-                        if not word[:1].islower():
-                            continue
-                        forms = {word, *_suffixed(word, flags, suffixes)}
-                        for form in forms:
-                            lexicon.setdefault(lexicon_key(form), set()).add(lang)
-                break
-        else:
-            print(f"geo: warning: no Hunspell dictionary-{lang} found in {[str(d) for d in hunspell_dirs()]}; "
-                  "recognition will be less precise (run `make install`)", file=sys.stderr)
+        dic, aff = HUNSPELL.joinpath(f"{lang}.dic.gz"), HUNSPELL.joinpath(f"{lang}.aff.gz")
+        if not dic.is_file() or not aff.is_file():
+            raise GazetteerError(f"{dic}: Hunspell dictionary missing; reinstall geo")
+        suffixes = _read_suffix_rules(_lines(aff))
+        lines = _lines(dic)
+        next(lines, None)  # first line: the word count
+        for line in lines:
+            word, _, flags = line.strip().partition("/")
+            if word[:1].isupper():  # a proper noun: "Málaga", "Western", "Paris"
+                lexicon.setdefault(lexicon_key(word), set()).add(lang.upper())
+                continue
+            if not word[:1].islower():
+                continue
+            forms = {word, *_suffixed(word, flags, suffixes)}
+            for form in forms:
+                lexicon.setdefault(lexicon_key(form), set()).add(lang)
     # English names of days and months are proper nouns in Hunspell but common words in text
-    import calendar
-
     for word in [*calendar.day_name, *calendar.month_name[1:], *calendar.day_abbr, *calendar.month_abbr[1:]]:
         langs = lexicon.setdefault(lexicon_key(word), set())
         langs.add("en")
@@ -77,23 +65,26 @@ def read_lexicon() -> dict[str, set[str]]:
     return lexicon
 
 
-def _read_suffix_rules(aff: Path) -> dict[str, list[tuple[str, str, re.Pattern]]]:
+def _lines(resource) -> Iterator[str]:
+    """The lines of a gzipped UTF-8 text file shipped with geo."""
+    with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8", errors="replace") as fh:
+        yield from fh
+
+
+def _read_suffix_rules(lines: Iterable[str]) -> dict[str, list[tuple[str, str, re.Pattern]]]:
     """Hunspell suffix rules: flag -> [(strip, add, condition)]. ("reunir" + a flag
     gives "reunión", "reuniones"; "city" + S gives "cities".)"""
     rules: dict[str, list[tuple[str, str, re.Pattern]]] = {}
-    if not aff.is_file():
-        return rules
-    with open(aff, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 5 or parts[0] != "SFX":
-                continue
-            flag, strip, add, cond = parts[1], parts[2], parts[3].split("/")[0], parts[4]
-            try:
-                pattern = re.compile("(?:" + cond + ")$") if cond != "." else re.compile("")
-            except re.error:
-                continue
-            rules.setdefault(flag, []).append(("" if strip == "0" else strip, "" if add == "0" else add, pattern))
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 5 or parts[0] != "SFX":
+            continue
+        flag, strip, add, cond = parts[1], parts[2], parts[3].split("/")[0], parts[4]
+        try:
+            pattern = re.compile("(?:" + cond + ")$") if cond != "." else re.compile("")
+        except re.error:
+            continue
+        rules.setdefault(flag, []).append(("" if strip == "0" else strip, "" if add == "0" else add, pattern))
     return rules
 
 
