@@ -16,8 +16,6 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
-	# Hunspell word lists (common-word filter of the recogniser), read when the gazetteer is built
-	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/share/geo-npm dictionary-en@4.0.0 dictionary-es@4.0.0
 	touch $@
 
 install: $(STAMP)

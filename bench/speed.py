@@ -182,7 +182,7 @@ def machine() -> dict:
 # --------------------------------------------------------------------------- internal cases (one process each)
 
 def case_build(path: str) -> dict:
-    from geo.gazetteer import build
+    from geo.gazetteer_build import build
 
     t0 = time.perf_counter()
     build(Path(path), progress=False)
@@ -195,7 +195,7 @@ def case_load() -> dict:
     from geo.model import Document
     from geo.pipeline import Geoparser
     t1 = time.perf_counter()
-    gazetteer = Gazetteer(build_if_missing=False)
+    gazetteer = Gazetteer()
     t2 = time.perf_counter()
     geoparser = Geoparser(gazetteer)
     t3 = time.perf_counter()

@@ -139,7 +139,8 @@ def _report(report) -> int:
 
 
 def _run(args) -> int:
-    from .gazetteer import Gazetteer, build, default_path
+    from .gazetteer import Gazetteer, default_path
+    from .gazetteer_build import build
 
     if args.command == "build-gazetteer":
         path = default_path()

@@ -45,6 +45,7 @@ from geopy.location import Location
 from . import __version__
 from .errors import GeocoderError
 from .gazetteer import Gazetteer
+from .gazetteer_build import ensure_built
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 
 __all__ = ["EmbeddedGeocoder", "OnlineRefiner", "USER_AGENT", "CACHE_FILE", "refine_query"]
@@ -93,7 +94,7 @@ class EmbeddedGeocoder:
     def __init__(self, gazetteer: Gazetteer | None = None, **_ignored):
         from .resolve import Resolver  # resolve imports recognise; keep this module light to import
 
-        self.gazetteer = gazetteer or Gazetteer()
+        self.gazetteer = gazetteer or Gazetteer(ensure_built())
         self._resolver = Resolver(self.gazetteer)
 
     def geocode(self, query: str, exactly_one: bool = True, timeout=None, *, language: str | None = None, **_ignored):

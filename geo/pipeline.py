@@ -24,6 +24,7 @@ import geopandas as gpd
 
 from .frames import alternative_records, display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
+from .gazetteer_build import ensure_built
 from .layers import read_layer
 from .model import Document, Kind, Resolution
 from .recognize import Recognizer, detect_language
@@ -44,7 +45,7 @@ class Geoparser:
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None):
-        self.gazetteer = gazetteer or Gazetteer()
+        self.gazetteer = gazetteer or Gazetteer(ensure_built())
         self.geocoder = geocoder
         for path in layers:
             for place, names in read_layer(path):

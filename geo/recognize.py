@@ -277,7 +277,7 @@ class Recognizer:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
-                        e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) and e[0].population >= 1_000_000 for e in match[2]):
+                        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= 1_000_000 for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
                     # "estadio Azteca", "colonia Guadalupe" rather than a town
                     match = None
@@ -311,15 +311,15 @@ class Recognizer:
                      for ti, tj, entries, _, _ in pending if entries and _affiliation(tokens, ti, tj)}
         listed = len(bracketed) >= 3 and 2 * sum(not p for p in bracketed.values()) >= len(bracketed)
         for ti, tj, entries, feature, hint in pending:
-            if ti in bracketed and not any(e[0].kind == Kind.COUNTRY for e in entries) and (listed or (
-                    not bracketed[ti] and not any(e[0].kind == Kind.ADMIN1 for e in entries))):
+            if ti in bracketed and not any(e.place.kind == Kind.COUNTRY for e in entries) and (listed or (
+                    not bracketed[ti] and not any(e.place.kind == Kind.ADMIN1 for e in entries))):
                 continue
             start, end = tokens[ti].start, tokens[tj - 1].end
             if feature:
                 found.append(Mention(doc.id, start, end, text[start:end], feature_hint=True, source="feature-word:" + hint))
                 continue
             # "Kan." and "Calif." are abbreviations only with their dot; "Kan" is a town
-            dotted = [e for e in entries if e[1].endswith(".") and not _is_abbrev(e[1])]
+            dotted = [e for e in entries if e.name.endswith(".") and not _is_abbrev(e.name)]
             if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
                 end += text[end - 1] != "."
                 entries = dotted
@@ -351,7 +351,7 @@ class Recognizer:
             # "Racing NSW", a body that runs races in the state
             found = [m for m in found if name_key(m.surface) not in clubs or m.demonym or _locative_before(text, m.start)
                      or (clubs[name_key(m.surface)] != "score"
-                         and any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in self._entries(m.surface)))]
+                         and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in self._entries(m.surface)))]
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
@@ -429,10 +429,10 @@ class Recognizer:
             # two given names ("Francisco Javier") are a person unless they name a sizeable
             # place ("San Francisco", "Santa Rosa")
             double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-                e[0].population >= 100_000 or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+                e.place.population >= 100_000 or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
             if second in ADMIN2_TAILS or second in FEATURE_TAILS or (pair and not double_given):
                 return None
-            if unknown and any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+            if unknown and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
                                for e in self._entries(tokens[k + 1].text)):
                 return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
             end = k + 1
@@ -502,7 +502,7 @@ class Recognizer:
                     inside = [at.get(tokens[x].start) for a, b in asides for x in range(a, b)]
                     for p in places + inside:
                         if p is not None and " " not in p.surface and not any(
-                                e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e[0].population >= 1_000_000
+                                e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.population >= 1_000_000
                                 for e in self._entries(p.surface)):
                             out.add(name_key(p.surface))
             items.clear()
@@ -547,7 +547,7 @@ class Recognizer:
             if all(self.gazetteer.is_common_word(w.text, lang) for w in words):
                 continue  # "china", "far north": words of the language
             surface = " ".join(w.text for w in words)
-            if any(e[2] and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 1_000_000)
+            if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 1_000_000)
                    for e in self._entries(surface)):
                 return end
         return None
@@ -556,10 +556,10 @@ class Recognizer:
         """Seas, regions, countries and states take an article ("el Pacífico", "el
         Perú", "el Chocó", "el Tíbet"); a state that shares its name with a city does
         not ("el Madrid", "el Puebla", "el Portland" are clubs)."""
-        if any(e[0].kind in (Kind.COUNTRY, Kind.CONTINENT) or e[0].feature_code in ("SEA", "RGN") for e in entries):
+        if any(e.place.kind in (Kind.COUNTRY, Kind.CONTINENT) or e.place.feature_code in ("SEA", "RGN") for e in entries):
             return True
-        return any(e[0].kind == Kind.ADMIN1 for e in entries) and not any(
-            e[0].kind == Kind.CITY and e[0].population >= 100_000 for e in entries)
+        return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
+            e.place.kind == Kind.CITY and e.place.population >= 100_000 for e in entries)
 
     def _after_place(self, tokens: list[_Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
@@ -610,28 +610,28 @@ class Recognizer:
             # head a longer name name a village only by accident
             words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
             if followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
-                    hint == "named" or not any(e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) or e[0].population >= 100_000
+                    hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000
                                                for e in entries)):
                 return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (
-            first.upper and any(_is_abbrev(e[1]) for e in entries))
+            first.upper and any(_is_abbrev(e.name) for e in entries))
         if common and not (first.upper and not self.gazetteer.is_common_word(first.text.lower(), lang)):
             # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
             # "Para" is the word, "Pará" the state: accents must agree for common words
-            entries = [e for e in entries if not _strip_accents_differ(e[1], surface)]
+            entries = [e for e in entries if not _strip_accents_differ(e.name, surface)]
             if not entries:
                 return None
         cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self) or _news_dateline(tokens, tj)
         if cue:
             return "gazetteer"
-        major = any((e[2] or _is_abbrev(e[1])) and (e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                                                      or e[0].feature_code == "SEA" or e[0].population >= 1_000_000)
+        major = any((e.main or _is_abbrev(e.name)) and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                                                      or e.place.feature_code == "SEA" or e.place.population >= 1_000_000)
                     for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
-        big = major or any(e[3] or e[0].layer != "embedded" or e[0].kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                           or ((e[2] or not common) and e[0].population >= 100_000) for e in entries)
+        big = major or any(e.demonym or e.place.layer != "embedded" or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+                           or ((e.main or not common) and e.place.population >= 100_000) for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place; not
         # when it heads a longer name ("Reunión Internacional", "China Daily")
@@ -640,10 +640,10 @@ class Recognizer:
         # weak unless the language also knows it as the name of a city where it is spoken
         # ("Málaga" in Spanish text); "Western" (a province's name) stays weak
         weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
-            e[0].kind == Kind.CITY and e[0].country_code in self.gazetteer.countries_speaking(lang)
-            and e[0].population >= 100_000 for e in entries)) and not any(
-            e[2] and (e[0].kind == Kind.CITY and e[0].population >= 1_000_000  # "Lima"
-                      or e[0].feature_code in ("SEA", "RGN") or e[0].kind == Kind.CONTINENT)  # "the Pacific"
+            e.place.kind == Kind.CITY and e.place.country_code in self.gazetteer.countries_speaking(lang)
+            and e.place.population >= 100_000 for e in entries)) and not any(
+            e.main and (e.place.kind == Kind.CITY and e.place.population >= 1_000_000  # "Lima"
+                      or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"
             for e in entries)
         # the first word of a longer name ("Centro de Salud") names that, not a town
         if followed and not big:
@@ -657,7 +657,7 @@ class Recognizer:
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
         if not big and name_key(first.text) in self._first_names and not any(
-                e[2] and e[0].population >= 10_000 for e in entries):
+                e.main and e.place.population >= 10_000 for e in entries):
             return None
         return "weak" if weak else "gazetteer"
 
@@ -845,8 +845,8 @@ def _is_demonym(entries: list) -> bool:
     Mexicanos, and "Canadian" the adjective, not Canadian County; only a country
     or state of that name makes it a place.
     """
-    return any(e[3] for e in entries) and not any(
-        not e[3] and e[0].kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries)
+    return any(e.demonym for e in entries) and not any(
+        not e.demonym and e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries)
 
 
 def _strip_accents_differ(name: str, surface: str) -> bool:
@@ -874,7 +874,7 @@ def plausible_entries(surface: str, entries: list) -> list:
     short = sum(c.isalpha() for c in surface) <= 3
     out = []
     for e in entries:
-        abbrev = _is_abbrev(e[1])
+        abbrev = _is_abbrev(e.name)
         if abbrev and not upper:
             continue
         if upper and short and not abbrev:
@@ -905,7 +905,7 @@ def _admin_after(tokens: list[_Token], tj: int, rec: Recognizer) -> bool:
     """", Texas" or ", Mexico" right after the span."""
     if tj + 1 < len(tokens) and tokens[tj].text == "," and tokens[tj + 1].cap:
         for e in rec._entries(tokens[tj + 1].text):
-            if e[0].kind in (Kind.ADMIN1, Kind.COUNTRY):
+            if e.place.kind in (Kind.ADMIN1, Kind.COUNTRY):
                 return True
     return False
 

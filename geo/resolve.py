@@ -185,9 +185,9 @@ class Resolver:
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
         entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface, lang))
         if mention.demonym:
-            entries = [e for e in entries if e[3]]
+            entries = [e for e in entries if e.demonym]
         else:
-            named = [e for e in entries if not e[3]]
+            named = [e for e in entries if not e.demonym]
             entries = named or entries
         best: dict[str, tuple[Place, float]] = {}
         for place, matched, main, _dem in entries:

@@ -77,11 +77,17 @@ def test_layer_places_come_first_and_admin1_names_become_codes(gazetteer):
     assert g.get("csv:x:camp").name == "Camp Shelby"
 
 
-def test_missing_gazetteer_without_build_is_a_clear_error(tmp_path):
+def test_missing_gazetteer_is_a_clear_error(tmp_path):
     from geo.errors import GazetteerError
 
     with pytest.raises(GazetteerError, match="build-gazetteer"):
-        Gazetteer(tmp_path / "none.sqlite", build_if_missing=False)
+        Gazetteer(tmp_path / "none.sqlite")
+
+
+def test_entries_have_named_fields(gazetteer):
+    entry = next(e for e in gazetteer.lookup("mexicanos") if e.demonym)
+    assert entry.place.country_code == "MX" and not entry.main
+    assert entry == (entry.place, entry.name, entry.main, entry.demonym)
 
 
 def test_foreign_file_is_rejected_with_the_fix(tmp_path):
