@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="JSONL file(s) with {\"id\",\"text\"} lines, or text files/folders (default with --spans-from: that file)")
     e.add_argument("--spans-from", metavar="SPANS.jsonl",
                    help="resolve the spans listed in this JSONL ({\"id\", \"toponyms\": [{\"start\", \"end\"}]}, e.g. "
-                        "gold annotations or your own NER) instead of finding mentions")
+                        "gold annotations or your own NER) and output only those; the places geo finds elsewhere in the "
+                        "text are their context")
     e.add_argument("-o", "--out", metavar="OUT.jsonl|DIR/",
                    help="output file (default: stdout); a folder (DIR/, ending in a slash, or an existing folder) gets "
                         "partitioned GeoParquet of every mention: DIR/mentions/part.*.parquet, DIR/documents/...")

@@ -127,6 +127,18 @@ def test_extract_spans_from_resolves_given_spans(tmp_path):
         ("American", "demonym", "US"), ("Gainesville", "city", "US"), ("Florida", "admin1", "US")]
 
 
+def test_given_spans_are_resolved_with_the_whole_text_as_context(tmp_path):
+    # only one place is given; the state named elsewhere in the text says which Paris it is
+    text = "Firefighters from Paris worked through the night. The sheriff of Lamar County, Texas, thanked them."
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p", "text": text, "toponyms": [{"start": 18, "end": 23}]}) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--spans-from", str(gold), "-o", str(out), "--no-progress"]) == 0
+    tops = json.loads(out.read_text(encoding="utf-8"))["toponyms"]
+    assert [(t["name"], t["country_code"]) for t in tops] == [("Paris", "US")]  # and nothing else
+
+
 def test_skipped_input_gives_exit_1_and_errors_jsonl(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
