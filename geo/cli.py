@@ -132,11 +132,10 @@ def _main_thread() -> bool:
 
 
 def _report(report) -> int:
-    kept = {id(e) for e in getattr(report, "kept", ())}  # warnings: the document was still read
-    for err in report.errors:
-        print(f"geo: {'warning' if id(err) in kept else 'skipped'}: {err}", file=sys.stderr)
+    for err in report.errors:  # a warning: the input was still read
+        print(f"geo: {'skipped' if err.skips else 'warning'}: {err}", file=sys.stderr)
     print(f"geo: {report.summary()}", file=sys.stderr)
-    return EXIT_SKIPPED if len(report.errors) > len(kept) else EXIT_OK
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
 def _run(args) -> int:
