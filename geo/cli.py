@@ -9,6 +9,7 @@ error (bad layer file, unknown geocoder, ...); 130 interrupted, 143 terminated
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -99,8 +100,24 @@ def _on_sigterm(signum, frame):
     raise _Terminated()
 
 
+class _Stderr(logging.Handler):
+    """Log records as ``geo: message`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"geo: {self.format(record)}", file=sys.stderr)
+
+
+def _show_build_progress() -> None:
+    """The gazetteer build says what it reads (it takes half a minute, once)."""
+    logger = logging.getLogger("geo.gazetteer_build")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr())
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _show_build_progress()
     # SIGTERM unwinds like Ctrl-C: temporary files are removed, finished outputs stay. Signals can
     # only be handled in the main thread; elsewhere (an embedding program's thread) leave them be.
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
