@@ -9,6 +9,7 @@ error (bad layer file, unknown geocoder, ...); 130 interrupted, 143 terminated
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -77,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="JSONL file(s) with {\"id\",\"text\"} lines, or text files/folders (default with --spans-from: that file)")
     e.add_argument("--spans-from", metavar="SPANS.jsonl",
                    help="resolve the spans listed in this JSONL ({\"id\", \"toponyms\": [{\"start\", \"end\"}]}, e.g. "
-                        "gold annotations or your own NER) instead of finding mentions")
+                        "gold annotations or your own NER) and output only those; the places geo finds elsewhere in the "
+                        "text are their context")
     e.add_argument("-o", "--out", metavar="OUT.jsonl|DIR/",
                    help="output file (default: stdout); a folder (DIR/, ending in a slash, or an existing folder) gets "
                         "partitioned GeoParquet of every mention: DIR/mentions/part.*.parquet, DIR/documents/...")
@@ -98,8 +100,24 @@ def _on_sigterm(signum, frame):
     raise _Terminated()
 
 
+class _Stderr(logging.Handler):
+    """Log records as ``geo: message`` lines on the current ``sys.stderr``."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"geo: {self.format(record)}", file=sys.stderr)
+
+
+def _show_build_progress() -> None:
+    """The gazetteer build says what it reads (it takes half a minute, once)."""
+    logger = logging.getLogger("geo.gazetteer_build")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr())
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _show_build_progress()
     # SIGTERM unwinds like Ctrl-C: temporary files are removed, finished outputs stay. Signals can
     # only be handled in the main thread; elsewhere (an embedding program's thread) leave them be.
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
@@ -131,11 +149,10 @@ def _main_thread() -> bool:
 
 
 def _report(report) -> int:
-    kept = {id(e) for e in getattr(report, "kept", ())}  # warnings: the document was still read
-    for err in report.errors:
-        print(f"geo: {'warning' if id(err) in kept else 'skipped'}: {err}", file=sys.stderr)
+    for err in report.errors:  # a warning: the input was still read
+        print(f"geo: {'skipped' if err.skips else 'warning'}: {err}", file=sys.stderr)
     print(f"geo: {report.summary()}", file=sys.stderr)
-    return EXIT_SKIPPED if len(report.errors) > len(kept) else EXIT_OK
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
 def _run(args) -> int:

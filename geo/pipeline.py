@@ -65,15 +65,24 @@ class Geoparser:
         """Resolutions for every mention in one document, in text order.
 
         ``spans`` — (start, end) pairs found by someone else (an NER, an
-        annotator) — are resolved instead of the recogniser's own mentions.
+        annotator) — are resolved instead of the recogniser's own mentions,
+        with the whole text as context: the places the recogniser finds
+        elsewhere in it are resolved alongside them (a state named elsewhere
+        raises its cities), but only the given spans are returned.
+        Raises ValueError for a span outside the text.
         """
         if doc.lang is None:
             doc = Document(doc.id, doc.text, self.default_lang or detect_language(doc.text), doc.source)
         if spans is None:
-            mentions = self.recognizer.recognize(doc)
+            resolutions = self.resolver.resolve(doc, self.recognizer.recognize(doc))
         else:
-            mentions = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
-        resolutions = self.resolver.resolve(doc, mentions)
+            given = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
+            wanted = {(m.start, m.end) for m in given}
+            context = [m for m in self.recognizer.recognize(doc)
+                       if not any(m.start < end and start < m.end for start, end in wanted)]
+            mentions = sorted(given + context, key=lambda m: (m.start, m.end))
+            resolutions = [r for r in self.resolver.resolve(doc, mentions)
+                           if (r.mention.start, r.mention.end) in wanted and r.mention.source == "given"]
         return resolutions if self.geocoder is None else self.geocoder.refine(resolutions)
 
 

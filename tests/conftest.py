@@ -150,6 +150,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is marked ``browser`` (``-m "not browser"`` leaves them out)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium through playwright; a missing browser fails (never skips)."""

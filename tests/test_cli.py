@@ -127,6 +127,44 @@ def test_extract_spans_from_resolves_given_spans(tmp_path):
         ("American", "demonym", "US"), ("Gainesville", "city", "US"), ("Florida", "admin1", "US")]
 
 
+def test_given_spans_are_resolved_with_the_whole_text_as_context(tmp_path):
+    # only one place is given; the state named elsewhere in the text says which Paris it is
+    text = "Firefighters from Paris worked through the night. The sheriff of Lamar County, Texas, thanked them."
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p", "text": text, "toponyms": [{"start": 18, "end": 23}]}) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--spans-from", str(gold), "-o", str(out), "--no-progress"]) == 0
+    tops = json.loads(out.read_text(encoding="utf-8"))["toponyms"]
+    assert [(t["name"], t["country_code"]) for t in tops] == [("Paris", "US")]  # and nothing else
+
+
+def test_a_given_span_outside_the_text_is_an_error_record_and_the_run_goes_on(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "text": "Rain fell on Denver.", "toponyms": [{"start": 13, "end": 19}]},
+        {"id": "b", "text": "Snow in Boise.", "toponyms": [{"start": 8, "end": 13}, {"start": 30, "end": 40}]},
+        {"id": "c", "text": "Wind in Reno.", "toponyms": [{"start": 8, "end": 12}]}]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", "--spans-from", str(gold), "-o", str(out), "--no-progress"]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [[t["name"] for t in line["toponyms"]] for line in lines] == [["Denver"], ["Boise"], ["Reno"]]
+    assert f"warning: {gold}:2: document 'b': span (30, 40) outside the text" in capsys.readouterr().err
+    parts = tmp_path / "parts"
+    assert main(["extract", "--spans-from", str(gold), "-o", f"{parts}/", "--no-progress"]) == 0
+    errors = [json.loads(line) for line in (parts / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["path"], e["line"], e["reason"], e["kept"]) for e in errors] == [(str(gold), 2, "span", True)]
+
+
+def test_a_short_latin1_spanish_file_yields_its_places(tmp_path):
+    src = tmp_path / "nota.txt"
+    src.write_bytes("Los soldados llegaron a Querétaro y León, en México.".encode("latin-1"))
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(src), "-o", str(out), "--no-progress"]) == 0
+    tops = json.loads(out.read_text(encoding="utf-8"))["toponyms"]
+    assert [t["name"] for t in tops] == ["Querétaro", "León", "México"]
+
+
 def test_skipped_input_gives_exit_1_and_errors_jsonl(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -76,7 +76,7 @@ def test_same_file_name_twice_gets_a_unique_id_and_a_warning(tmp_path):
     write(tmp_path / "a.md", "two")
     docs, errors = read_all(tmp_path)
     assert [(d.id, d.text) for d in docs] == [("a", "two"), ("a#2", "one")]
-    assert [e.reason for e in errors] == ["duplicate-id"]
+    assert [(e.reason, e.skips) for e in errors] == [("duplicate-id", False)]  # a warning: both are read
     assert str(errors[0]) == (f"{tmp_path / 'a.txt'}: duplicate id 'a' (first used by {tmp_path / 'a.md'}); "
                               "kept as 'a#2', rename one to silence this")
 
@@ -94,7 +94,7 @@ def test_missing_path_is_reported_and_the_rest_is_read(tmp_path):
     missing = tmp_path / "nope.txt"
     docs, errors = read_all(missing, good)
     assert [d.text for d in docs] == ["Oslo"]
-    assert [(e.reason, e.path, e.line) for e in errors] == [("missing", str(missing), None)]
+    assert [(e.reason, e.path, e.line, e.skips) for e in errors] == [("missing", str(missing), None, True)]
     assert str(errors[0]) == f"{missing}: no such file or folder; check the path"
 
 
@@ -254,6 +254,23 @@ def test_legacy_encoding_without_bom_is_detected(tmp_path, codec):
     assert errors == [] and docs[0].text == SPANISH
 
 
+def test_short_latin1_spanish_is_not_read_as_a_baltic_code_page(tmp_path):
+    # a short text ties between code pages; the one whose accented words are words wins
+    text = "Las tropas entraron en Mérida y Cancún, en Yucatán, según el parte.\n"
+    docs, errors = read_all(write(tmp_path / "corto.txt", text.encode("latin-1")))
+    assert errors == [] and docs[0].text == text
+
+
+def test_an_uncertain_encoding_guess_is_a_warning(tmp_path):
+    # letters that no code page makes into Spanish or English words: read, with a warning
+    text = "Ελληνικά κείμενα στην Αθήνα και στη Θεσσαλονίκη.\n"
+    path = write(tmp_path / "greek.txt", text.encode("cp1253"))
+    docs, errors = read_all(path)
+    assert [d.text for d in docs] == [text]
+    assert [(e.reason, e.skips) for e in errors] == [("encoding-guess", False)]
+    assert str(errors[0]).startswith(f"{path}: encoding guessed as cp1253, but most accented words do not read")
+
+
 def test_cp1252_punctuation_is_detected(tmp_path):
     text = "“Evento No. SOF28” – capacitación en Fort Bragg.\n"
     docs, errors = read_all(write(tmp_path / "quotes.txt", text.encode("cp1252")))
@@ -288,7 +305,7 @@ def test_bad_bytes_after_the_detection_window_are_replaced_with_a_warning(tmp_pa
     size = documents.DETECT_BYTES + 1000
     path = write(tmp_path / "late.txt", b"a" * size + b" caf\xe9 end\n")
     docs, errors = read_all(path, max_doc_chars=10 * size)
-    assert [e.reason for e in errors] == ["decode"]
+    assert [(e.reason, e.skips) for e in errors] == [("decode", False)]
     assert str(errors[0]) == (f"{path}: not valid utf-8 at byte {size + 4} (the encoding was guessed from the "
                               "first 2 MB); bad bytes replaced with U+FFFD; pass the right --encoding")
     assert len(docs) == 1 and docs[0].text.endswith(" caf\ufffd end\n")

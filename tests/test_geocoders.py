@@ -392,6 +392,7 @@ def test_cli_map_places_camp_shelby_through_the_service_and_reruns_from_cache(no
 
 
 @pytest.mark.usefixtures("cli_cache")
+@pytest.mark.slow
 def test_cli_map_with_jobs_asks_the_service_from_the_main_process(nominatim, tmp_path, capsys):
     """Workers parse; the one refiner (one rate limit, one cache) stays in the main process."""
     for n in range(6):

@@ -21,6 +21,7 @@ def test_the_four_notebooks_are_there():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_runs_top_to_bottom(path):
     book = nbformat.read(path, as_version=4)

@@ -4,6 +4,10 @@ from __future__ import annotations
 import io
 import json
 
+import dask  # the dask extra: `make test` installs it (pyproject [test])
+import dask.bag as db
+import dask_geopandas
+import distributed
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -79,7 +83,6 @@ def test_jobs_must_be_positive(geoparser):
 
 @pytest.fixture(scope="module")
 def thread_cluster():
-    distributed = pytest.importorskip("distributed")  # the dask extra; `make test` installs it
     # threads in this process, but over TCP on 127.0.0.1, so the CLI can reach it by address
     with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=False, host="127.0.0.1",
                                   protocol="tcp", dashboard_address=None) as cluster, \
@@ -116,7 +119,6 @@ def test_cli_dask_scheduler_address_and_partitioned_output(corpus, geoparser, si
     assert summary["partitions"] > 2 and summary["documents"] == 61
     assert (parts / "errors.jsonl").exists()
 
-    dask_geopandas = pytest.importorskip("dask_geopandas")
     back = dask_geopandas.read_parquet(parts / "mentions")
     assert back.npartitions == summary["partitions"]
     got = back.compute().reset_index(drop=True)
@@ -165,9 +167,6 @@ def test_empty_input_writes_one_empty_part(geoparser, tmp_path):
 
 
 def test_bag_and_dataframe_api(corpus, geoparser, single):
-    dask = pytest.importorskip("dask")
-    import dask.bag as db
-
     docs = _docs(corpus)
     bag = db.from_sequence(docs, npartitions=4)
     with dask.config.set(scheduler="sync"):
@@ -179,9 +178,9 @@ def test_bag_and_dataframe_api(corpus, geoparser, single):
     assert_geodataframe_equal(frame, _reference_mentions(corpus, geoparser), check_dtype=False)
 
 
+@pytest.mark.slow
 def test_process_cluster(corpus, single, tmp_path):
     """One check with real worker processes (each loads the gazetteer once), via --dask local."""
-    pytest.importorskip("distributed")
     out = tmp_path / "out.jsonl"
     assert main(["extract", str(corpus), "--dask", "local", "--jobs", "2", "--demonyms", "--no-progress",
                  "-o", str(out)]) == 1
@@ -202,6 +201,7 @@ def test_partitions_are_not_confused_with_documents(tmp_path):
     assert pd.api.types.is_string_dtype(mentions_frame([], [])["doc_id"])
 
 
+@pytest.mark.slow
 def test_an_online_geocoder_refines_here_after_the_workers(geoparser, corpus, monkeypatch):
     """Workers do not get the geocoder; its refinement runs in this process, in order."""
     import copy

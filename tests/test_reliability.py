@@ -217,6 +217,7 @@ def test_symlink_loops_and_dangling_links_are_reported(tmp_path, capsys):
     assert list(mentions(tmp_path / "out").doc_id) == ["sub/a"]  # read once, not once per loop
 
 
+@pytest.mark.slow
 def test_a_folder_of_10000_files_with_one_unreadable(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "corpus"
     names = ["México", "Bogotá", "Texas", "Madrid"]
@@ -245,6 +246,7 @@ def test_a_folder_of_10000_files_with_one_unreadable(tmp_path, capsys, monkeypat
                                                "kept": False, "message": err[1].removeprefix("geo: skipped: ")}]
 
 
+@pytest.mark.slow
 def test_a_huge_file_is_streamed_in_pieces_with_progress(tmp_path, capsys, monkeypatch):
     """The 200 MB case at a small scale: pieces of 20 000 characters instead of 1 000 000.
 

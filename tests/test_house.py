@@ -1,0 +1,34 @@
+"""How the code is kept: one way to warn, honest tests."""
+from __future__ import annotations
+
+import ast
+import logging
+from pathlib import Path
+
+from geo import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _calls(path: Path, name: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id == name)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == name))]
+
+
+def test_library_code_warns_through_warnings_or_logging_never_print():
+    printing = {f"{p.name}:{line}" for p in (ROOT / "geo").glob("*.py") if p.name != "cli.py"
+                for line in _calls(p, "print")}
+    assert printing == set()
+
+
+def test_no_test_is_skipped_for_a_missing_module():
+    assert {f"{p.name}:{line}" for p in (ROOT / "tests").glob("*.py") for line in _calls(p, "importorskip")} == set()
+
+
+def test_the_command_line_shows_the_gazetteer_build_progress(capsys):
+    cli._show_build_progress()
+    cli._show_build_progress()  # once is enough: no line twice
+    logging.getLogger("geo.gazetteer_build").info("building gazetteer: %s (%.0fs)", "airports, seas", 3.2)
+    assert capsys.readouterr().err == "geo: building gazetteer: airports, seas (3s)\n"
