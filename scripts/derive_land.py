@@ -69,7 +69,9 @@ _MARINE = {"sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord"
 _VOLCANO = re.compile(r"\b(volc[aá]n|volcano|vulcano|volcan)\b", re.IGNORECASE)
 _ABBREVIATIONS = [(re.compile(r"\bI\.$"), "Island"), (re.compile(r"\bIs\.$"), "Islands"),
                   (re.compile(r"\bArch\.$"), "Archipelago"), (re.compile(r"\bPen\.$"), "Peninsula"),
-                  (re.compile(r"\bMts\.$"), "Mountains"), (re.compile(r"\bMt\.\s"), "Mount "),
+                  (re.compile(r"\bMts\.$"), "Mountains"),
+                  (re.compile(r"^Cord\.\s"), "Cordillera "), (re.compile(r"\bCr\.$"), "Creek"),
+                  (re.compile(r"^Mount Blanc$"), "Mont Blanc"), (re.compile(r"\bL\.\s"), "Lake "), (re.compile(r"\bMt\.\s"), "Mount "),
                   (re.compile(r"\bNP$"), "National Park"), (re.compile(r"\bNM$"), "National Monument"),
                   (re.compile(r"\bNRA$"), "National Recreation Area"), (re.compile(r"\bNPres$"), "National Preserve"),
                   (re.compile(r"\bNS$"), "National Seashore"), (re.compile(r"\bNHP$"), "National Historical Park")]
@@ -90,7 +92,7 @@ def _clean(name) -> str:
 
 def _expand(name: str) -> str:
     for pattern, full in _ABBREVIATIONS:
-        name = pattern.sub(full + (" " if full == "Mount " else ""), name).replace("Mount  ", "Mount ")
+        name = pattern.sub(full, name)
     return name.strip()
 
 
@@ -127,19 +129,19 @@ def _pieces(folder: Path) -> list[Piece]:
     for stem in ("ne_10m_rivers_lake_centerlines", "ne_10m_rivers_north_america", "ne_10m_rivers_europe"):
         for f in _read(folder, stem):
             p = f["properties"]
-            name = _clean(p.get("name"))
+            name = _expand(_clean(p.get("name")))
             if not name or not f.get("geometry"):
                 continue
-            alts = {_clean(p.get(k)) for k in ("name_alt", "name_en", "name_full")} - {"", name}
+            alts = {_expand(_clean(p.get(k))) for k in ("name_alt", "name_en", "name_full")} - {"", name}
             out.append(Piece(name, alts, "river", _rank(p.get("scalerank")), shape(f["geometry"])))
     for stem in ("ne_10m_lakes", "ne_10m_lakes_north_america", "ne_10m_lakes_europe"):
         for f in _read(folder, stem):
             p = f["properties"]
-            name = _clean(p.get("name"))
+            name = _expand(_clean(p.get("name")))
             if not name or not f.get("geometry"):
                 continue
             cls = "reservoir" if p.get("featurecla") == "Reservoir" else "lake"
-            alts = {_clean(p.get(k)) for k in ("name_alt", "name_abb")} - {"", name}
+            alts = {_expand(_clean(p.get(k))) for k in ("name_alt", "name_abb")} - {"", name}
             if cls == "reservoir" and _clean(p.get("dam_name")):
                 alts.add(_clean(p.get("dam_name")))
             out.append(Piece(name, alts, cls, _rank(p.get("scalerank")), shape(f["geometry"])))
