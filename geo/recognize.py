@@ -25,6 +25,7 @@ import unicodedata
 from typing import NamedTuple
 
 from .gazetteer import Gazetteer, name_key
+from .land import is_land, land_spans
 from .model import Document, Kind, Mention
 
 __all__ = ["recognize", "detect_language", "Recognizer"]
@@ -203,6 +204,7 @@ class Recognizer:
         hit = self._key_cache.get(key)
         if hit is None:
             hit = self.gazetteer.lookup(surface, self._lang) if self.gazetteer.has_key(key[0]) else []
+            hit = [e for e in hit if not is_land(e[0])]  # land features: only through _with_land
             if len(self._key_cache) > 500_000:
                 self._key_cache.clear()
             self._key_cache[key] = hit
@@ -371,8 +373,27 @@ class Recognizer:
                     lower_ends.add(place)
                     found.append(Mention(doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
                                          source="lower-case"))
+        found = self._with_land(doc, tokens, text, lang, found)
         found.sort(key=lambda m: (m.start, m.end))
         return found
+
+    # ------------------------------------------------------------------ land features
+    def _with_land(self, doc: Document, tokens: list[_Token], text: str, lang: str,
+                   found: list[Mention]) -> list[Mention]:
+        """Rivers, lakes, ranges, peaks... named with their generic word ("the Ohio
+        River", "el río Lerma") or alone after an article ("los Cárpatos"): each
+        replaces what the general pass found inside it (the state of Ohio, the town
+        of Lerma). Their ``source`` is ``"land:<class>"``. See :mod:`geo.land`."""
+        spans = land_spans(tokens, text, lang, self.gazetteer.lookup, self.gazetteer.land_info,
+                           lambda w: self.gazetteer.is_common_word(w, lang))
+        if not spans:
+            return found
+        kept = [m for m in found if not any(m.start < e and s < m.end for s, e, _c in spans)]
+        taken = {(m.start, m.end) for m in kept}
+        for s, e, cls in spans:
+            if (s, e) not in taken:
+                kept.append(Mention(doc.id, s, e, text[s:e], feature_hint=True, source="land:" + cls))
+        return kept
 
     def mention_for_span(self, doc: Document, start: int, end: int) -> Mention:
         """A mention for a span found elsewhere; a demonym if the gazetteer says so."""

@@ -26,6 +26,7 @@ import numpy as np
 from geopy.distance import great_circle
 
 from .gazetteer import Gazetteer, name_key
+from .land import compatible, core_words, is_land
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .recognize import detect_language, plausible_entries
 
@@ -53,6 +54,7 @@ WEIGHTS = {
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
     "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
+    "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
     "temperature": 1.0,     # softmax temperature for confidence
 }
 
@@ -129,6 +131,11 @@ _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 NEAR_KM = 150.0
 _POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
 
+# land features: a named river or range is as likely as a state by its own name (it has
+# its generic word); each Natural Earth scalerank step (0 = most prominent) costs a little
+LAND_PRIOR = 3.0
+LAND_NEAR_KM = 400.0
+
 
 class _Proximity:
     """Spatial coherence: which candidates of different names lie near each other.
@@ -183,7 +190,10 @@ class Resolver:
         self.gazetteer = gazetteer
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
+        if mention.source.startswith("land:"):
+            return self._land_candidates(mention, lang)
         entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface, lang))
+        entries = [e for e in entries if not is_land(e[0])]  # land features: only by a land mention
         if mention.demonym:
             entries = [e for e in entries if e.demonym]
         else:
@@ -311,6 +321,13 @@ class Resolver:
             runners = ranked[1:1 + MAX_ALTERNATIVES]
             others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
 
+        # land features: among same-name features, by the countries and places of the rest
+        land_keys = {keys[i] for i, m in enumerate(mentions) if m.source.startswith("land:") and keys[i] in chosen}
+        if land_keys:
+            rest = [place for key, (place, _c) in chosen.items() if key not in land_keys]
+            for key in land_keys:
+                chosen[key] = self._land_in_context(cands[by_key[key][0]], rest)
+
         # what the document is about, for fallbacks
         scope_cc: Counter[str] = Counter()
         scope_a1: Counter[tuple[str, str]] = Counter()
@@ -331,10 +348,51 @@ class Resolver:
                 trust = _RECOGNITION_TRUST.get(m.source, 0.85)
                 kind = Kind.DEMONYM if m.demonym else place.kind
                 alts, alt_scores = others[key]
-                out.append(Resolution(m, place, kind, Precision.EXACT, round(conf * trust, 4), alts, alt_scores))
+                precision = Precision.NEARBY if _base_at_town(m, place) else Precision.EXACT
+                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores))
             else:
                 out.append(self._fallback(m, context[i], scope_cc, scope_a1))
         return out
+
+    # ------------------------------------------------------------------ land features
+    def _land_candidates(self, mention: Mention, lang: str | None) -> list[tuple[Place, float]]:
+        """Features a land mention ("río Lerma", "Lake Malawi", "los Andes") may name:
+        entries of a compatible class (a river for "río", not the town of Lerma), by
+        the whole span or by the name without its generic word. Prominent features
+        (low Natural Earth scalerank) first; the whole name written so, a little more."""
+        word_class = mention.source.partition(":")[2]
+        best: dict[str, tuple[Place, float]] = {}
+        core = core_words(mention.surface)
+        if " " not in core and self.gazetteer.is_common_word(core, lang or "en"):
+            core = ""  # "Central Plateau" is not the Cordillera Central
+        for surface, whole in ((mention.surface, True), (core, False)):
+            if not surface:
+                continue
+            for place, matched, main, _dem in self.gazetteer.lookup(surface, lang if whole else "core"):
+                info = self.gazetteer.land_info(place.place_id)
+                if info is None or not compatible(word_class, info[0]):
+                    continue
+                s = LAND_PRIOR - WEIGHTS["land_rank"] * info[2] + (WEIGHTS["main_name"] if whole else 0.0)
+                if place.place_id not in best or s > best[place.place_id][1]:
+                    best[place.place_id] = (place, s)
+        return sorted(best.values(), key=lambda ps: (-ps[1], ps[0].place_id))
+
+    def _land_in_context(self, cands: list[tuple[Place, float]], chosen_others: list[Place]) -> tuple[Place, float]:
+        """Among same-name features, the one in the document's countries and near its
+        places (the Paraná near Rosario; Lake Malawi in a story about Mozambique)."""
+        countries = {p.country_code for p in chosen_others if p.country_code}
+        points = [(p.lat, p.lon) for p in chosen_others if p.kind in _POINT_KINDS]
+        scored = {}
+        for place, base in cands:
+            info = self.gazetteer.land_info(place.place_id)
+            touched = set(info[1]) if info else {place.country_code}
+            s = base + WEIGHTS["doc_country"] * bool(touched & countries)
+            if points and any(great_circle((place.lat, place.lon), pt).km <= LAND_NEAR_KM for pt in points):
+                s += WEIGHTS["near"]
+            scored[place.place_id] = (place, s)
+        probs = _softmax(scored)
+        pid = max(probs, key=lambda p: (probs[p], p))
+        return scored[pid][0], probs[pid]
 
     def _namesake(self, surface: str, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Place | None:
         """The place a feature's name is built on, inside the unit the text puts it in.
@@ -385,7 +443,15 @@ class Resolver:
         document's scope ("Salinas Valley", "North Dallas", "Lake Erie"); else at the
         unit that contains it."""
         kind = Kind.ADMIN2 if m.source.endswith("admin2") else Kind.FEATURE
-        namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
+        if m.source.startswith("land:") or _is_base(m.surface):
+            # a river, range or base the gazetteer lacks ("el río Tuxpan", "Camp Shelby") falls
+            # back only to the unit the text puts it in, never to one merely mentioned
+            # elsewhere; a place its name is built on ("bahía de Santander") only nearby
+            scope_a1 = Counter()
+            namesake = None if m.source in _NO_NAMESAKE else self._namesake(m.surface, context, scope_cc, Counter())
+            scope_cc = Counter()
+        else:
+            namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
         if namesake is not None:
             return Resolution(m, namesake, kind, Precision.NEARBY, 0.5)
         if context:
@@ -403,6 +469,25 @@ class Resolver:
             if outer is not None:
                 return Resolution(m, outer, kind, Precision.COUNTRY, 0.2)
         return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0)
+
+
+_BASE_WORDS = {"camp", "fort", "fuerte", "ft"}
+# ranges, peaks and seas are not at the town that shares their name
+_NO_NAMESAKE = {"land:range", "land:peak", "land:volcano", "land:desert", "land:sea", "land:gulf", "land:strait",
+                "land:islands", "land:plateau"}
+
+
+def _is_base(surface: str) -> bool:
+    words = surface.lower().split()
+    return bool(words) and (words[0].rstrip(".") in _BASE_WORDS or words[0] == "base"
+                            or " ".join(words[-2:]) in ("air base", "naval base", "air station"))
+
+
+def _base_at_town(m: Mention, place: Place) -> bool:
+    """A base resolved to the populated place that shares its name ("Camp X", a small
+    "Fort X"): the town is beside the base, not the base ("Fort Worth" is a city)."""
+    first = m.surface.split()[0].lower().rstrip(".") if m.surface.split() else ""
+    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < 20_000)
 
 
 def resolve(doc: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:

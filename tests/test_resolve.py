@@ -69,9 +69,10 @@ def test_missing_feature_falls_back_to_the_state_named_after_it(parse):
     assert display_place_id(r) != r.place.place_id  # never merged with Mississippi itself
 
 
-def test_missing_feature_without_context_falls_back_to_the_document_country(parse):
+def test_missing_base_is_not_put_in_a_country_the_text_merely_mentions(parse):
+    # issue 12: a base falls back only to a unit the text puts it in, never guessed
     r = by_surface(parse("Los soldados de México fueron a Fort Zzyzxville. México confirmó.", "es"))["Fort Zzyzxville"]
-    assert r.precision == Precision.COUNTRY and r.place.country_code == "MX"
+    assert r.precision == Precision.UNRESOLVED and r.place is None
 
 
 def test_missing_feature_with_no_context_is_unresolved(parse):

@@ -1,0 +1,323 @@
+"""The land itself: rivers, lakes, ranges, peaks, seas, islands, deserts, parks.
+
+The features come from Natural Earth's 1:10m layers (public domain), derived by
+``scripts/derive_land.py`` into ``geo/data/land/features.tsv`` (names, class,
+a point on the feature, the countries it touches) and
+``geo/data/land/shapes.geojson.gz`` (simplified shapes keyed by ``place_id``).
+``geo/data/land_names.tsv`` adds the Spanish and English names that the other
+language uses ("Sena", "Ródano", "Montañas Rocosas").
+
+This module holds what recognition and resolution need to know about them:
+
+* the generic words of both languages and the class each implies ("río" and
+  "River" a river, "sierra" and "Mountains" a range; :data:`HEADS`,
+  :data:`TAILS`), and which feature classes a generic word admits
+  (:func:`compatible`);
+* :func:`land_spans`, which finds features in a tokenised text: with their
+  generic word ("the Missouri River", "el río Usumacinta", "la cordillera
+  Cantábrica", "Mount St. Helens") and, after an article, by their name alone
+  where the gazetteer knows it as a feature ("los Cárpatos", "the Kalahari");
+* :func:`land_records`, the rows the gazetteer build loads.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.resources
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .gazetteer import name_key
+
+__all__ = ["HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
+           "land_spans", "compatible", "is_land", "core_words"]
+
+# Feature classes (as derive_land.py writes them) -> the feature code stored in the
+# gazetteer (GeoNames codes where GeoNames has one). Seas of every class keep "SEA",
+# the code geo has always given them.
+MARINE = {"sea", "gulf", "bay", "strait", "sound", "channel", "lagoon", "fjord", "ocean", "reef", "estuary"}
+CODE_OF_CLASS = {
+    "river": "STM", "lake": "LK", "reservoir": "RSV", "salt flat": "SALT", "range": "MTS", "peak": "PK",
+    "volcano": "VLC", "pass": "PASS", "island": "ISL", "islands": "ISLS", "peninsula": "PEN", "cape": "CAPE",
+    "isthmus": "ISTH", "desert": "DSRT", "plateau": "PLAT", "plain": "PLN", "basin": "BSNU", "valley": "VAL",
+    "delta": "DLTA", "coast": "CST", "wetland": "WTLD", "region": "RGNL", "waterfall": "FLLS", "park": "PRK",
+    **{m: "SEA" for m in MARINE},
+}
+LAND_CODES = frozenset(CODE_OF_CLASS.values()) - {"SEA"}
+
+# Generic words before a name -> class. Spanish ones also in lower case ("el río
+# Lerma"); English ones only capitalised ("Lake Tahoe", "Mount Etna").
+HEADS_ES = {
+    "río": "river", "rio": "river", "lago": "lake", "laguna": "lake", "embalse": "reservoir", "presa": "reservoir",
+    "mar": "sea", "golfo": "gulf", "bahía": "bay", "bahia": "bay", "estrecho": "strait", "canal": "channel",
+    "sierra": "range", "cordillera": "range", "montes": "range", "montañas": "range", "macizo": "range",
+    "volcán": "volcano", "volcan": "volcano", "pico": "peak", "cerro": "peak", "monte": "peak", "nevado": "peak",
+    "isla": "island", "islas": "islands", "archipiélago": "islands", "península": "peninsula",
+    "peninsula": "peninsula", "desierto": "desert", "valle": "valley", "meseta": "plateau", "altiplano": "plateau",
+    "salar": "salt flat", "cabo": "cape", "parque": "park",
+}
+HEADS_EN = {
+    "lake": "lake", "lakes": "lake", "loch": "lake", "mount": "peak", "mt": "peak", "mounts": "range", "gulf": "gulf",
+    "bay": "bay", "sea": "sea", "strait": "strait", "straits": "strait", "isle": "island", "cape": "cape",
+    "river": "river", "sierra": "range", "mont": "peak", "volcan": "volcano",
+}
+HEADS = {**HEADS_EN, **HEADS_ES}
+# Generic words after a name (English, and names English keeps: "Sierra Nevada").
+TAILS = {
+    "river": "river", "lake": "lake", "reservoir": "reservoir", "dam": "reservoir", "sea": "sea", "ocean": "sea",
+    "gulf": "gulf", "bay": "bay", "strait": "strait", "straits": "strait", "channel": "channel", "sound": "sound",
+    "mountains": "range", "mountain": "peak", "range": "range", "mts": "range", "hills": "range", "alps": "range",
+    "peak": "peak", "volcano": "volcano", "island": "island", "islands": "islands", "isles": "islands",
+    "archipelago": "islands", "peninsula": "peninsula", "desert": "desert", "valley": "valley",
+    "plateau": "plateau", "basin": "basin", "delta": "delta", "glacier": "peak", "falls": "waterfall",
+    "park": "park", "preserve": "park", "monument": "park", "seashore": "park", "canyon": "park",
+}
+# "parque nacional X", "X National Park": only with "nacional"/"national" is a park a park here
+_PARK_WORDS = {"nacional", "national", "natural", "estatal", "state"}
+
+# Which feature classes each class named by a generic word admits
+_FAMILY = {
+    "river": {"river", "estuary"},
+    "lake": {"lake", "reservoir", "lagoon", "salt flat"},
+    "reservoir": {"reservoir", "lake"},
+    "sea": MARINE | {"lake"}, "gulf": MARINE, "bay": MARINE, "strait": MARINE, "channel": MARINE | {"river"},
+    "sound": MARINE,
+    "range": {"range", "plateau", "region", "peak", "volcano"},
+    "peak": {"peak", "volcano", "range"}, "volcano": {"volcano", "peak", "range"},
+    "island": {"island", "islands"}, "islands": {"islands", "island"},
+    "peninsula": {"peninsula", "cape"}, "cape": {"cape", "peninsula"},
+    "desert": {"desert", "plateau", "region", "salt flat", "basin"},
+    "valley": {"valley", "basin", "plain", "region", "delta"},
+    "plateau": {"plateau", "region", "desert"}, "basin": {"basin", "valley", "plain", "region"},
+    "delta": {"delta"}, "salt flat": {"salt flat", "lake", "desert"}, "waterfall": {"waterfall"},
+    "park": {"park"},
+}
+
+_ARTICLES = {"el", "la", "los", "las", "del", "al", "the"}
+_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el"}
+_ABBREV = {"st", "ste", "mt", "ft", "sta", "sto", "pto"}
+
+
+def compatible(word_class: str, feature_class: str) -> bool:
+    """Whether a feature of ``feature_class`` may be what a generic word of ``word_class`` names."""
+    return feature_class in _FAMILY.get(word_class, {word_class})
+
+
+def is_land(place) -> bool:
+    """Whether a gazetteer entry is a land feature (not a sea: seas are read as before)."""
+    return place.feature_code in LAND_CODES and place.place_id.startswith(("ne:", "land:"))
+
+
+def core_words(surface: str) -> str:
+    """The name without its generic words and connectors: "río Lerma" -> "Lerma",
+    "Lake of the Woods" -> "Woods", "Missouri River" -> "Missouri"."""
+    words = surface.replace(".", ". ").split()
+    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional"}
+    while words and name_key(words[0]) in {name_key(w) for w in generic}:
+        words.pop(0)
+    while words and name_key(words[-1]) in {name_key(w) for w in generic}:
+        words.pop()
+    return " ".join(words).replace(". ", ".").strip()
+
+
+@dataclass(frozen=True)
+class LandRecord:
+    place_id: str
+    name: str
+    cls: str
+    lat: float
+    lon: float
+    countries: tuple[str, ...]
+    scalerank: int
+    names: tuple[str, ...]  # alternate names, both languages
+
+
+def land_records() -> Iterator[LandRecord]:
+    """The derived features with the names of ``land_names.tsv`` added."""
+    data = importlib.resources.files("geo").joinpath("data")
+    extra: dict[tuple[str, str], list[str]] = {}
+    with data.joinpath("land_names.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader((line for line in fh if line.strip() and not line.startswith("#")), delimiter="\t"):
+            if len(row) >= 3:
+                extra.setdefault((name_key(row[0]), row[1]), []).extend(n for n in row[2].split("|") if n)
+    rows = []
+    with data.joinpath("land", "features.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            pid, name, cls, lat, lon, ccs, rank, alts = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
+            rows.append(LandRecord(pid, name, cls, float(lat), float(lon), tuple(c for c in ccs.split(",") if c),
+                                   int(rank or 10), tuple(a for a in alts.split("|") if a)))
+    # the table's names go to the most prominent feature of that name and class
+    best: dict[tuple[str, str], LandRecord] = {}
+    for r in rows:
+        for n in (r.name, *r.names):
+            k = (name_key(n), r.cls)
+            if k in extra and (k not in best or (r.scalerank, r.place_id) < (best[k].scalerank, best[k].place_id)):
+                best[k] = r
+    added: dict[str, list[str]] = {}
+    for k, r in best.items():
+        added.setdefault(r.place_id, []).extend(extra[k])
+    for r in rows:
+        if r.place_id in added:
+            r = LandRecord(r.place_id, r.name, r.cls, r.lat, r.lon, r.countries, r.scalerank,
+                           tuple(dict.fromkeys((*r.names, *added[r.place_id]))))
+        yield r
+
+
+# ---------------------------------------------------------------- recognition
+
+Lookup = Callable[[str, str], list]  # (surface, lang) -> gazetteer entries (place, matched, main, demonym)
+Info = Callable[[str], "tuple[str, tuple[str, ...], int] | None"]  # place_id -> (class, countries, scalerank)
+# a name alone (no generic word) names a feature drawn at this Natural Earth scalerank or below
+MAX_ALONE_RANK = 6
+
+
+def _name_run(tokens: Sequence, text: str, k: int, n: int) -> int:
+    """End of a run of capitalised words from token k, with inner connectors
+    ("Sierra Madre del Sur", "Lake of the Woods") and abbreviations ("St. Helens")."""
+    j = k
+    while j < n:
+        t = tokens[j]
+        if j > k and text[tokens[j - 1].end:t.start] not in (" ", ""):
+            break
+        if t.cap:
+            if t.text.lower() in _ABBREV and j + 2 < n and tokens[j + 1].text == "." and tokens[j + 2].cap:
+                j += 3  # "St. Helens"
+                continue
+            j += 1
+            continue
+        if t.text.lower() in _CONNECT and j > k:
+            m = j
+            while m < n and tokens[m].text.lower() in _CONNECT and m - j < 2:
+                m += 1
+            if m < n and tokens[m].cap and text[tokens[m - 1].end:tokens[m].start] == " ":
+                j = m
+                continue
+        break
+    return j
+
+
+def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Info,
+               common: Callable[[str], bool] = lambda w: False) -> list[tuple[int, int, str]]:
+    """Features named in the text: ``(start, end, class)`` character spans.
+
+    ``tokens`` carry ``text, start, end, cap, upper`` (the recogniser's tokens);
+    ``lookup(surface, lang)`` gives gazetteer entries, ``info`` a land feature's
+    class, countries and scalerank (:meth:`geo.gazetteer.Gazetteer.land_info`),
+    ``common`` whether a word is a common word of the language. A span takes in
+    its generic word ("río Lerma", "Missouri River"); the class is the one the
+    word names, or the feature's own for a name alone after an article ("los
+    Andes"). A capitalised span is taken only where the gazetteer knows such a
+    feature and no town of that whole name ("Lake Charles", "Sioux Falls",
+    "Rhode Island" stay what they are); a Spanish generic word in lower case
+    always makes a feature ("el río Tuxpan"), known or not.
+    """
+    out: list[tuple[int, int, str]] = []
+    n = len(tokens)
+    k = 0
+    while k < n:
+        t = tokens[k]
+        low = t.text.lower()
+        # 1. a generic word before the name: "río Usumacinta", "Lake Malawi", "Mount St. Helens"
+        cls = HEADS_ES.get(low) if lang == "es" else None
+        if cls is None and t.cap:
+            cls = HEADS.get(low.rstrip("."))
+        if cls is not None and not t.upper:
+            start = k + 1
+            if low == "parque":  # "Parque Nacional Yosemite", "parque nacional de Doñana"
+                if start < n and tokens[start].text.lower() in _PARK_WORDS:
+                    start += 1
+                else:
+                    cls = None
+            if cls is not None and low == "cabo" and not t.cap:
+                cls = None  # "el cabo Pérez": a corporal
+            if cls is not None and start < n and tokens[start].text == "." and low == "mt":
+                start += 1
+            if cls is not None:
+                m = start
+                while m < n and tokens[m].text.lower() in _CONNECT and m - start < 2:
+                    m += 1
+                if m < n and tokens[m].cap and not tokens[m].upper and text[t.end:tokens[m].start].count("\n") == 0:
+                    end = _name_run(tokens, text, m, n)
+                    surface = text[t.start:tokens[end - 1].end]
+                    lower_head = not t.cap
+                    abbrev = any(tokens[x].text.lower() in _ABBREV for x in range(m, end))
+                    if lower_head or ((_known(surface, cls, lang, lookup, info) or abbrev)
+                                      and not _names_a_town(surface, lookup, lang)):
+                        out.append((t.start, tokens[end - 1].end, cls))
+                        k = end
+                        continue
+        # 2. a name before a generic word: "the Missouri River", "Sierra Nevada Mountains"
+        if t.cap and not t.upper and (k == 0 or not tokens[k - 1].cap):
+            end = _name_run(tokens, text, k, n)
+            tail = None
+            for e in range(end, k + 1, -1):  # the last word of the run is the tail ("Missouri River")
+                word = tokens[e - 1].text.lower()
+                if word in TAILS:
+                    tail = (e, TAILS[word])
+                    break
+            if tail is None and end < n and tokens[end].text.lower() in ("river", "lake", "mountains", "desert",
+                                                                           "valley", "volcano", "reservoir"):
+                tail = (end + 1, TAILS[tokens[end].text.lower()])  # "the Ohio river"
+            if tail is not None:
+                e, tcls = tail
+                surface = text[t.start:tokens[e - 1].end]
+                park_ok = tcls != "park" or any(tokens[x].text.lower() in _PARK_WORDS for x in range(k, e))
+                if park_ok and _known(surface, tcls, lang, lookup, info) and not _names_a_town(surface, lookup, lang):
+                    out.append((t.start, tokens[e - 1].end, tcls))
+                    k = e
+                    continue
+        # 3. a name alone after an article: "los Cárpatos", "el Iztaccíhuatl", "the Kalahari"
+        if t.cap and not t.upper and k > 0 and tokens[k - 1].text.lower() in _ARTICLES:
+            end = _name_run(tokens, text, k, n)
+            surface = text[t.start:tokens[end - 1].end]
+            feature = None if (end == k + 1 and common(t.text)) else _feature_alone(surface, lang, lookup, info)
+            if feature is not None:
+                out.append((t.start, tokens[end - 1].end, feature))
+                k = end
+                continue
+        k += 1
+    return out
+
+
+def _known(surface: str, cls: str, lang: str, lookup: Lookup, info: Info) -> bool:
+    """The gazetteer has a feature of a class ``cls`` admits by this name, whole or
+    without its generic word."""
+    for s, tag in ((surface, lang), (core_words(surface), "core")):
+        for e in lookup(s, tag) if s else ():
+            i = info(e[0].place_id)
+            if i is not None and compatible(cls, i[0]):
+                return True
+    return False
+
+
+def _names_a_town(surface: str, lookup: Lookup, lang: str) -> bool:
+    """The whole span, generic word and all, names a town or unit: "Lake Charles", "Mar
+    del Plata", "Sioux Falls", "Rhode Island", "Río Grande" (Puerto Rico)."""
+    return any(e[2] and not is_land(e[0]) and e[0].feature_code != "SEA" and e[0].kind != "feature"
+               for e in lookup(surface, lang))  # (by its own name: "Lake Tahoe" is not Stateline)
+
+
+def _feature_alone(surface: str, lang: str, lookup: Lookup, info: Info) -> str | None:
+    """The class of the feature a name alone names after an article, if it does.
+
+    The name must be the feature's own (not its name less the generic word:
+    "Real" is not the Cordillera Real), of a feature of some standing (a river,
+    range, desert or peak drawn at Natural Earth's smaller scales), and name no
+    country or state ("el Perú" is the country) and no town, except for the
+    most prominent features ("the Mississippi", "el Amazonas").
+    """
+    entries = lookup(surface, lang)
+    land = [(info(e[0].place_id), e) for e in entries if is_land(e[0])]
+    land = [(i, e) for i, e in land if i is not None]
+    if not land:
+        return None
+    best, _e = min(land, key=lambda ie: (ie[0][2], ie[1][0].place_id))
+    if best[2] > MAX_ALONE_RANK:
+        return None
+    others = [e for e in entries if not is_land(e[0]) and e[0].feature_code != "SEA"]
+    if any(e[0].kind in ("country", "continent") for e in others):
+        return None
+    if others and best[2] > 2:
+        return None
+    return best[0]
