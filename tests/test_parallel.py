@@ -24,7 +24,7 @@ PLACES = ["Paris, Texas", "Hattiesburg, Mississippi", "Ciudad de México", "Gain
 TEXTS = [
     "Officials in {a} said the storm moved toward {b} on Tuesday. Americans in Russia were told to stay home.",
     "Un grupo de soldados llegó a {a} desde {b}, según la Secretaría de la Defensa. Los mexicanos esperan.",
-    "The Tega Cay Volunteer Fire Department and deputies from {a} answered a call near {b}.",
+    "The Harbor Creek Volunteer Fire Department and deputies from {a} answered a call near {b}.",
     "Police in {b} arrested a man from {a}; he was taken to Camp Shelby.",
 ]
 

@@ -26,8 +26,8 @@ def test_abbreviations_need_capitals(gazetteer):
 
 
 def test_people_are_not_places(gazetteer):
-    text = ("El Gobierno de Donald Trump capturó a Nicolás Maduro y a su esposa, Cilia Flores. "
-            "Trump habló después y Maduro no respondió.")
+    text = ("La administración de Donald Trump recibió a Nicolás Maduro junto a su esposa, Cilia Flores. "
+            "Más tarde Trump declaró y Maduro guardó silencio.")
     found = surfaces(gazetteer, text, "es")
     for name in ("Donald", "Trump", "Maduro", "Flores", "Cilia Flores"):
         assert name not in found
@@ -53,7 +53,7 @@ def test_accents_distinguish_a_word_from_a_state(gazetteer):
 
 
 def test_place_inside_an_organisation_name_is_part_of_it(gazetteer):
-    found = surfaces(gazetteer, "Académicos de la Universidad de Sonora viajaron a la Ciudad de México.", "es")
+    found = surfaces(gazetteer, "Investigadores de la Universidad de Sonora llegaron el martes a la Ciudad de México.", "es")
     assert "Sonora" not in found
     assert "Ciudad de México" in found
 
@@ -73,8 +73,8 @@ def test_feature_words_find_places_the_gazetteer_lacks(gazetteer):
 
 
 def test_language_detection():
-    assert detect_language("Los soldados llegaron a la base militar el domingo por la mañana.") == "es"
-    assert detect_language("The soldiers arrived at the military base on Sunday morning.") == "en"
+    assert detect_language("Las tropas regresaron al cuartel el sábado por la tarde.") == "es"
+    assert detect_language("The troops went back to the barracks on Saturday afternoon.") == "en"
     assert detect_language("ok", default="es") == "es"
 
 
@@ -94,7 +94,7 @@ def test_any_text_gives_consistent_spans(gazetteer, text):
 
 
 def test_spanish_clubs_take_an_article(gazetteer):
-    found = surfaces(gazetteer, "El poderío del Barcelona fue grande. Mañana viajan a Valencia.", "es")
+    found = surfaces(gazetteer, "La defensa del Barcelona fue sólida. El lunes viajan a Valencia.", "es")
     assert "Barcelona" not in found and "Valencia" in found
 
 
@@ -110,17 +110,17 @@ def test_diseases_and_money_are_not_places(gazetteer):
 
 
 def test_acronym_in_capitals_versus_dateline(gazetteer):
-    assert "SEDENA" not in surfaces(gazetteer, "Elementos de la SEDENA llegaron ayer.", "es")
-    assert surfaces(gazetteer, "TORRINGTON — A fire destroyed the roof.", "en") == ["TORRINGTON"]
+    assert "SEDENA" not in surfaces(gazetteer, "Personal de la SEDENA patrulló la zona ayer.", "es")
+    assert surfaces(gazetteer, "WATERBURY — A storm knocked down power lines.", "en") == ["WATERBURY"]
 
 
 def test_lone_given_name_is_a_person_but_towns_keep_their_name(gazetteer):
-    assert "Jesús" not in surfaces(gazetteer, "Quien perdió la vida fue identificado como Jesús N.", "es")
-    assert "Augusta" in surfaces(gazetteer, "She was formerly of Augusta and moved away.", "en")
+    assert "Jesús" not in surfaces(gazetteer, "La víctima fue identificada por sus familiares como Jesús R.", "es")
+    assert "Augusta" in surfaces(gazetteer, "The family, formerly of Augusta, now lives on a farm.", "en")
 
 
 def test_unknown_word_before_a_surname_is_a_person(gazetteer):
-    assert "Valenzuela" not in surfaces(gazetteer, "Según informó ayer Demian Valenzuela en la reunión.", "es")
+    assert "Valenzuela" not in surfaces(gazetteer, "Según explicó ayer Bertilio Valenzuela en la reunión.", "es")
 
 
 def test_abbreviations_of_states_with_their_dot(gazetteer):
@@ -133,11 +133,11 @@ def test_streets_and_local_cues_are_features(gazetteer):
     rec = Recognizer(gazetteer)
     ms = rec.recognize(Document("t", "He lives at 2517 Memphis St. in town.", "en"))
     assert [(m.surface, m.feature_hint) for m in ms] == [("Memphis St", True)]
-    assert "Beltrones" in " ".join(surfaces(gazetteer, "Los puestos se instalarán en la colonia Beltrones.", "es"))
+    assert "Urquidez" in " ".join(surfaces(gazetteer, "Los vecinos de la colonia Urquidez pidieron más patrullas.", "es"))
 
 
 def test_hyphenated_compound_around_a_name(gazetteer):
-    assert surfaces(gazetteer, "About 41 percent of Atlanta-area calls were answered.", "en") == ["Atlanta"]
+    assert surfaces(gazetteer, "Nearly 60 percent of Denver-area schools stayed open.", "en") == ["Denver"]
 
 
 def test_capital_named_by_a_common_word(gazetteer):
@@ -145,61 +145,61 @@ def test_capital_named_by_a_common_word(gazetteer):
 
 
 def test_nicknames_and_double_given_names_are_people(gazetteer):
-    found = surfaces(gazetteer, "Ayer Orlando “Siri” Salido peleó y Joaquín “El Chapo” Guzmán huyó a Sinaloa.", "es")
+    found = surfaces(gazetteer, "Anoche Orlando “Siri” Salido ganó y Joaquín “El Chapo” Guzmán escapó hacia Sinaloa.", "es")
     assert found == ["Sinaloa"]
-    assert "Francisco Javier" not in surfaces(gazetteer, "Los policías detuvieron a Francisco Javier, de 18 años.", "es")
+    assert "Francisco Javier" not in surfaces(gazetteer, "Los agentes arrestaron a Francisco Javier, de 23 años, en su casa.", "es")
     assert "San Francisco" in surfaces(gazetteer, "Viajó a San Francisco el lunes.", "es")
 
 
 def test_exonyms_that_are_also_words(gazetteer):
-    found = surfaces(gazetteer, "Pero Rusia, Turquía e Irán acordaron zonas y el acusado regresó a Bruselas.", "es")
+    found = surfaces(gazetteer, "Pero Rusia, Turquía e Irán firmaron un pacto y la delegada volvió a Bruselas.", "es")
     assert found == ["Rusia", "Turquía", "Irán", "Bruselas"]
 
 
 def test_feature_head_with_connectors(gazetteer):
-    assert "Valle del Yaqui" in surfaces(gazetteer, "Los productores del Valle del Yaqui cosecharon trigo.", "es")
+    assert "Valle del Yaqui" in surfaces(gazetteer, "Los agricultores del Valle del Yaqui sembraron maíz este año.", "es")
 
 
 def test_sentence_initial_big_city_named_by_a_word(gazetteer):
-    assert surfaces(gazetteer, "Monterrey será la sede del torneo.", "es") == ["Monterrey"]
+    assert surfaces(gazetteer, "Monterrey recibirá a los equipos en julio.", "es") == ["Monterrey"]
 
 
 def test_bylines_are_people(gazetteer):
-    text = "Demian Duarte\nEl 2017 pinta bien para Sonora.\nPor: Ana López Ruiz\n"
+    text = "Rogelio Anaya\nEl invierno llega pronto a Sonora.\nPor: Marta Díaz Cota\n"
     assert surfaces(gazetteer, text, "es") == ["Sonora"]
 
 
 def test_state_before_a_feature_word_stays_the_state(gazetteer):
-    found = surfaces(gazetteer, "A Minnesota Highway Safety center opened.", "en")
-    assert found == ["Minnesota"]
+    found = surfaces(gazetteer, "The Ohio Highway Safety office reopened.", "en")
+    assert found == ["Ohio"]
 
 
 def test_spanish_place_after_a_capitalised_noun_names_the_thing(gazetteer):
-    found = surfaces(gazetteer, "Detuvieron a miembros del Cártel Jalisco Nueva Generación en Sonora.", "es")
+    found = surfaces(gazetteer, "Capturaron a un líder del Cártel Durango Unido en Sonora.", "es")
     assert found == ["Sonora"]
     assert surfaces(gazetteer, "En Sonora llovió.", "es") == ["Sonora"]
 
 
 def test_world_regions_and_seas_in_spanish(gazetteer):
-    found = surfaces(gazetteer, "Viajó por América Latina y el Medio Oriente, y cruzó el Golfo de México.", "es")
+    found = surfaces(gazetteer, "Recorrió América Latina y el Medio Oriente antes de navegar el Golfo de México.", "es")
     assert found == ["América Latina", "Medio Oriente", "Golfo de México"]
 
 
 def test_club_words_and_scores_make_a_town_a_team(gazetteer):
-    text = ("El FC Barcelona ganó la Liga. Resultados: Ourense 86 - Menorca 69. "
-            "Barcelona jugará el domingo en Barcelona ante el Mérida CP.")
+    text = ("El FC Barcelona perdió la Copa. Resultados: Lugo 77 - Girona 71. "
+            "Barcelona jugará el sábado en Barcelona ante el Cáceres CB.")
     found = surfaces(gazetteer, text, "es")
     # the club words and the score mark the teams; the bare "Barcelona" that opens the
     # third sentence is the team too (one sense per document), "en Barcelona" is the city
-    assert "Ourense" not in found and "Menorca" not in found and "Mérida" not in found
+    assert "Lugo" not in found and "Girona" not in found and "Cáceres" not in found
     assert found.count("Barcelona") == 1
 
 
 def test_a_country_that_played_is_a_team_but_racing_nsw_leaves_the_state(gazetteer):
-    es = surfaces(gazetteer, "Partido amistoso: Gales, 0 - Brasil, 3. La selección de Brasil goleó.", "es")
-    assert "Brasil" not in es and "Gales" not in es
-    en = surfaces(gazetteer, "Racing NSW said the flu spread across NSW and Queensland.", "en")
-    assert en.count("NSW") == 1 and "Queensland" in en
+    es = surfaces(gazetteer, "Partido amistoso: Escocia, 1 - Argentina, 2. La selección de Argentina ganó.", "es")
+    assert "Argentina" not in es and "Escocia" not in es
+    en = surfaces(gazetteer, "Racing NSW said the virus reached stables across NSW and Victoria.", "en")
+    assert en.count("NSW") == 1 and "Victoria" in en
 
 
 def test_a_list_of_affiliations_takes_states_too(gazetteer):
@@ -211,24 +211,24 @@ def test_a_list_of_affiliations_takes_states_too(gazetteer):
 
 
 def test_common_words_that_head_a_longer_name_are_not_a_village(gazetteer):
-    found = surfaces(gazetteer, "En Caracas, El Consejo Nacional Electoral denunció el fraude.", "es")
-    assert found == ["Caracas"]
+    found = surfaces(gazetteer, "En Bogotá, El Consejo Superior Universitario aprobó el presupuesto.", "es")
+    assert found == ["Bogotá"]
 
 
 def test_a_foreign_state_takes_no_article_in_spanish(gazetteer):
     # Portland is also a parish (admin-1) of Jamaica; "del Portland" is still the club
-    found = surfaces(gazetteer, "Excluyeron a Errekondo, del Portland, y a Lozano. El Portland sacó fuerzas.", "es")
+    found = surfaces(gazetteer, "Dejaron fuera a Urrutia, del Portland, y a Merino. El Portland reaccionó tarde.", "es")
     assert "Portland" not in found
 
 
 def test_a_news_dateline_places_a_common_word_and_ends_a_byline(gazetteer):
-    assert surfaces(gazetteer, "ECOTASA Palma, 23 may (EFE). El conseller habló.", "es") == ["Palma"]
-    assert surfaces(gazetteer, "Por Juana González Linares Madrid, 23 may (EFE). El novillero ganó.", "es") == ["Madrid"]
+    assert surfaces(gazetteer, "TURISMO Palma, 14 jun (EFE). La consellera respondió.", "es") == ["Palma"]
+    assert surfaces(gazetteer, "Por Pedro Ruiz Aranda Madrid, 9 oct (EFE). El torero salió a hombros.", "es") == ["Madrid"]
 
 
 def test_buildings_and_grounds_are_named_features(gazetteer):
-    found = surfaces(gazetteer, "Se reunieron en el Palacio de La Merced y jugaron en el estadio del Milenio.", "es")
-    assert "Palacio de La Merced" in found and any("Milenio" in f for f in found)
+    found = surfaces(gazetteer, "Cenaron en el Palacio de San Telmo y entrenaron en el estadio del Bicentenario.", "es")
+    assert "Palacio de San Telmo" in found and any("Bicentenario" in f for f in found)
 
 
 def test_a_comma_keeps_the_sentence_going_after_a_bracket(gazetteer):
@@ -238,31 +238,31 @@ def test_a_comma_keeps_the_sentence_going_after_a_bracket(gazetteer):
 
 
 def test_a_state_named_like_its_city_takes_no_article(gazetteer):
-    found = surfaces(gazetteer, "El Madrid jugará la final contra el Puebla en Puebla.", "es")
+    found = surfaces(gazetteer, "El Betis disputará la semifinal contra el Puebla en Puebla.", "es")
     assert found == ["Puebla"]
 
 
 def test_small_places_in_a_list_of_people_are_surnames(gazetteer):
-    text = ("Gales: Freestone, Gareth Roberts, Page, Melville, Delaney, Matthew Jones (Bellamy, m.72), "
-            "Savage, John Robinson y Iwan Roberts. Amonestó a Savage. Visitaron Madrid, Toledo, Sevilla y Granada.")
+    text = ("Gales: Kelly, Sean Murphy, Doyle, Lynch, Walsh, Brian O'Neill (Byrne, m.64), "
+            "Nolan, Peter Quinn y Liam Murphy. Amonestó a Nolan. Visitaron Madrid, Toledo, Sevilla y Granada.")
     assert surfaces(gazetteer, text, "es") == ["Madrid", "Toledo", "Sevilla", "Granada"]
 
 
 def test_the_place_in_an_organisations_name_counts_in_english_not_spanish(gazetteer):
     assert "Georgia" in surfaces(gazetteer, "She studied at the Medical College of Georgia last year.", "en")
-    assert "Sonora" not in surfaces(gazetteer, "Estudió en la Universidad de Sonora el año pasado.", "es")
+    assert "Sonora" not in surfaces(gazetteer, "Se graduó en la Universidad de Sonora en 2015.", "es")
 
 
 def test_a_year_after_a_name_makes_an_event_or_a_party(gazetteer):
-    found = surfaces(gazetteer, "Fue candidato de Perú 2000, y vive en Lima. El plan de Sonora 2012-2013 sigue.", "es")
+    found = surfaces(gazetteer, "Fue candidata por Chile 2030, y vive en Lima. El programa de Sonora 2018-2021 continúa.", "es")
     assert found == ["Lima", "Sonora"]
 
 
 def test_quoted_names_are_brands_and_nicknames_unless_a_place_word_comes_first(gazetteer):
-    text = 'Novillos de "El Torreón" y franquicias de "Pizza Hut". Ocurrió en el ejido “Francisco Villa”.'
+    text = 'Toros de "El Pilar" y tiendas de "Burger King". Pasó en el ejido “Emiliano Zapata”.'
     found = surfaces(gazetteer, text, "es")
-    assert "El Torreón" not in found and "Hut" not in found
-    assert any("Francisco Villa" in f for f in found)
+    assert "El Pilar" not in found and "King" not in found
+    assert any("Emiliano Zapata" in f for f in found)
 
 
 def test_common_words_that_head_a_name_or_shout_in_a_headline_are_not_places(gazetteer):
@@ -270,20 +270,20 @@ def test_common_words_that_head_a_name_or_shout_in_a_headline_are_not_places(gaz
     found = surfaces(gazetteer, "Lo publicó el diario China Popular. Viajó a China.", "es")
     assert found == ["China"] and "China Popular" not in found
     # a capital-letter headline drops accents and still names places that are also words
-    assert surfaces(gazetteer, "ASTROFISICOS ESTUDIAN EN GRANADA ULTIMOS DATOS", "es") == ["GRANADA"]
+    assert surfaces(gazetteer, "METEOROLOGOS ANALIZAN EN GRANADA NUEVOS MODELOS", "es") == ["GRANADA"]
     assert surfaces(gazetteer, "LOS HOTELES DE CORDOBA ABREN", "es") == ["CORDOBA"]
 
 
 def test_an_acronym_before_a_place_names_a_branch_but_a_headline_does_not(gazetteer):
     assert surfaces(gazetteer, "Ayer COAG Extremadura informó de la protesta.", "es") == []
     # the end of a headline in capitals, then the dateline: the dateline is a place
-    assert surfaces(gazetteer, "ARMARA EJERCITO SIERRA LEONA Londres (EFE).", "es")[-1] == "Londres"
+    assert surfaces(gazetteer, "REFORZARA MARINA NUEVA ZELANDA Ginebra (EFE).", "es")[-1] == "Ginebra"
     # a place cue outranks the common-word reading: "provincia de San Juan"
-    assert "San Juan" in surfaces(gazetteer, "el ex gobernador de la provincia de San Juan Jorge Escobar dijo", "es")
+    assert "San Luis" in surfaces(gazetteer, "la actual gobernadora de la provincia de San Luis María Pérez afirmó", "es")
 
 
 def test_a_region_abroad_takes_an_article_in_spanish(gazetteer):
-    assert "Tíbet" in surfaces(gazetteer, "En agosto me voy para el Tíbet a escalar.", "es")
+    assert "Tíbet" in surfaces(gazetteer, "El próximo verano viajaremos hasta el Tíbet para meditar.", "es")
 
 
 def test_large_places_in_lower_case_after_a_preposition_of_place(gazetteer):
