@@ -488,6 +488,9 @@ def _load_land(b: _Builder) -> dict[str, tuple[str, str, int, int]]:
         b.place(r.place_id, r.name, Kind.FEATURE, r.lat, r.lon, cc=cc, fcode=CODE_OF_CLASS.get(r.cls, "RGNL"))
         info[r.place_id] = (r.cls, ",".join(r.countries), r.scalerank, r.size)
         names = [r.name, *r.names]
+        if r.cls == "range":  # "Carpathian Mountains" -> "Carpathians", "Adirondack Mountains" -> "Adirondacks"
+            names += [m.group(1) + "s" for m in (re.match(r"^(\w+) Mountains$", x) for x in names)
+                      if m and not m.group(1).endswith("s")]
         if marine:
             # "Pacific", "Mediterranean": the name without its generic word, not the main name
             # ("Lincoln" is Lincoln, Nebraska before the Lincoln Sea)

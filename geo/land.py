@@ -97,7 +97,7 @@ _FAMILY = {
 }
 
 _ARTICLES = {"el", "la", "los", "las", "del", "al", "the"}
-_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el"}
+_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el", "di", "da", "do", "dos", "das", "du", "des", "d"}
 _ABBREV = {"st", "ste", "mt", "ft", "sta", "sto", "pto"}
 
 
@@ -282,7 +282,7 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                         k = end
                         continue
         # 2. a name before a generic word: "the Missouri River", "Sierra Nevada Mountains"
-        if t.cap and not t.upper and (k == 0 or not tokens[k - 1].cap):
+        if t.cap and not t.upper and (k == 0 or not tokens[k - 1].cap) and low not in _ARTICLES:
             end = _name_run(tokens, text, k, n)
             tail = None
             for e in range(end, k + 1, -1):  # the last word of the run is the tail ("Missouri River")

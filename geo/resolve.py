@@ -238,7 +238,9 @@ class Resolver:
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
-        keys = [name_key(m.surface) + ("#d" if m.demonym else "") for m in mentions]
+        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
+        keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
+                for m in mentions]
         by_key: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             by_key[key].append(i)
@@ -271,7 +273,7 @@ class Resolver:
         final = local
         mass_cc: dict[str, Counter[str]] = {}
         total_cc: Counter[str] = Counter()
-        near = _Proximity(local)
+        near = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")})
         for _round in range(3):
             support_near = near.support(probs)
             mass_cc = {}
