@@ -27,7 +27,7 @@ from .model import Kind, Place
 __all__ = ["Gazetteer", "Entry", "name_key", "lexicon_key", "default_path", "BUILD_VERSION"]
 
 # The build's version: bump it whenever geo.gazetteer_build produces a different file.
-BUILD_VERSION = 30
+BUILD_VERSION = 31
 
 
 class Entry(NamedTuple):
@@ -235,15 +235,15 @@ class Gazetteer:
             self._languages = json.loads(row[0]) if row else {}
         return frozenset(cc for cc, langs in self._languages.items() if lang in langs)
 
-    def land_info(self, place_id: str) -> tuple[str, tuple[str, ...], int] | None:
+    def land_info(self, place_id: str) -> tuple[str, tuple[str, ...], int, int] | None:
         """A land or sea feature's class ("river", "range"...), the countries it
-        touches (ISO alpha-2) and its Natural Earth scalerank (0 = most prominent);
-        None for other entries. See :mod:`geo.land`."""
+        touches (ISO alpha-2), its Natural Earth scalerank (0 = most prominent) and
+        size (km of a river, km2 of an area); None for other entries. See :mod:`geo.land`."""
         hit = self._land_cache.get(place_id, False)
         if hit is False:
-            row = self._con.execute("SELECT class, countries, scalerank FROM land WHERE place_id = ?",
+            row = self._con.execute("SELECT class, countries, scalerank, size FROM land WHERE place_id = ?",
                                     (place_id,)).fetchone()
-            hit = (row[0], tuple(c for c in row[1].split(",") if c), row[2]) if row else None
+            hit = (row[0], tuple(c for c in row[1].split(",") if c), row[2], row[3]) if row else None
             self._land_cache[place_id] = hit
         return hit
 

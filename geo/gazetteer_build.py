@@ -470,16 +470,15 @@ def _load_airports(b: _Builder) -> None:
             b.place(pid, name, Kind.FEATURE, lat, lon, cc=row["country"], fcode="AIRB" if military else "AIRP")
 
 
-def _load_land(b: _Builder) -> dict[str, tuple[str, str, int]]:
+def _load_land(b: _Builder) -> dict[str, tuple[str, str, int, int]]:
     """Rivers, lakes, ranges, peaks, seas... (geo/data/land/, see :mod:`geo.land`).
 
     Each feature is found by its name and its alternate names (both languages);
     recognition and resolution reach land features only through a generic word
     or an article, so these names do not compete with towns. Seas keep the
-    behaviour they always had. Returns place_id -> (class, countries, scalerank).
+    behaviour they always had. Returns place_id -> (class, countries, scalerank, size).
     """
-    towns = {name_key(row.name) for row in b.places.values()
-             if row.kind != str(Kind.FEATURE) and row.pop >= 10_000}
+    towns = {name_key(row.name) for row in b.places.values() if row.kind == str(Kind.CITY) and row.pop >= 10_000}
     info: dict[str, tuple[str, str, int]] = {}
     for r in land_records():
         marine = r.cls in MARINE
@@ -487,8 +486,11 @@ def _load_land(b: _Builder) -> dict[str, tuple[str, str, int]]:
             continue  # "Kaliningrad" names a lagoon there, but a city first
         cc = r.countries[0] if len(r.countries) == 1 else ""
         b.place(r.place_id, r.name, Kind.FEATURE, r.lat, r.lon, cc=cc, fcode=CODE_OF_CLASS.get(r.cls, "RGNL"))
-        info[r.place_id] = (r.cls, ",".join(r.countries), r.scalerank)
+        info[r.place_id] = (r.cls, ",".join(r.countries), r.scalerank, r.size)
         names = [r.name, *r.names]
+        if r.cls == "range":  # "Carpathian Mountains" -> "Carpathians", "Adirondack Mountains" -> "Adirondacks"
+            names += [m.group(1) + "s" for m in (re.match(r"^(\w+) Mountains$", x) for x in names)
+                      if m and not m.group(1).endswith("s")]
         if marine:
             # "Pacific", "Mediterranean": the name without its generic word, not the main name
             # ("Lincoln" is Lincoln, Nebraska before the Lincoln Sea)
@@ -561,7 +563,8 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
             CREATE TABLE admin1(cc TEXT, code TEXT, pid INTEGER, PRIMARY KEY(cc, code));
             CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT);
             CREATE TABLE lexicon(word TEXT PRIMARY KEY, langs TEXT) WITHOUT ROWID;
-            CREATE TABLE land(place_id TEXT PRIMARY KEY, class TEXT, countries TEXT, scalerank INTEGER) WITHOUT ROWID;
+            CREATE TABLE land(place_id TEXT PRIMARY KEY, class TEXT, countries TEXT, scalerank INTEGER,
+                size INTEGER) WITHOUT ROWID;
             """
         )
         rowid = {}
@@ -582,7 +585,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
                          ("languages", json.dumps(b.languages)),
                          ("first_names", json.dumps(read_first_names())),
                          ("demonym_keys", json.dumps(sorted({k for (k, _p), (_n, _m, d) in b.names.items() if d}))), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
-        con.executemany("INSERT INTO land VALUES (?,?,?,?)",
+        con.executemany("INSERT INTO land VALUES (?,?,?,?,?)",
                         ((pid, *v) for pid, v in sorted(land.items()) if pid in b.places))
         con.executemany("INSERT INTO lexicon VALUES (?,?)", ((w, ",".join(sorted(l))) for w, l in lexicon.items()))
         con.execute("CREATE INDEX names_key ON names(key)")

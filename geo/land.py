@@ -22,13 +22,17 @@ This module holds what recognition and resolution need to know about them:
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
 import importlib.resources
+import json
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import name_key
 
-__all__ = ["HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
+__all__ = ["point_near", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
            "land_spans", "compatible", "is_land", "core_words"]
 
 # Feature classes (as derive_land.py writes them) -> the feature code stored in the
@@ -93,7 +97,7 @@ _FAMILY = {
 }
 
 _ARTICLES = {"el", "la", "los", "las", "del", "al", "the"}
-_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el"}
+_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el", "di", "da", "do", "dos", "das", "du", "des", "d"}
 _ABBREV = {"st", "ste", "mt", "ft", "sta", "sto", "pto"}
 
 
@@ -129,6 +133,7 @@ class LandRecord:
     countries: tuple[str, ...]
     scalerank: int
     names: tuple[str, ...]  # alternate names, both languages
+    size: int = 0  # km of a river, km2 of an area
 
 
 def land_records() -> Iterator[LandRecord]:
@@ -144,9 +149,9 @@ def land_records() -> Iterator[LandRecord]:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
-            pid, name, cls, lat, lon, ccs, rank, alts = (line.rstrip("\n").split("\t") + [""] * 8)[:8]
+            pid, name, cls, lat, lon, ccs, rank, alts, size = (line.rstrip("\n").split("\t") + [""] * 9)[:9]
             rows.append(LandRecord(pid, name, cls, float(lat), float(lon), tuple(c for c in ccs.split(",") if c),
-                                   int(rank or 10), tuple(a for a in alts.split("|") if a)))
+                                   int(rank or 10), tuple(a for a in alts.split("|") if a), int(size or 0)))
     # the table's names go to the most prominent feature of that name and class
     best: dict[tuple[str, str], LandRecord] = {}
     for r in rows:
@@ -160,16 +165,42 @@ def land_records() -> Iterator[LandRecord]:
     for r in rows:
         if r.place_id in added:
             r = LandRecord(r.place_id, r.name, r.cls, r.lat, r.lon, r.countries, r.scalerank,
-                           tuple(dict.fromkeys((*r.names, *added[r.place_id]))))
+                           tuple(dict.fromkeys((*r.names, *added[r.place_id]))), r.size)
         yield r
+
+
+@functools.cache
+def _shapes() -> dict[str, dict]:
+    """place_id -> GeoJSON geometry of geo/data/land/shapes.geojson.gz (read once, on demand)."""
+    data = importlib.resources.files("geo").joinpath("data", "land", "shapes.geojson.gz")
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return {f["properties"]["place_id"]: f["geometry"] for f in json.load(fh)["features"]}
+
+
+def point_near(place_id: str, lat: float, lon: float, max_km: float) -> tuple[float, float] | None:
+    """The point of a river's simplified line nearest to (lat, lon), if within ``max_km``:
+    a river mentioned with a town is placed at the town's reach ("the Paraná at
+    Rosario"), still a point on the river. None for other features or far points."""
+    geometry = _shapes().get(place_id)
+    if geometry is None or "LineString" not in geometry["type"]:
+        return None
+    from shapely.geometry import Point, shape
+
+    line = shape(geometry)
+    here = Point(lon, lat)
+    on = line.interpolate(line.project(here))
+    km = math.dist((on.x * math.cos(math.radians(lat)), on.y), (lon * math.cos(math.radians(lat)), lat)) * 111.32
+    return (round(on.y, 4), round(on.x, 4)) if km <= max_km else None
 
 
 # ---------------------------------------------------------------- recognition
 
 Lookup = Callable[[str, str], list]  # (surface, lang) -> gazetteer entries (place, matched, main, demonym)
-Info = Callable[[str], "tuple[str, tuple[str, ...], int] | None"]  # place_id -> (class, countries, scalerank)
+Info = Callable[[str], "tuple[str, tuple[str, ...], int, int] | None"]  # place_id -> (class, countries, scalerank, size)
 # a name alone (no generic word) names a feature drawn at this Natural Earth scalerank or below
-MAX_ALONE_RANK = 6
+MAX_ALONE_RANK = 8
+# a town this size keeps a name that a feature shares ("Lake Charles"); smaller ones yield to it
+TOWN_OVER_FEATURE = 100_000
 
 
 def _name_run(tokens: Sequence, text: str, k: int, n: int) -> int:
@@ -242,13 +273,16 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                     surface = text[t.start:tokens[end - 1].end]
                     lower_head = not t.cap
                     abbrev = any(tokens[x].text.lower() in _ABBREV for x in range(m, end))
+                    after = text[tokens[end - 1].end:tokens[end - 1].end + 3]
+                    placed = after[:1] == "," and after[2:3].isupper()  # "Lake Charles, Louisiana"
+                    article = k > 0 and tokens[k - 1].text.lower() in _ARTICLES
                     if lower_head or ((_known(surface, cls, lang, lookup, info) or abbrev)
-                                      and not _names_a_town(surface, lookup, lang)):
+                                      and not (placed or (not article and _names_a_town(surface, lookup, lang)))):
                         out.append((t.start, tokens[end - 1].end, cls))
                         k = end
                         continue
         # 2. a name before a generic word: "the Missouri River", "Sierra Nevada Mountains"
-        if t.cap and not t.upper and (k == 0 or not tokens[k - 1].cap):
+        if t.cap and not t.upper and (k == 0 or not tokens[k - 1].cap) and low not in _ARTICLES:
             end = _name_run(tokens, text, k, n)
             tail = None
             for e in range(end, k + 1, -1):  # the last word of the run is the tail ("Missouri River")
@@ -263,15 +297,21 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                 e, tcls = tail
                 surface = text[t.start:tokens[e - 1].end]
                 park_ok = tcls != "park" or any(tokens[x].text.lower() in _PARK_WORDS for x in range(k, e))
-                if park_ok and _known(surface, tcls, lang, lookup, info) and not _names_a_town(surface, lookup, lang):
+                article = k > 0 and tokens[k - 1].text.lower() in _ARTICLES
+                if park_ok and _known(surface, tcls, lang, lookup, info) and (
+                        article or not _names_a_town(surface, lookup, lang)):
                     out.append((t.start, tokens[e - 1].end, tcls))
                     k = e
                     continue
         # 3. a name alone after an article: "los Cárpatos", "el Iztaccíhuatl", "the Kalahari"
-        if t.cap and not t.upper and k > 0 and tokens[k - 1].text.lower() in _ARTICLES:
+        # (not inside a longer name: "Valle del Yaqui", "Palacio de la Magdalena")
+        if t.cap and not t.upper and k > 0 and tokens[k - 1].text.lower() in _ARTICLES and not (
+                k > 1 and (tokens[k - 2].cap or (k > 2 and tokens[k - 2].text.lower() in _CONNECT
+                                                 and tokens[k - 3].cap))):
             end = _name_run(tokens, text, k, n)
             surface = text[t.start:tokens[end - 1].end]
-            feature = None if (end == k + 1 and common(t.text)) else _feature_alone(surface, lang, lookup, info)
+            feature = _feature_alone(surface, lang, lookup, info, end == k + 1 and common(t.text),
+                                     tokens[k - 1].text.lower() == "the")
             if feature is not None:
                 out.append((t.start, tokens[end - 1].end, feature))
                 k = end
@@ -292,20 +332,25 @@ def _known(surface: str, cls: str, lang: str, lookup: Lookup, info: Info) -> boo
 
 
 def _names_a_town(surface: str, lookup: Lookup, lang: str) -> bool:
-    """The whole span, generic word and all, names a town or unit: "Lake Charles", "Mar
-    del Plata", "Sioux Falls", "Rhode Island", "Río Grande" (Puerto Rico)."""
+    """The whole span, generic word and all, is the main name of a town or unit of
+    some size ("Lake Charles", "Sioux Falls", "Rhode Island"); a feature of that name
+    wins over a smaller town ("Mount Rainier", Maryland) unless the text places it
+    like a town ("Mount Rainier, Maryland")."""
     return any(e[2] and not is_land(e[0]) and e[0].feature_code != "SEA" and e[0].kind != "feature"
+               and (e[0].kind != "city" or e[0].population >= TOWN_OVER_FEATURE)
                for e in lookup(surface, lang))  # (by its own name: "Lake Tahoe" is not Stateline)
 
 
-def _feature_alone(surface: str, lang: str, lookup: Lookup, info: Info) -> str | None:
+def _feature_alone(surface: str, lang: str, lookup: Lookup, info: Info, common: bool, english_the: bool) -> str | None:
     """The class of the feature a name alone names after an article, if it does.
 
     The name must be the feature's own (not its name less the generic word:
     "Real" is not the Cordillera Real), of a feature of some standing (a river,
     range, desert or peak drawn at Natural Earth's smaller scales), and name no
-    country or state ("el Perú" is the country) and no town, except for the
-    most prominent features ("the Mississippi", "el Amazonas").
+    country ("el Perú" is the country). A state or a town of some size that
+    shares the name, or a common word ("Reading"), leaves it to the most prominent
+    features ("the Mississippi", "el Amazonas", "the Alps"); towns take no article
+    in English, so "the Thames" is the river whatever towns share its name.
     """
     entries = lookup(surface, lang)
     land = [(info(e[0].place_id), e) for e in entries if is_land(e[0])]
@@ -318,6 +363,11 @@ def _feature_alone(surface: str, lang: str, lookup: Lookup, info: Info) -> str |
     others = [e for e in entries if not is_land(e[0]) and e[0].feature_code != "SEA"]
     if any(e[0].kind in ("country", "continent") for e in others):
         return None
-    if others and best[2] > 2:
+    prominent = best[2] <= 3
+    if common and not prominent:
+        return None
+    blocking = [e for e in others if e[0].kind in ("admin1", "admin2")
+                or (e[0].kind == "city" and not english_the and e[0].population >= TOWN_OVER_FEATURE)]
+    if blocking and not prominent:
         return None
     return best[0]

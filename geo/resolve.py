@@ -18,6 +18,7 @@ enclosing unit with ``precision`` saying so; the point is never called exact.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ import numpy as np
 from geopy.distance import great_circle
 
 from .gazetteer import Gazetteer, name_key
-from .land import compatible, core_words, is_land
+from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .recognize import detect_language, plausible_entries
 
@@ -55,6 +56,7 @@ WEIGHTS = {
     "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
     "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
+    "land_size": 0.3,       # per decade of a land feature's size (km of river, km2 of area)
     "temperature": 1.0,     # softmax temperature for confidence
 }
 
@@ -236,7 +238,9 @@ class Resolver:
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
-        keys = [name_key(m.surface) + ("#d" if m.demonym else "") for m in mentions]
+        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
+        keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
+                for m in mentions]
         by_key: dict[str, list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             by_key[key].append(i)
@@ -269,7 +273,7 @@ class Resolver:
         final = local
         mass_cc: dict[str, Counter[str]] = {}
         total_cc: Counter[str] = Counter()
-        near = _Proximity(local)
+        near = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")})
         for _round in range(3):
             support_near = near.support(probs)
             mass_cc = {}
@@ -326,7 +330,7 @@ class Resolver:
         if land_keys:
             rest = [place for key, (place, _c) in chosen.items() if key not in land_keys]
             for key in land_keys:
-                chosen[key] = self._land_in_context(cands[by_key[key][0]], rest)
+                chosen[key] = self._land_in_context(cands[by_key[key][0]], rest, speaking)
 
         # what the document is about, for fallbacks
         scope_cc: Counter[str] = Counter()
@@ -363,36 +367,48 @@ class Resolver:
         word_class = mention.source.partition(":")[2]
         best: dict[str, tuple[Place, float]] = {}
         core = core_words(mention.surface)
-        if " " not in core and self.gazetteer.is_common_word(core, lang or "en"):
-            core = ""  # "Central Plateau" is not the Cordillera Central
-        for surface, whole in ((mention.surface, True), (core, False)):
+        # the name less its generic word: a name of the feature ("Sena" for the Seine), or a
+        # derived one ("Popocatépetl"), unless a common word ("Central Plateau" is not the Cordillera Central)
+        derived = not (" " not in core and self.gazetteer.is_common_word(core, lang or "en"))
+        asked = [(mention.surface, lang, True), (core, lang, False)] + ([(core, "core", False)] if derived else [])
+        for surface, tag, whole in asked:
             if not surface:
                 continue
-            for place, matched, main, _dem in self.gazetteer.lookup(surface, lang if whole else "core"):
+            for place, matched, main, _dem in self.gazetteer.lookup(surface, tag):
                 info = self.gazetteer.land_info(place.place_id)
                 if info is None or not compatible(word_class, info[0]):
                     continue
-                s = LAND_PRIOR - WEIGHTS["land_rank"] * info[2] + (WEIGHTS["main_name"] if whole else 0.0)
+                s = (LAND_PRIOR - WEIGHTS["land_rank"] * info[2] + WEIGHTS["land_size"] * math.log10(info[3] + 1)
+                     + (WEIGHTS["main_name"] if whole else 0.0))
                 if place.place_id not in best or s > best[place.place_id][1]:
                     best[place.place_id] = (place, s)
         return sorted(best.values(), key=lambda ps: (-ps[1], ps[0].place_id))
 
-    def _land_in_context(self, cands: list[tuple[Place, float]], chosen_others: list[Place]) -> tuple[Place, float]:
+    def _land_in_context(self, cands: list[tuple[Place, float]], chosen_others: list[Place],
+                         speaking: frozenset[str]) -> tuple[Place, float]:
         """Among same-name features, the one in the document's countries and near its
-        places (the Paraná near Rosario; Lake Malawi in a story about Mozambique)."""
+        places (the Paraná near Rosario; Lake Malawi in a story about Mozambique), else
+        one where the document's language is spoken."""
         countries = {p.country_code for p in chosen_others if p.country_code}
         points = [(p.lat, p.lon) for p in chosen_others if p.kind in _POINT_KINDS]
         scored = {}
         for place, base in cands:
             info = self.gazetteer.land_info(place.place_id)
             touched = set(info[1]) if info else {place.country_code}
-            s = base + WEIGHTS["doc_country"] * bool(touched & countries)
+            s = base + WEIGHTS["doc_country"] * bool(touched & countries) + WEIGHTS["language"] * bool(touched & speaking)
             if points and any(great_circle((place.lat, place.lon), pt).km <= LAND_NEAR_KM for pt in points):
                 s += WEIGHTS["near"]
             scored[place.place_id] = (place, s)
         probs = _softmax(scored)
         pid = max(probs, key=lambda p: (probs[p], p))
-        return scored[pid][0], probs[pid]
+        place = scored[pid][0]
+        # a river named with a town is placed at the town's reach: still a point on the river
+        near = min(((great_circle((place.lat, place.lon), pt).km, pt) for pt in points), default=None)
+        if near is not None:
+            at = point_near(place.place_id, near[1][0], near[1][1], LAND_NEAR_KM)
+            if at is not None:
+                place = dataclasses.replace(place, lat=at[0], lon=at[1])
+        return place, probs[pid]
 
     def _namesake(self, surface: str, context: list[Place], scope_cc: Counter, scope_a1: Counter) -> Place | None:
         """The place a feature's name is built on, inside the unit the text puts it in.

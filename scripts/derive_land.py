@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import math
 import re
 import sys
 from collections import defaultdict
@@ -70,7 +71,7 @@ _VOLCANO = re.compile(r"\b(volc[aá]n|volcano|vulcano|volcan)\b", re.IGNORECASE)
 _ABBREVIATIONS = [(re.compile(r"\bI\.$"), "Island"), (re.compile(r"\bIs\.$"), "Islands"),
                   (re.compile(r"\bArch\.$"), "Archipelago"), (re.compile(r"\bPen\.$"), "Peninsula"),
                   (re.compile(r"\bMts\.$"), "Mountains"),
-                  (re.compile(r"^Cord\.\s"), "Cordillera "), (re.compile(r"\bCr\.$"), "Creek"),
+                  (re.compile(r"^Cord\.\s"), "Cordillera "), (re.compile(r"^Pen\.\s"), "Península "), (re.compile(r"\bCr\.$"), "Creek"),
                   (re.compile(r"^Mount Blanc$"), "Mont Blanc"), (re.compile(r"\bL\.\s"), "Lake "), (re.compile(r"\bMt\.\s"), "Mount "),
                   (re.compile(r"\bNP$"), "National Park"), (re.compile(r"\bNM$"), "National Monument"),
                   (re.compile(r"\bNRA$"), "National Recreation Area"), (re.compile(r"\bNPres$"), "National Preserve"),
@@ -291,6 +292,15 @@ def _countries(geoms_and_points, outlines) -> list[list[str]]:
     return out
 
 
+def _size(geom) -> int:
+    """Rough length (km) of a line or area (km2) of a polygon: a prior among namesakes."""
+    lat = math.radians(geom.centroid.y) if not geom.is_empty else 0.0
+    k = 111.32 * max(0.2, math.cos(lat))
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        return int(geom.length * (111.32 + k) / 2)
+    return int(geom.area * 111.32 * k)
+
+
 def derive(folder: Path, out: Path) -> tuple[int, int]:
     pieces = _pieces(folder)
     groups = _group(pieces)
@@ -312,7 +322,7 @@ def derive(folder: Path, out: Path) -> tuple[int, int]:
     used: dict[str, int] = {}
     out.mkdir(parents=True, exist_ok=True)
     features = []
-    lines = ["# place_id\tname\tclass\tlat\tlon\tcountries\tscalerank\talt_names\n"]
+    lines = ["# place_id\tname\tclass\tlat\tlon\tcountries\tscalerank\talt_names\tsize (km of a line, km2 of an area)\n"]
     for r, ccs in zip(records, countries):
         # seas keep the ids geo has always given them ("ne:gulf-of-mexico")
         base = f"ne:{_slug(r['name'])}" if r["marine"] else f"ne:{r['cls'].replace(' ', '-')}:{_slug(r['name'])}"
@@ -320,7 +330,8 @@ def derive(folder: Path, out: Path) -> tuple[int, int]:
         pid = base if used[base] == 1 else f"{base}-{used[base]}"
         lat, lon = round(r["point"].y, 4), round(r["point"].x, 4)
         clean = [a.replace("\t", " ").replace("|", " ") for a in r["alts"]]
-        lines.append(f"{pid}\t{r['name']}\t{r['cls']}\t{lat}\t{lon}\t{','.join(ccs)}\t{r['rank']}\t{'|'.join(clean)}\n")
+        lines.append(f"{pid}\t{r['name']}\t{r['cls']}\t{lat}\t{lon}\t{','.join(ccs)}\t{r['rank']}\t{'|'.join(clean)}"
+                     f"\t{_size(r['geom'])}\n")
         features.append({"type": "Feature",
                          "properties": {"place_id": pid, "name": r["name"], "class": r["cls"], "scalerank": r["rank"]},
                          "geometry": mapping(_round(r["geom"]))})
