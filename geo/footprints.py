@@ -1,0 +1,218 @@
+"""Footprints: the line or area a resolved place stands for.
+
+A river is a line, a lake, range, desert or island an area, a state or
+province its outline, a country its outline; a town has no footprint (its
+point says it all). Three sources, all offline:
+
+- countries: :func:`geo.outlines.country_outline` (Natural Earth admin-0);
+- states and provinces: ``geo/data/admin1_outlines.geojson.gz`` (Natural
+  Earth admin-1, derived by ``scripts/derive_admin1.py``), keyed by gazetteer
+  place id (``gn:4436296`` is Mississippi);
+- land features (rivers, lakes, ranges, deserts, islands, parks, seas):
+  ``geo/data/land/shapes.geojson.gz`` when it is installed, keyed by place id,
+  with ``class`` and ``scalerank`` properties. Without it, land features have
+  no footprint.
+
+Each file is read once per process; a geometry is built from its GeoJSON on
+first use and kept, so a place mentioned many times costs one look-up.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import warnings
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from .model import Kind, Place
+from .outlines import country_outline
+
+__all__ = [
+    "footprint",
+    "admin1_outline",
+    "land_shape",
+    "land_shapes_path",
+    "admin1_outlines_path",
+    "base_admin1_features",
+    "base_land_features",
+    "page_geometry",
+    "clear_caches",
+]
+
+_ADMIN_KINDS = (Kind.ADMIN1, Kind.ADMIN2)
+# The offline base map: water this important or more (Natural Earth scalerank, 0 = most).
+BASE_MAX_SCALERANK = 4
+BASE_CLASSES = ("river", "lake", "reservoir")
+_BASE_TOLERANCE = 0.04  # degrees: low detail is enough under the mentioned places
+_PAGE_TOLERANCE = 0.005
+
+
+def admin1_outlines_path() -> Path:
+    """The shipped admin-1 outlines file."""
+    return Path(str(resources.files("geo") / "data" / "admin1_outlines.geojson.gz"))
+
+
+def land_shapes_path() -> Path:
+    """The shipped land-feature shapes file (may be absent)."""
+    return Path(str(resources.files("geo") / "data" / "land" / "shapes.geojson.gz"))
+
+
+@cache
+def _features(path: Path) -> dict[str, dict]:
+    """place_id -> GeoJSON feature of a shapes file; {} when the file is absent or unreadable."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            collection = json.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as e:
+        warnings.warn(f"{path}: unreadable shapes file ({e}); places from it are drawn as points")
+        return {}
+    out = {}
+    for feature in collection.get("features", []):
+        pid = (feature.get("properties") or {}).get("place_id")
+        if pid and feature.get("geometry"):
+            out.setdefault(str(pid), feature)
+    return out
+
+
+@cache
+def _geometry(path: Path, place_id: str) -> BaseGeometry | None:
+    feature = _features(path).get(place_id)
+    if feature is None:
+        return None
+    try:
+        geom = shape(feature["geometry"])
+    except (KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+        return None
+    return None if geom.is_empty else geom
+
+
+def admin1_outline(place_id: str) -> BaseGeometry | None:
+    """The outline of a state, province (or Natural Earth admin-1 unit) by gazetteer id, or None.
+
+    Examples
+    --------
+    >>> admin1_outline("gn:4436296").contains(shapely.Point(-90.18, 32.30))  # Mississippi holds Jackson
+    True
+    >>> admin1_outline("gn:0") is None
+    True
+    """
+    return _geometry(admin1_outlines_path(), place_id)
+
+
+def land_shape(place_id: str) -> BaseGeometry | None:
+    """The shape of a land feature (river line, lake or range area) by gazetteer id, or None."""
+    return _geometry(land_shapes_path(), place_id)
+
+
+def footprint(place: Place | None) -> BaseGeometry | None:
+    """The simplified line or area of a place, or None when only its point is known.
+
+    Examples
+    --------
+    >>> ms = Place("gn:4436296", "Mississippi", Kind.ADMIN1, 32.75, -89.75, "US", "MS")
+    >>> footprint(ms).geom_type
+    'MultiPolygon'
+    >>> footprint(Place("gn:4431410", "Jackson", Kind.CITY, 32.3, -90.18, "US", "MS")) is None
+    True
+    """
+    if place is None:
+        return None
+    return _footprint(place.place_id, str(place.kind), place.country_code)
+
+
+@cache
+def _footprint(place_id: str, kind: str, country_code: str) -> BaseGeometry | None:
+    if kind == Kind.COUNTRY:
+        return country_outline(country_code) if country_code else None
+    if kind in _ADMIN_KINDS:
+        geom = admin1_outline(place_id)
+        if geom is not None:
+            return geom
+    if kind == Kind.CITY:
+        return None
+    return land_shape(place_id)
+
+
+def clear_caches() -> None:
+    """Forget what was read (after a shapes file changed, e.g. in tests)."""
+    for f in (_features, _geometry, _footprint, _base_admin1, base_land_features):
+        f.cache_clear()
+
+
+def page_geometry(geom: BaseGeometry | None, tolerance: float = _PAGE_TOLERANCE, digits: int = 3) -> dict | None:
+    """A geometry as compact GeoJSON for the map page (simplified, rounded), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if tolerance:
+        geom = geom.simplify(tolerance, preserve_topology=True)
+    geom = shapely.set_precision(geom, 10 ** -digits) if digits is not None else geom
+    if geom.is_empty:
+        return None
+    return _rounded(mapping(geom), digits)
+
+
+def _rounded(obj, digits):
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(v, digits) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _rounded(v, digits) for k, v in obj.items()}
+    return obj
+
+
+def base_admin1_features(country_codes) -> list[dict]:
+    """Low-detail admin-1 outlines of the given countries, for the map's offline base layer.
+
+    Only GeoNames admin-1 units (``level`` 1), simplified to a few kilometres,
+    as GeoJSON features with ``name`` and ``cc``.
+    """
+    wanted = {c.upper() for c in country_codes if c}
+    if not wanted:
+        return []
+    return _base_admin1(frozenset(wanted))
+
+
+@cache
+def _base_admin1(wanted: frozenset[str]) -> list[dict]:
+    out = []
+    for feature in _features(admin1_outlines_path()).values():
+        props = feature["properties"]
+        if props.get("level") != 1 or props.get("cc") not in wanted:
+            continue
+        geom = page_geometry(shape(feature["geometry"]), _BASE_TOLERANCE, 2)
+        if geom:
+            out.append({"type": "Feature", "properties": {"name": props.get("name", ""), "cc": props["cc"]},
+                        "geometry": geom})
+    out.sort(key=lambda f: (f["properties"]["cc"], f["properties"]["name"]))
+    return out
+
+
+@cache
+def base_land_features(max_scalerank: int = BASE_MAX_SCALERANK) -> list[dict]:
+    """The major rivers and lakes of the world, low detail, for the map's offline base layer.
+
+    Empty when the land shapes file is not installed.
+    """
+    out = []
+    for feature in _features(land_shapes_path()).values():
+        props = feature.get("properties") or {}
+        rank = props.get("scalerank")
+        if props.get("class") not in BASE_CLASSES or not isinstance(rank, (int, float)) or rank > max_scalerank:
+            continue
+        try:
+            geom = page_geometry(shape(feature["geometry"]), _BASE_TOLERANCE, 2)
+        except (KeyError, TypeError, ValueError, shapely.errors.GEOSException):
+            continue
+        if geom:
+            out.append({"type": "Feature", "properties": {"name": props.get("name", ""), "class": props["class"]},
+                        "geometry": geom})
+    out.sort(key=lambda f: (f["properties"]["class"], f["properties"]["name"]))
+    return out
