@@ -28,6 +28,7 @@ __all__ = [
     "display_place_id",
     "passage_bounds",
     "alternative_records",
+    "write_parquet",
 ]
 
 CRS = "EPSG:4326"
@@ -128,6 +129,16 @@ def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> 
         lo = max(lo, start - half)
         hi = min(hi, end + half)
     return lo, hi
+
+
+def write_parquet(frame: gpd.GeoDataFrame, path) -> None:
+    """Write a frame as GeoParquet, each distinct footprint stored once.
+
+    A place mentioned a thousand times has one outline: dictionary encoding
+    (with room for large values) keeps the file near the size it has without
+    footprints, where plain encoding would repeat the outline in every row.
+    """
+    frame.to_parquet(path, index=False, dictionary_pagesize_limit=1 << 26)
 
 
 def _empty(columns: Mapping[str, str]) -> gpd.GeoDataFrame:
