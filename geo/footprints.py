@@ -42,6 +42,7 @@ __all__ = [
     "base_land_features",
     "page_geometry",
     "clear_caches",
+    "PageShapes",
 ]
 
 _ADMIN_KINDS = (Kind.ADMIN1, Kind.ADMIN2)
@@ -168,30 +169,78 @@ def _rounded(obj, digits):
     return obj
 
 
-def base_admin1_features(country_codes) -> list[dict]:
+class PageShapes:
+    """The footprints a map page draws, each stored once (``shapes[i]`` is GeoJSON).
+
+    Examples
+    --------
+    >>> shapes = PageShapes()
+    >>> shapes.add("a", shapely.LineString([(0, 0), (1, 1)])), shapes.add("a", None), shapes.add("b", None)
+    (0, 0, None)
+    >>> shapes.shapes[0]["type"], shapes.bounds("a")
+    ('LineString', [[0.0, 0.0], [1.0, 1.0]])
+    """
+
+    def __init__(self) -> None:
+        self.shapes: list[dict] = []
+        self._index: dict[str, int] = {}
+        self._bounds: dict[str, list[list[float]]] = {}
+
+    def add(self, key: str, geom: BaseGeometry | None) -> int | None:
+        """The index of ``key``'s shape, adding ``geom`` the first time; None without a shape."""
+        if key in self._index:
+            return self._index[key]
+        if geom is None or getattr(geom, "is_empty", True):
+            return None
+        item = page_geometry(geom)
+        if item is None:
+            return None
+        parts = list(getattr(geom, "geoms", [geom]))
+        # The largest part: a state with islands across the antimeridian (Alaska) would zoom out to the world.
+        main = max(parts, key=lambda g: (g.area, g.length))
+        west, south, east, north = main.bounds
+        self._bounds[key] = [[round(south, 3), round(west, 3)], [round(north, 3), round(east, 3)]]
+        self._index[key] = len(self.shapes)
+        self.shapes.append(item)
+        return self._index[key]
+
+    def bounds(self, key: str) -> list[list[float]] | None:
+        """[[south, west], [north, east]] of ``key``'s shape (its largest part)."""
+        return self._bounds.get(key)
+
+
+def base_admin1_features(country_codes, max_chars: int = 400_000) -> list[dict]:
     """Low-detail admin-1 outlines of the given countries, for the map's offline base layer.
 
     Only GeoNames admin-1 units (``level`` 1), simplified to a few kilometres,
-    as GeoJSON features with ``name`` and ``cc``.
+    as GeoJSON features with ``name`` and ``cc``. Countries are taken in the
+    order given (most mentioned first) until about ``max_chars`` of JSON, so
+    the page stays small when a run mentions the whole world.
     """
-    wanted = {c.upper() for c in country_codes if c}
-    if not wanted:
-        return []
-    return _base_admin1(frozenset(wanted))
+    out: list[dict] = []
+    size = 0
+    for code in dict.fromkeys(c.upper() for c in country_codes if c):
+        features = _base_admin1(code)
+        cost = len(json.dumps(features, separators=(",", ":")))
+        if out and size + cost > max_chars:
+            continue
+        out.extend(features)
+        size += cost
+    return out
 
 
 @cache
-def _base_admin1(wanted: frozenset[str]) -> list[dict]:
+def _base_admin1(code: str) -> list[dict]:
     out = []
     for feature in _features(admin1_outlines_path()).values():
         props = feature["properties"]
-        if props.get("level") != 1 or props.get("cc") not in wanted:
+        if props.get("level") != 1 or props.get("cc") != code:
             continue
         geom = page_geometry(shape(feature["geometry"]), _BASE_TOLERANCE, 2)
         if geom:
             out.append({"type": "Feature", "properties": {"name": props.get("name", ""), "cc": props["cc"]},
                         "geometry": geom})
-    out.sort(key=lambda f: (f["properties"]["cc"], f["properties"]["name"]))
+    out.sort(key=lambda f: f["properties"]["name"])
     return out
 
 

@@ -17,6 +17,7 @@ from geo.render import make_map, write_map
 TILE_URL = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
 CITIES = {"gn:4428667", "gn:3530597", "csv:obrien"}  # Hattiesburg, Ciudad de México, O'Brien <b>Town</b>
 SHELBY = "gn:4436296/camp-shelby"  # fell back to Mississippi: an area, no marker
+MISSISSIPPI = "gn:4436296"  # a state: drawn as its outline, no marker
 
 pytestmark = pytest.mark.usefixtures("render_cache_dir")
 
@@ -79,6 +80,10 @@ class OfflinePage:
             return ids.concat(geoMap.clusteredPlaces());
         }"""))
 
+    def shape_ids(self) -> set[str]:
+        """Places drawn as their line or area (rivers, lakes, states)."""
+        return set(self.page.evaluate("() => geoMap.shapedPlaces()"))
+
     def check_clean(self):
         assert not self.errors, "\n".join(self.errors)
         others = [u for u in self.aborted if not TILE_URL.match(u)]
@@ -108,10 +113,13 @@ def test_map_draws_offline_without_errors(sample_page):
     p = page.page
     p.wait_for_selector(".leaflet-marker-pane .geo-place, .leaflet-marker-pane .geo-cluster")
     exact = set(places.loc[places["precision"] == "exact", "place_id"])
-    assert page.marker_ids() == exact
-    # the fallback is an area (Mississippi's), never a marker
+    assert page.marker_ids() == exact - {MISSISSIPPI} and page.shape_ids() == {MISSISSIPPI}
+    # the fallback is an area (Mississippi's outline), never a marker
     assert p.locator(f'.geo-place[data-place-id="{SHELBY}"]').count() == 0
     assert p.locator(".leaflet-overlay-pane path.geo-area[data-unit]").count() == 1
+    assert p.locator(f'.leaflet-overlay-pane path.geo-shape-area[data-place-id="{MISSISSIPPI}"]').count() == 1
+    # offline, the base also shows the states of the mentioned countries
+    assert p.locator(".leaflet-geo-land-pane path").count() > 250
     # the land is drawn from the inlined outlines even though no tile loaded
     assert p.locator(".leaflet-geo-land-pane path").count() > 200
     assert p.locator(".leaflet-control-layers").count() == 1
@@ -133,7 +141,7 @@ def test_place_list_is_sorted_by_mentions_and_filters_by_typing(sample_page):
     assert set(page.list_ids()) == {"iso:MX", "gn:3530597"}
     p.locator("#geo-place-search").fill("zzz")
     assert page.list_ids() == [] and p.locator("#geo-place-empty").is_visible()
-    assert len(page.marker_ids()) == 9  # typing filters the list, not the map
+    assert len(page.marker_ids()) == 8 and page.shape_ids() == {MISSISSIPPI}  # typing filters the list, not the map
     page.check_clean()
 
 
@@ -146,7 +154,7 @@ def test_filtering_by_kind_hides_markers_and_list_rows(sample_page):
     p.wait_for_function("() => !document.querySelector('#geo-place-list [data-place-id=\"gn:4428667\"]')")
     assert not CITIES & page.marker_ids()
     assert not CITIES & set(page.list_ids())
-    assert page.marker_ids() | CITIES == set(places.loc[places["precision"] == "exact", "place_id"])
+    assert page.marker_ids() | CITIES | {MISSISSIPPI} == set(places.loc[places["precision"] == "exact", "place_id"])
     after = p.locator("#geo-summary").inner_text()
     assert after.startswith("7 places · 13 mentions") and after != before
     p.locator('input[name=kind][value=city]').check()
@@ -207,7 +215,7 @@ def test_links_open_a_document_or_a_place(browser, sample_path):
         in_doc = {"gn:4436296", "gn:4781530", "iso:MX", "gn:4428667", "csv:obrien"}
         assert set(page.list_ids()) == in_doc
         p.wait_for_function("() => geoMap.idle()")
-        assert page.marker_ids() == in_doc
+        assert page.marker_ids() == in_doc - {MISSISSIPPI} and page.shape_ids() == {MISSISSIPPI}
         assert "1 of 2 documents" in p.locator("#geo-summary").inner_text()
         # a place, also one the document filter hides, and one drawn as an area
         for place_id, name in [("gn:3530597", "Ciudad de México"), (SHELBY, "Camp Shelby")]:
