@@ -49,7 +49,7 @@ _ADMIN_KINDS = (Kind.ADMIN1, Kind.ADMIN2)
 # The offline base map: water this important or more (Natural Earth scalerank, 0 = most).
 BASE_MAX_SCALERANK = 4
 BASE_CLASSES = ("river", "lake", "reservoir")
-_BASE_TOLERANCE = 0.04  # degrees: low detail is enough under the mentioned places
+_BASE_TOLERANCE = 0.06  # degrees: low detail is enough under the mentioned places
 _PAGE_TOLERANCE = 0.005
 
 

@@ -443,3 +443,77 @@ def test_large_texts_load_from_a_side_file(browser, tmp_path, monkeypatch, rende
         assert "map.texts.js" in page.page.locator("#geo-doc-text").inner_text()
     finally:
         page.page.close()
+
+
+# --- places drawn as what they are (footprints) ----------------------------------
+
+RIVER, RANGE, LAKE, COLORADO = "test:river:big-muddy", "test:range:high-range", "test:lake:round-lake", "gn:5417618"
+
+
+@pytest.fixture
+def land_page(browser, land_shapes, tmp_path):
+    from conftest import land_sample_frames
+
+    mentions, places, documents = land_sample_frames()
+    path = write_map(make_map(mentions, places, documents, title="Land"), tmp_path / "map.html")
+    page = OfflinePage(browser, path)
+    yield page
+    page.page.screenshot(path=str(tmp_path / "map.png"))
+    page.page.close()
+
+
+def click_shape(page: OfflinePage, place_id: str, points) -> None:
+    """Click the place's line or area at the first of ``points`` (lat, lon) where it is on top."""
+    for lat, lon in points:
+        xy = page.page.evaluate("([lat, lon]) => geoMap.screenPoint(lat, lon)", [lat, lon])
+        hit = page.page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y);"
+                                 " return e && e.getAttribute('data-place-id'); }", [xy["x"], xy["y"]])
+        if hit == place_id:
+            page.page.mouse.click(xy["x"], xy["y"])
+            return
+    raise AssertionError(f"{place_id} is not on top at any of {points}")
+
+
+def test_a_river_is_a_line_and_a_state_an_outline_each_opening_its_popup(land_page):
+    page = land_page
+    p = page.page
+    assert page.shape_ids() == {RIVER, RANGE, LAKE, COLORADO}
+    assert page.marker_ids() == {"gn:5419384"}  # Denver, a town: a point
+    assert p.locator(f'.leaflet-overlay-pane path.geo-shape-line[data-place-id="{RIVER}"]').count() == 1
+    for area in (RANGE, LAKE, COLORADO):
+        assert p.locator(f'.leaflet-overlay-pane path.geo-shape-area[data-place-id="{area}"]').count() == 1
+    # a vertex of the river; points of Colorado outside the range and away from Denver's label
+    for place_id, name, points, drawn in [
+        (RIVER, "Big Muddy River", [(38.6, -90.2), (36.5, -89.5), (33.0, -91.1)], "its line"),
+        (COLORADO, "Colorado", [(37.3, -102.4), (40.8, -102.4), (37.2, -103.5), (40.9, -108.8)], "outline"),
+        (RANGE, "High Range", [(44.0, -110.0), (46.5, -112.0)], "area"),
+    ]:
+        click_shape(page, place_id, points)
+        assert page.popup_title() == name
+        content = p.locator(".leaflet-popup-content .geo-popup").last
+        assert content.get_attribute("data-place-id") == place_id and drawn in content.inner_text()
+        assert p.locator(f".geo-text .geo-active[data-place-id=\"{place_id}\"]").count() == 1  # its mention lit
+        p.keyboard.press("Escape")
+        p.locator(".leaflet-popup").wait_for(state="detached")
+    # the mentions in the text open them the same way
+    for place_id, name in [(RIVER, "Big Muddy River"), (COLORADO, "Colorado")]:
+        page.open_popup_from_text(place_id)
+        assert page.popup_title() == name
+        p.keyboard.press("Escape")
+        p.locator(".leaflet-popup").wait_for(state="detached")
+    page.check_clean()
+
+
+def test_offline_base_shows_states_rivers_and_lakes(land_page):
+    page = land_page
+    p = page.page
+    land = p.locator(".leaflet-geo-land-pane path")
+    assert land.count() > 250  # countries and the United States' states
+    # the major water of the shapes file is in the base too (the minor creek is not)
+    layers = p.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Major rivers and lakes (offline)" in layers and "States and provinces (offline)" in layers
+    # hiding the shapes layer hides the river
+    p.locator(".leaflet-control-layers").hover()
+    p.get_by_label("Rivers, lakes, ranges, states (drawn as they are)").uncheck()
+    assert p.locator(f'path[data-place-id="{RIVER}"]').count() == 0
+    page.check_clean()

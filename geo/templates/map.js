@@ -1134,6 +1134,11 @@
       });
       return out;
     },
+    // For tests: where a point of the map is on the page.
+    screenPoint: function (lat, lon) {
+      var pt = G.map.latLngToContainerPoint([lat, lon]), box = G.map.getContainer().getBoundingClientRect();
+      return { x: box.left + pt.x, y: box.top + pt.y };
+    },
     // For tests: ids of the places drawn as their line or area now.
     shapedPlaces: function () {
       var out = [];
