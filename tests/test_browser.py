@@ -517,3 +517,27 @@ def test_offline_base_shows_states_rivers_and_lakes(land_page):
     p.get_by_label("Rivers, lakes, ranges, states (drawn as they are)").uncheck()
     assert p.locator(f'path[data-place-id="{RIVER}"]').count() == 0
     page.check_clean()
+
+
+def test_the_seed_map_draws_mississippi_as_its_outline(browser, tmp_path):
+    from geo.cli import main
+
+    out = tmp_path / "seed"
+    assert main(["map", str(Path(__file__).resolve().parent.parent / "seeds"), "-o", str(out), "--no-progress"]) == 0
+    page = OfflinePage(browser, out / "map.html")
+    p = page.page
+    try:
+        assert MISSISSIPPI in page.shape_ids()
+        assert p.locator(f'path.geo-shape-area[data-place-id="{MISSISSIPPI}"]').count() == 1
+        assert p.locator("path.geo-area[data-unit]").count() == 1  # Camp Shelby: Mississippi's outline, dashed
+        assert "4 4" in p.locator("path.geo-area[data-unit]").get_attribute("stroke-dasharray")
+        # Mississippi and the place that fell back to it share the outline: a click offers both
+        xy = p.evaluate("() => geoMap.screenPoint(32.30, -90.18)")  # Jackson
+        p.mouse.click(xy["x"], xy["y"])
+        assert page.popup_title() == "Mississippi"
+        p.locator(f'.leaflet-popup-content .geo-unit-place[data-place-id="{SHELBY}"]').click()
+        assert page.popup_title() == "Camp Shelby"
+        assert "somewhere in Mississippi" in p.locator(".leaflet-popup-content").last.inner_text()
+        page.check_clean()
+    finally:
+        p.close()
