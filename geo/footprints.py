@@ -13,22 +13,22 @@ point says it all). Three sources, all offline:
   with ``class`` and ``scalerank`` properties. Without it, land features have
   no footprint.
 
-Each file is read once per process; a geometry is built from its GeoJSON on
-first use and kept, so a place mentioned many times costs one look-up.
+The files are indexed once into the cache (see :mod:`geo.shapestore`); a
+place's geometry is read on first use and kept for the process, so a place
+mentioned many times costs one look-up.
 """
 from __future__ import annotations
 
-import gzip
 import json
-import warnings
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from . import shapestore
 from .model import Kind, Place
 from .outlines import country_outline
 
@@ -63,35 +63,10 @@ def land_shapes_path() -> Path:
     return Path(str(resources.files("geo") / "data" / "land" / "shapes.geojson.gz"))
 
 
-@cache
-def _features(path: Path) -> dict[str, dict]:
-    """place_id -> GeoJSON feature of a shapes file; {} when the file is absent or unreadable."""
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            collection = json.load(fh)
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as e:
-        warnings.warn(f"{path}: unreadable shapes file ({e}); places from it are drawn as points")
-        return {}
-    out = {}
-    for feature in collection.get("features", []):
-        pid = (feature.get("properties") or {}).get("place_id")
-        if pid and feature.get("geometry"):
-            out.setdefault(str(pid), feature)
-    return out
-
-
-@cache
 def _geometry(path: Path, place_id: str) -> BaseGeometry | None:
-    feature = _features(path).get(place_id)
-    if feature is None:
-        return None
-    try:
-        geom = shape(feature["geometry"])
-    except (KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-        return None
-    return None if geom.is_empty else geom
+    key = shapestore.source_key(path)
+    wkb = shapestore.geometry_wkb(key, place_id) if key else None
+    return shapely.from_wkb(wkb) if wkb else None
 
 
 def admin1_outline(place_id: str) -> BaseGeometry | None:
@@ -142,9 +117,10 @@ def _footprint(place_id: str, kind: str, country_code: str) -> BaseGeometry | No
 
 
 def clear_caches() -> None:
-    """Forget what was read (after a shapes file changed, e.g. in tests)."""
-    for f in (_features, _geometry, _footprint, _base_admin1, base_land_features):
+    """Forget what was read (after a shapes file or GEO_CACHE_DIR changed, e.g. in tests)."""
+    for f in (_footprint, _base_admin1, base_land_features):
         f.cache_clear()
+    shapestore.clear()
 
 
 def page_geometry(geom: BaseGeometry | None, tolerance: float = _PAGE_TOLERANCE, digits: int = 3) -> dict | None:
@@ -231,15 +207,14 @@ def base_admin1_features(country_codes, max_chars: int = 400_000) -> list[dict]:
 
 @cache
 def _base_admin1(code: str) -> list[dict]:
+    key = shapestore.source_key(admin1_outlines_path())
+    if not key:
+        return []
     out = []
-    for feature in _features(admin1_outlines_path()).values():
-        props = feature["properties"]
-        if props.get("level") != 1 or props.get("cc") != code:
-            continue
-        geom = page_geometry(shape(feature["geometry"]), _BASE_TOLERANCE, 2)
+    for _pid, cc, _level, _class, _rank, name, wkb in shapestore.rows(key, "cc = ? AND level = 1", (code,)):
+        geom = page_geometry(shapely.from_wkb(wkb), _BASE_TOLERANCE, 2)
         if geom:
-            out.append({"type": "Feature", "properties": {"name": props.get("name", ""), "cc": props["cc"]},
-                        "geometry": geom})
+            out.append({"type": "Feature", "properties": {"name": name, "cc": cc}, "geometry": geom})
     out.sort(key=lambda f: f["properties"]["name"])
     return out
 
@@ -250,18 +225,15 @@ def base_land_features(max_scalerank: int = BASE_MAX_SCALERANK) -> list[dict]:
 
     Empty when the land shapes file is not installed.
     """
+    key = shapestore.source_key(land_shapes_path())
+    if not key:
+        return []
+    marks = ",".join("?" * len(BASE_CLASSES))
     out = []
-    for feature in _features(land_shapes_path()).values():
-        props = feature.get("properties") or {}
-        rank = props.get("scalerank")
-        if props.get("class") not in BASE_CLASSES or not isinstance(rank, (int, float)) or rank > max_scalerank:
-            continue
-        try:
-            geom = page_geometry(shape(feature["geometry"]), _BASE_TOLERANCE, 2)
-        except (KeyError, TypeError, ValueError, shapely.errors.GEOSException):
-            continue
+    for _pid, _cc, _level, cls, _rank, name, wkb in shapestore.rows(
+            key, f"class IN ({marks}) AND scalerank <= ?", (*BASE_CLASSES, max_scalerank)):
+        geom = page_geometry(shapely.from_wkb(wkb), _BASE_TOLERANCE, 2)
         if geom:
-            out.append({"type": "Feature", "properties": {"name": props.get("name", ""), "class": props["class"]},
-                        "geometry": geom})
+            out.append({"type": "Feature", "properties": {"name": name, "class": cls}, "geometry": geom})
     out.sort(key=lambda f: (f["properties"]["class"], f["properties"]["name"]))
     return out
