@@ -98,3 +98,17 @@ def test_the_shipped_admin1_file_is_small_and_keyed_by_place_id():
         features = json.load(fh)["features"]
     assert len(features) > 4000
     assert all(f["properties"]["place_id"].startswith("gn:") for f in features)
+
+
+def test_the_index_follows_the_file_content(land_shapes, monkeypatch, tmp_path):
+    from geo import shapestore
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    footprints.clear_caches()
+    assert footprint(RIVER).geom_type == "LineString"
+    assert shapestore.store_path().exists()  # indexed into the cache once
+    collection = json.loads(gzip.decompress(land_shapes.read_bytes()))
+    collection["features"][0]["geometry"] = {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}
+    land_shapes.write_bytes(gzip.compress(json.dumps(collection).encode()))
+    footprints.clear_caches()
+    assert footprint(RIVER).equals(shapely.LineString([(0, 0), (1, 1)]))  # the new file, not the old index
