@@ -501,6 +501,11 @@ def test_a_river_is_a_line_and_a_state_an_outline_each_opening_its_popup(land_pa
         assert page.popup_title() == name
         p.keyboard.press("Escape")
         p.locator(".leaflet-popup").wait_for(state="detached")
+    # the filters hide and show lines and areas like markers
+    p.locator("input[name=kind][value=feature]").uncheck()
+    assert page.shape_ids() == {COLORADO}
+    p.locator("input[name=kind][value=feature]").check()
+    assert page.shape_ids() == {RIVER, RANGE, LAKE, COLORADO}
     page.check_clean()
 
 
