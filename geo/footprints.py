@@ -43,6 +43,7 @@ __all__ = [
     "page_geometry",
     "clear_caches",
     "PageShapes",
+    "base_layers",
 ]
 
 _ADMIN_KINDS = (Kind.ADMIN1, Kind.ADMIN2)
@@ -51,6 +52,7 @@ BASE_MAX_SCALERANK = 4
 BASE_CLASSES = ("river", "lake", "reservoir")
 _BASE_TOLERANCE = 0.06  # degrees: low detail is enough under the mentioned places
 _PAGE_TOLERANCE = 0.005
+_SHAPE_ZOOM = 10  # the closest a place drawn as its shape is shown when chosen
 
 
 def admin1_outlines_path() -> Path:
@@ -183,6 +185,24 @@ class PageShapes:
     def bounds(self, key: str) -> list[list[float]] | None:
         """[[south, west], [north, east]] of ``key``'s shape (its largest part)."""
         return self._bounds.get(key)
+
+    def give(self, item: dict, key: str, geom: BaseGeometry | None) -> dict:
+        """Give a map item (a place, or a unit with a ``radius``) its shape: ``shape``, ``bounds``."""
+        index = self.add(key, geom)
+        if index is None:
+            return item
+        item.update(shape=index, bounds=self.bounds(key))
+        if "radius" in item:
+            item["radius"] = None  # a unit: drawn as its outline, not as a circle
+        else:
+            item["zoom"] = _SHAPE_ZOOM  # the bounds decide; never closer than this
+        return item
+
+
+def base_layers(mentions_by_country: dict[str, int]) -> dict:
+    """The offline base layer's extras: ``admin1`` outlines of the most mentioned countries, major ``water``."""
+    ordered = sorted(mentions_by_country, key=lambda c: (-mentions_by_country[c], c))
+    return {"admin1": base_admin1_features(ordered), "water": base_land_features()}
 
 
 def base_admin1_features(country_codes, max_chars: int = 400_000) -> list[dict]:

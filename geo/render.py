@@ -34,7 +34,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from .footprints import PageShapes, base_admin1_features, base_land_features
+from .footprints import PageShapes, base_layers
 from .frames import FOOTPRINT
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
@@ -342,40 +342,26 @@ def page_data(
         "places": place_list,
         "units": unit_list,
         "shapes": shapes.shapes,
-        "base": _base_layers(place_rows),
+        "base": base_layers(_mentions_by_country(place_rows)),
         "docs": doc_list,
         "mentions": rows,
     }
 
 
-_SHAPE_ZOOM = 10  # the closest a place drawn as its shape is shown when chosen
-
-
-def _with_shape(item: dict, row, shapes: PageShapes) -> dict:
-    """Give a place or unit item its footprint (not a country's: the outlines draw those)."""
-    if item.get("outline") or item["precision"] in (Precision.COUNTRY, Precision.NEARBY):
-        return item
-    gid = _s(row.gazetteer_id)
-    index = shapes.add(gid, getattr(row, FOOTPRINT, None))
-    if index is None:
-        return item
-    item.update(shape=index, bounds=shapes.bounds(gid))
-    if "radius" in item:
-        item["radius"] = None  # a unit: drawn as its outline, not as a circle
-    else:
-        item["zoom"] = _SHAPE_ZOOM  # the bounds decide; never closer than this
-    return item
-
-
-def _base_layers(place_rows) -> dict:
-    """The offline base layer's extras: admin-1 outlines of the mentioned countries, major water."""
+def _mentions_by_country(place_rows) -> dict[str, int]:
     counts: dict[str, int] = {}
     for r in place_rows:
         code = _s(r.country_code).upper()
         if code:
             counts[code] = counts.get(code, 0) + int(r.mention_count)
-    ordered = sorted(counts, key=lambda c: (-counts[c], c))
-    return {"admin1": base_admin1_features(ordered), "water": base_land_features()}
+    return counts
+
+
+def _with_shape(item: dict, row, shapes: PageShapes) -> dict:
+    """Give a place or unit item its footprint (not a country's: the outlines draw those)."""
+    if not item.get("outline") and item["precision"] not in (Precision.COUNTRY, Precision.NEARBY):
+        shapes.give(item, _s(row.gazetteer_id), getattr(row, FOOTPRINT, None))
+    return item
 
 
 def _place_item(row) -> dict:
