@@ -4,9 +4,10 @@
 
 The text is written for the purpose (no corpus text). ``geo.explore`` parses it
 and writes the map; headless Chromium (Debian's, offline: only the file is
-loaded, so the land is the embedded base layer) takes the screenshot with the
-Rocky Mountains' popup open. The script prints how each place was drawn
-(line, area or point), so a shot that lost its rivers says so.
+loaded, so the land is the embedded base layer) takes two screenshots: the
+whole map (``land-shapes.png``) and the popup opened by clicking the
+Mississippi River's line (``land-river-popup.png``). The script prints how each
+place was drawn (line, area or point), so a shot that lost its rivers says so.
 
 Not run by the tests (the browser tests check the same drawing on hand-made data).
 """
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOT = ROOT / "docs" / "screenshots" / "land-shapes.png"
+SHOTS = ROOT / "docs" / "screenshots"
 TEXT = (
     "Barges loaded with grain waited for weeks on the Mississippi River near St. Louis as the water fell. "
     "Farther west, snow closed the high passes of the Rocky Mountains in Colorado, and Denver asked drivers "
@@ -29,7 +30,7 @@ TEXT = (
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("/tmp/geo-land-shot"))
-    ap.add_argument("--shot", type=Path, default=SHOT)
+    ap.add_argument("--shots", type=Path, default=SHOTS, help="folder for the two PNG files")
     args = ap.parse_args(argv)
 
     import geo
@@ -42,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         fp = row.footprint
         drawn = "point" if fp is None else "line" if "LineString" in fp.geom_type else "area"
         print(f"{row.name:24} {row.kind:8} {row.precision:8} drawn as {drawn}", file=sys.stderr)
-    range_id = next((r.place_id for r in places.itertuples()
-                     if r.footprint is not None and "Rocky" in r.name), None)
+    river_id = next((r.place_id for r in places.itertuples() if r.footprint is not None
+                     and "LineString" in r.footprint.geom_type and r.name.startswith("Mississippi")), None)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -57,17 +58,26 @@ def main(argv: list[str] | None = None) -> int:
 
         page.on("console", console)
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-        page.goto(path.as_uri() + (f"#place={range_id}" if range_id else ""))
+        page.goto(path.as_uri())
         page.wait_for_function("() => window.geoMap && geoMap.idle()")
         page.wait_for_timeout(1500)
-        page.wait_for_function("() => geoMap.idle()")
-        args.shot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(args.shot))
+        args.shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(args.shots / "land-shapes.png"))
+        if river_id:  # click the river's line halfway along it
+            line = page.locator(f'path.geo-shape-line[data-place-id="{river_id}"]').first
+            xy = line.evaluate("""e => { const p = e.getPointAtLength(e.getTotalLength() / 2), m = e.getScreenCTM();
+                                         return [p.x * m.a + p.y * m.c + m.e, p.x * m.b + p.y * m.d + m.f]; }""")
+            page.mouse.click(*xy)
+            page.locator(".leaflet-popup-content h3").wait_for(state="visible")
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(args.shots / "land-river-popup.png"))
+        else:
+            errors.append("the Mississippi River was not drawn as a line")
         browser.close()
     if errors:
         print("page errors:", *errors, sep="\n  ", file=sys.stderr)
         return 1
-    print(f"wrote {args.shot} ({path})", file=sys.stderr)
+    print(f"wrote {args.shots}/land-shapes.png, land-river-popup.png ({path})", file=sys.stderr)
     return 0
 
 
