@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import documents as _documents
 from .errors import InputError
-from .frames import mentions_frame, places_frame
+from .frames import FOOTPRINT, mentions_frame, places_frame, write_parquet
 from .model import Document, Resolution
 from .outputs import write_together
 from .parallel import PARTITION_CHARS, PARTITIONS_FILE, Spans, parse_documents, read_partitions, write_partitions
@@ -177,10 +177,12 @@ def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None
         fmap = render(mentions, place_rows, texts, title=title)
         side = move_texts_out(fmap, side_name)  # large texts handed in: beside the page too
     files = {
-        out_dir / "mentions.parquet": lambda p: mentions.to_parquet(p, index=False),
-        out_dir / "places.parquet": lambda p: place_rows.to_parquet(p, index=False),
-        out_dir / "places.geojson": lambda p: p.write_text(place_rows.to_json(drop_id=True, ensure_ascii=False),
-                                                           encoding="utf-8"),
+        out_dir / "mentions.parquet": lambda p: write_parquet(mentions, p),
+        out_dir / "places.parquet": lambda p: write_parquet(place_rows, p),
+        # GeoJSON holds one geometry: the points (the footprints are in the parquet files).
+        out_dir / "places.geojson": lambda p: p.write_text(
+            place_rows.drop(columns=[FOOTPRINT], errors="ignore").to_json(drop_id=True, ensure_ascii=False),
+            encoding="utf-8"),
         out_dir / side_name: (lambda p: p.write_text(side, encoding="utf-8")) if side else
                              (lambda p: shutil.copyfile(side_spool, p)) if side_spool is not None else None,
         out_dir / "map.html": lambda p: write_map(fmap, p),

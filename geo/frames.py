@@ -15,20 +15,27 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from .footprints import footprint
 from .model import Document, Kind, Precision, Resolution
 
 __all__ = [
     "MENTION_COLUMNS",
     "PLACE_COLUMNS",
     "CRS",
+    "FOOTPRINT",
     "mentions_frame",
     "places_frame",
     "display_place_id",
     "passage_bounds",
     "alternative_records",
+    "write_parquet",
 ]
 
 CRS = "EPSG:4326"
+# The second geometry column of both frames: the simplified line or area of the
+# place (a river's line, a state's outline; for a fallback, the unit it fell
+# back to), null when only a point is known. ``geometry`` stays the active one.
+FOOTPRINT = "footprint"
 
 MENTION_COLUMNS: dict[str, str] = {
     "doc_id": "string",
@@ -124,16 +131,34 @@ def passage_bounds(text: str, start: int, end: int, *, max_chars: int = 600) -> 
     return lo, hi
 
 
+def write_parquet(frame: gpd.GeoDataFrame, path) -> None:
+    """Write a frame as GeoParquet, each distinct footprint stored once.
+
+    A place mentioned a thousand times has one outline: dictionary encoding
+    (with room for large values) keeps the file near the size it has without
+    footprints, where plain encoding would repeat the outline in every row.
+    """
+    frame.to_parquet(path, index=False, dictionary_pagesize_limit=1 << 26)
+
+
 def _empty(columns: Mapping[str, str]) -> gpd.GeoDataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    return _geo_frame(frame, [], [])
+
+
+def _geo_frame(frame: pd.DataFrame, points: list, footprints: list) -> gpd.GeoDataFrame:
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(points, crs=CRS), crs=CRS)
+    out[FOOTPRINT] = gpd.GeoSeries(footprints, index=out.index, crs=CRS)
+    return out
 
 
 def mentions_frame(resolutions: Iterable[Resolution], documents: Mapping[str, Document] | Iterable[Document]) -> gpd.GeoDataFrame:
     """One row per mention, with its place and the sentence that quotes it.
 
     Unresolved mentions are kept, with an empty geometry and precision
-    ``unresolved``, so nothing recognised is lost.
+    ``unresolved``, so nothing recognised is lost. ``footprint`` is the line
+    or area of the place the point belongs to (see :mod:`geo.footprints`),
+    looked up once per place.
 
     Examples
     --------
@@ -144,6 +169,7 @@ def mentions_frame(resolutions: Iterable[Resolution], documents: Mapping[str, Do
         documents = {d.id: d for d in documents}
     rows = []
     geoms = []
+    shapes = []
     for r in resolutions:
         m = r.mention
         text = documents[m.doc_id].text
@@ -172,10 +198,11 @@ def mentions_frame(resolutions: Iterable[Resolution], documents: Mapping[str, Do
         )
         # shapely wants (x, y) = (lon, lat): the one flip happens here.
         geoms.append(Point(p.lon, p.lat) if p else None)
+        shapes.append(footprint(p) if p else None)  # cached per place
     if not rows:
         return _empty(MENTION_COLUMNS)
     frame = pd.DataFrame(rows).astype(MENTION_COLUMNS)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    return _geo_frame(frame, geoms, shapes)
 
 
 def places_frame(mentions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -192,6 +219,8 @@ def places_frame(mentions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         return _empty(PLACE_COLUMNS)
     rows = []
     geoms = []
+    shapes = []
+    has_shapes = FOOTPRINT in resolved.columns
     for place_id, group in resolved.groupby("place_id", sort=True):
         named = group[group["kind"] != str(Kind.DEMONYM)]
         head = named.iloc[0] if len(named) else group.iloc[0]
@@ -215,7 +244,8 @@ def places_frame(mentions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             }
         )
         geoms.append(head.geometry)
+        shapes.append(head[FOOTPRINT] if has_shapes else None)
     frame = pd.DataFrame(rows).astype(PLACE_COLUMNS)
-    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    out = _geo_frame(frame, geoms, shapes)
     out = out.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], kind="stable")
     return out.reset_index(drop=True)

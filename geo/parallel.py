@@ -349,7 +349,7 @@ def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir
     """
     import pandas as pd
 
-    from .frames import mentions_frame
+    from .frames import mentions_frame, write_parquet
     from .outputs import write_atomic
 
     out = Path(out_dir)
@@ -368,7 +368,7 @@ def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir
                               "lang": [d.lang for d in docs], "source": [d.source for d in docs]},
                              dtype="string")
         name = _part_name(parts)
-        write_atomic(out / "mentions" / name, lambda p: mentions.to_parquet(p, index=False))
+        write_atomic(out / "mentions" / name, lambda p: write_parquet(mentions, p))
         write_atomic(out / "documents" / name, lambda p: texts.to_parquet(p, index=False))
         parts += 1
         n_mentions += len(mentions)

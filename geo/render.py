@@ -34,6 +34,8 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from .footprints import PageShapes, base_layers
+from .frames import FOOTPRINT
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
 from .outputs import write_text_atomic
@@ -261,8 +263,14 @@ def page_data(
 ) -> dict:
     """The JSON object the page draws from.
 
-    ``places``: one dict per place with a point, most mentioned first.
-    ``units``: the areas fallbacks stand for, one per (gazetteer id, precision).
+    ``places``: one dict per place with a point, most mentioned first; a
+    place with a footprint (a river, a lake, a state; not a country, drawn from
+    the outlines) has ``shape``, an index into ``shapes``, and is drawn as it.
+    ``units``: the areas fallbacks stand for, one per (gazetteer id, precision);
+    a state or county with a known outline has ``shape`` instead of a radius.
+    ``shapes``: GeoJSON geometries, each once. ``base``: the offline base
+    layer's ``admin1`` outlines (of the most mentioned countries) and major
+    ``water`` (rivers and lakes, when the land shapes are installed).
     ``docs``: ``{"id", "text"}``, text ``None`` when not given; with
     ``side_texts`` (a file name), the documents listed in ``documents`` have
     their texts in that side file (``{"id", "text": None, "side": name}``).
@@ -276,7 +284,7 @@ def page_data(
     >>> from geo.frames import mentions_frame, places_frame
     >>> empty = mentions_frame([], [])
     >>> sorted(page_data(empty, places_frame(empty), {"a": "text"}))
-    ['docs', 'kinds', 'mentions', 'places', 'precisions', 'units']
+    ['base', 'docs', 'kinds', 'mentions', 'places', 'precisions', 'shapes', 'units']
     """
     unit_names = dict(unit_names or {})
     place_rows = [r for r in places.itertuples(index=False) if _has_point(r.geometry)]
@@ -296,14 +304,17 @@ def page_data(
     units: dict[tuple[str, str], int] = {}
     unit_list: list[dict] = []
     place_list = []
+    shapes = PageShapes()
     for row in place_rows:
         item = _place_item(row)
         if item["precision"] != Precision.EXACT:
             key = (item["gid"], item["precision"])
             if key not in units:
                 units[key] = len(unit_list)
-                unit_list.append(_unit_item(row, unit_names))
+                unit_list.append(_with_shape(_unit_item(row, unit_names), row, shapes))
             item["unit"] = units[key]
+        else:
+            _with_shape(item, row, shapes)
         place_list.append(item)
     index = {p["id"]: i for i, p in enumerate(place_list)}
 
@@ -330,9 +341,27 @@ def page_data(
         "precisions": [str(p) for p in _PRECISIONS],
         "places": place_list,
         "units": unit_list,
+        "shapes": shapes.shapes,
+        "base": base_layers(_mentions_by_country(place_rows)),
         "docs": doc_list,
         "mentions": rows,
     }
+
+
+def _mentions_by_country(place_rows) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in place_rows:
+        code = _s(r.country_code).upper()
+        if code:
+            counts[code] = counts.get(code, 0) + int(r.mention_count)
+    return counts
+
+
+def _with_shape(item: dict, row, shapes: PageShapes) -> dict:
+    """Give a place or unit item its footprint (not a country's: the outlines draw those)."""
+    if not item.get("outline") and item["precision"] not in (Precision.COUNTRY, Precision.NEARBY):
+        shapes.give(item, _s(row.gazetteer_id), getattr(row, FOOTPRINT, None))
+    return item
 
 
 def _place_item(row) -> dict:

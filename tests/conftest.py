@@ -170,3 +170,73 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# --- footprints (tests/test_footprints.py, tests/test_browser.py) ---------------
+
+# A land shapes file of the contract geo/footprints.py reads (made up here, coordinates
+# drawn by hand): {"place_id", "name", "class", "scalerank"} and a simplified geometry.
+LAND_SHAPES = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature",
+         "properties": {"place_id": "test:river:big-muddy", "name": "Big Muddy River", "class": "river", "scalerank": 1},
+         "geometry": {"type": "LineString", "coordinates": [
+             [-95.2, 47.2], [-93.1, 45.0], [-91.2, 43.5], [-90.2, 38.6], [-89.5, 36.5], [-91.1, 33.0],
+             [-91.2, 30.5], [-89.25, 29.15]]}},
+        {"type": "Feature",
+         "properties": {"place_id": "test:range:high-range", "name": "High Range", "class": "range", "scalerank": 2},
+         "geometry": {"type": "Polygon", "coordinates": [[
+             [-116.0, 48.0], [-114.0, 49.0], [-109.0, 46.0], [-105.0, 45.0], [-104.6, 37.0], [-106.5, 35.0],
+             [-109.0, 37.0], [-112.0, 42.0], [-116.0, 48.0]]]}},
+        {"type": "Feature",
+         "properties": {"place_id": "test:lake:round-lake", "name": "Round Lake", "class": "lake", "scalerank": 1},
+         "geometry": {"type": "Polygon", "coordinates": [[
+             [-92.0, 46.6], [-89.0, 46.4], [-85.0, 46.5], [-84.5, 47.5], [-88.0, 48.8], [-90.0, 47.6],
+             [-92.0, 46.6]]]}},
+        {"type": "Feature",
+         "properties": {"place_id": "test:river:small-creek", "name": "Small Creek", "class": "river", "scalerank": 9},
+         "geometry": {"type": "LineString", "coordinates": [[-100.0, 40.0], [-99.0, 40.5]]}},
+    ],
+}
+
+
+@pytest.fixture
+def land_shapes(tmp_path, monkeypatch):
+    """Point geo.footprints at LAND_SHAPES (written to a temporary .geojson.gz)."""
+    import gzip
+    import json
+
+    import geo.footprints as footprints
+
+    path = tmp_path / "shapes.geojson.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump(LAND_SHAPES, fh)
+    monkeypatch.setattr(footprints, "land_shapes_path", lambda: path)
+    footprints.clear_caches()
+    yield path
+    footprints.clear_caches()
+
+
+def land_sample_frames():
+    """(mentions, places, documents): a river, a range, a lake, a state and a town, from hand-made Resolutions."""
+    from geo.frames import mentions_frame, places_frame
+    from geo.model import Document, Kind, Mention, Place, Precision, Resolution
+
+    river = Place("test:river:big-muddy", "Big Muddy River", Kind.FEATURE, 38.6, -90.2, "US")
+    high = Place("test:range:high-range", "High Range", Kind.FEATURE, 42.0, -108.5, "US")
+    lake = Place("test:lake:round-lake", "Round Lake", Kind.FEATURE, 47.5, -87.5, "US")
+    colorado = Place("gn:5417618", "Colorado", Kind.ADMIN1, 39.0, -105.5, "US", "CO")
+    denver = Place("gn:5419384", "Denver", Kind.CITY, 39.739, -104.985, "US", "CO", 700000)
+    text = ("Barges waited on the Big Muddy River for a week. Snow closed the passes of the High Range "
+            "in Colorado, and Denver ran short of salt. Ice covered Round Lake early.")
+    doc = Document("land", text, "en")
+    spans = [("Big Muddy River", river, Kind.FEATURE), ("High Range", high, Kind.FEATURE),
+             ("Colorado", colorado, Kind.ADMIN1), ("Denver", denver, Kind.CITY), ("Round Lake", lake, Kind.FEATURE)]
+    resolutions = []
+    for surface, place, kind in spans:
+        start = text.index(surface)
+        resolutions.append(Resolution(Mention(doc.id, start, start + len(surface), surface), place, kind,
+                                      Precision.EXACT, 0.9))
+    mentions = mentions_frame(resolutions, [doc])
+    return mentions, places_frame(mentions), {doc.id: text}

@@ -17,6 +17,7 @@ from geo.render import make_map, write_map
 TILE_URL = re.compile(r"^https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png$")
 CITIES = {"gn:4428667", "gn:3530597", "csv:obrien"}  # Hattiesburg, Ciudad de México, O'Brien <b>Town</b>
 SHELBY = "gn:4436296/camp-shelby"  # fell back to Mississippi: an area, no marker
+MISSISSIPPI = "gn:4436296"  # a state: drawn as its outline, no marker
 
 pytestmark = pytest.mark.usefixtures("render_cache_dir")
 
@@ -79,6 +80,10 @@ class OfflinePage:
             return ids.concat(geoMap.clusteredPlaces());
         }"""))
 
+    def shape_ids(self) -> set[str]:
+        """Places drawn as their line or area (rivers, lakes, states)."""
+        return set(self.page.evaluate("() => geoMap.shapedPlaces()"))
+
     def check_clean(self):
         assert not self.errors, "\n".join(self.errors)
         others = [u for u in self.aborted if not TILE_URL.match(u)]
@@ -108,10 +113,13 @@ def test_map_draws_offline_without_errors(sample_page):
     p = page.page
     p.wait_for_selector(".leaflet-marker-pane .geo-place, .leaflet-marker-pane .geo-cluster")
     exact = set(places.loc[places["precision"] == "exact", "place_id"])
-    assert page.marker_ids() == exact
-    # the fallback is an area (Mississippi's), never a marker
+    assert page.marker_ids() == exact - {MISSISSIPPI} and page.shape_ids() == {MISSISSIPPI}
+    # the fallback is an area (Mississippi's outline), never a marker
     assert p.locator(f'.geo-place[data-place-id="{SHELBY}"]').count() == 0
     assert p.locator(".leaflet-overlay-pane path.geo-area[data-unit]").count() == 1
+    assert p.locator(f'.leaflet-overlay-pane path.geo-shape-area[data-place-id="{MISSISSIPPI}"]').count() == 1
+    # offline, the base also shows the states of the mentioned countries
+    assert p.locator(".leaflet-geo-land-pane path").count() > 250
     # the land is drawn from the inlined outlines even though no tile loaded
     assert p.locator(".leaflet-geo-land-pane path").count() > 200
     assert p.locator(".leaflet-control-layers").count() == 1
@@ -133,7 +141,7 @@ def test_place_list_is_sorted_by_mentions_and_filters_by_typing(sample_page):
     assert set(page.list_ids()) == {"iso:MX", "gn:3530597"}
     p.locator("#geo-place-search").fill("zzz")
     assert page.list_ids() == [] and p.locator("#geo-place-empty").is_visible()
-    assert len(page.marker_ids()) == 9  # typing filters the list, not the map
+    assert len(page.marker_ids()) == 8 and page.shape_ids() == {MISSISSIPPI}  # typing filters the list, not the map
     page.check_clean()
 
 
@@ -146,7 +154,7 @@ def test_filtering_by_kind_hides_markers_and_list_rows(sample_page):
     p.wait_for_function("() => !document.querySelector('#geo-place-list [data-place-id=\"gn:4428667\"]')")
     assert not CITIES & page.marker_ids()
     assert not CITIES & set(page.list_ids())
-    assert page.marker_ids() | CITIES == set(places.loc[places["precision"] == "exact", "place_id"])
+    assert page.marker_ids() | CITIES | {MISSISSIPPI} == set(places.loc[places["precision"] == "exact", "place_id"])
     after = p.locator("#geo-summary").inner_text()
     assert after.startswith("7 places · 13 mentions") and after != before
     p.locator('input[name=kind][value=city]').check()
@@ -207,7 +215,7 @@ def test_links_open_a_document_or_a_place(browser, sample_path):
         in_doc = {"gn:4436296", "gn:4781530", "iso:MX", "gn:4428667", "csv:obrien"}
         assert set(page.list_ids()) == in_doc
         p.wait_for_function("() => geoMap.idle()")
-        assert page.marker_ids() == in_doc
+        assert page.marker_ids() == in_doc - {MISSISSIPPI} and page.shape_ids() == {MISSISSIPPI}
         assert "1 of 2 documents" in p.locator("#geo-summary").inner_text()
         # a place, also one the document filter hides, and one drawn as an area
         for place_id, name in [("gn:3530597", "Ciudad de México"), (SHELBY, "Camp Shelby")]:
@@ -435,3 +443,106 @@ def test_large_texts_load_from_a_side_file(browser, tmp_path, monkeypatch, rende
         assert "map.texts.js" in page.page.locator("#geo-doc-text").inner_text()
     finally:
         page.page.close()
+
+
+# --- places drawn as what they are (footprints) ----------------------------------
+
+RIVER, RANGE, LAKE, COLORADO = "test:river:big-muddy", "test:range:high-range", "test:lake:round-lake", "gn:5417618"
+
+
+@pytest.fixture
+def land_page(browser, land_shapes, tmp_path):
+    from conftest import land_sample_frames
+
+    mentions, places, documents = land_sample_frames()
+    path = write_map(make_map(mentions, places, documents, title="Land"), tmp_path / "map.html")
+    page = OfflinePage(browser, path)
+    yield page
+    page.page.screenshot(path=str(tmp_path / "map.png"))
+    page.page.close()
+
+
+def click_shape(page: OfflinePage, place_id: str, points) -> None:
+    """Click the place's line or area at the first of ``points`` (lat, lon) where it is on top."""
+    for lat, lon in points:
+        xy = page.page.evaluate("([lat, lon]) => geoMap.screenPoint(lat, lon)", [lat, lon])
+        hit = page.page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y);"
+                                 " return e && e.getAttribute('data-place-id'); }", [xy["x"], xy["y"]])
+        if hit == place_id:
+            page.page.mouse.click(xy["x"], xy["y"])
+            return
+    raise AssertionError(f"{place_id} is not on top at any of {points}")
+
+
+def test_a_river_is_a_line_and_a_state_an_outline_each_opening_its_popup(land_page):
+    page = land_page
+    p = page.page
+    assert page.shape_ids() == {RIVER, RANGE, LAKE, COLORADO}
+    assert page.marker_ids() == {"gn:5419384"}  # Denver, a town: a point
+    assert p.locator(f'.leaflet-overlay-pane path.geo-shape-line[data-place-id="{RIVER}"]').count() == 1
+    for area in (RANGE, LAKE, COLORADO):
+        assert p.locator(f'.leaflet-overlay-pane path.geo-shape-area[data-place-id="{area}"]').count() == 1
+    # a vertex of the river; points of Colorado outside the range and away from Denver's label
+    for place_id, name, points, drawn in [
+        (RIVER, "Big Muddy River", [(38.6, -90.2), (36.5, -89.5), (33.0, -91.1)], "its line"),
+        (COLORADO, "Colorado", [(37.3, -102.4), (40.8, -102.4), (37.2, -103.5), (40.9, -108.8)], "outline"),
+        (RANGE, "High Range", [(44.0, -110.0), (46.5, -112.0)], "area"),
+    ]:
+        click_shape(page, place_id, points)
+        assert page.popup_title() == name
+        content = p.locator(".leaflet-popup-content .geo-popup").last
+        assert content.get_attribute("data-place-id") == place_id and drawn in content.inner_text()
+        assert p.locator(f".geo-text .geo-active[data-place-id=\"{place_id}\"]").count() == 1  # its mention lit
+        p.keyboard.press("Escape")
+        p.locator(".leaflet-popup").wait_for(state="detached")
+    # the mentions in the text open them the same way
+    for place_id, name in [(RIVER, "Big Muddy River"), (COLORADO, "Colorado")]:
+        page.open_popup_from_text(place_id)
+        assert page.popup_title() == name
+        p.keyboard.press("Escape")
+        p.locator(".leaflet-popup").wait_for(state="detached")
+    # the filters hide and show lines and areas like markers
+    p.locator("input[name=kind][value=feature]").uncheck()
+    assert page.shape_ids() == {COLORADO}
+    p.locator("input[name=kind][value=feature]").check()
+    assert page.shape_ids() == {RIVER, RANGE, LAKE, COLORADO}
+    page.check_clean()
+
+
+def test_offline_base_shows_states_rivers_and_lakes(land_page):
+    page = land_page
+    p = page.page
+    land = p.locator(".leaflet-geo-land-pane path")
+    assert land.count() > 250  # countries and the United States' states
+    # the major water of the shapes file is in the base too (the minor creek is not)
+    layers = p.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Major rivers and lakes (offline)" in layers and "States and provinces (offline)" in layers
+    # hiding the shapes layer hides the river
+    p.locator(".leaflet-control-layers").hover()
+    p.get_by_label("Rivers, lakes, ranges, states (drawn as they are)").uncheck()
+    assert p.locator(f'path[data-place-id="{RIVER}"]').count() == 0
+    page.check_clean()
+
+
+def test_the_seed_map_draws_mississippi_as_its_outline(browser, tmp_path):
+    from geo.cli import main
+
+    out = tmp_path / "seed"
+    assert main(["map", str(Path(__file__).resolve().parent.parent / "seeds"), "-o", str(out), "--no-progress"]) == 0
+    page = OfflinePage(browser, out / "map.html")
+    p = page.page
+    try:
+        assert MISSISSIPPI in page.shape_ids()
+        assert p.locator(f'path.geo-shape-area[data-place-id="{MISSISSIPPI}"]').count() == 1
+        assert p.locator("path.geo-area[data-unit]").count() == 1  # Camp Shelby: Mississippi's outline, dashed
+        assert "4 4" in p.locator("path.geo-area[data-unit]").get_attribute("stroke-dasharray")
+        # Mississippi and the place that fell back to it share the outline: a click offers both
+        xy = p.evaluate("() => geoMap.screenPoint(32.30, -90.18)")  # Jackson
+        p.mouse.click(xy["x"], xy["y"])
+        assert page.popup_title() == "Mississippi"
+        p.locator(f'.leaflet-popup-content .geo-unit-place[data-place-id="{SHELBY}"]').click()
+        assert page.popup_title() == "Camp Shelby"
+        assert "somewhere in Mississippi" in p.locator(".leaflet-popup-content").last.inner_text()
+        page.check_clean()
+    finally:
+        p.close()

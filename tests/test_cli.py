@@ -57,6 +57,22 @@ def test_seed_places_have_points_inside_them(seed_run):
     assert p.loc["Mississippi", "precision"] == "exact"
 
 
+def test_mississippi_footprint_is_its_outline(seed_run):
+    import shapely
+
+    for name in ("mentions.parquet", "places.parquet"):
+        frame = gpd.read_parquet(seed_run / name)
+        assert frame.geometry.name == "geometry" and frame["footprint"].dtype == "geometry"
+    p = gpd.read_parquet(seed_run / "places.parquet").set_index("name")
+    outline = p.loc["Mississippi", "footprint"]
+    assert outline.geom_type in ("Polygon", "MultiPolygon")
+    assert outline.contains(shapely.Point(-90.18, 32.30))  # Jackson, MS
+    assert not outline.contains(shapely.Point(-86.80, 33.52))  # Birmingham, AL
+    assert p.loc["Camp Shelby", "footprint"].equals(outline)  # the area it fell back to
+    assert p.loc["Mexico", "footprint"].contains(p.loc["Mexico", "geometry"])
+    assert (seed_run / "map.html").stat().st_size < 2_000_000
+
+
 def test_people_and_newspapers_are_absent(seed_run):
     m = gpd.read_parquet(seed_run / "mentions.parquet")
     p = gpd.read_parquet(seed_run / "places.parquet")

@@ -26,8 +26,8 @@ def result(geoparser):
 
 def test_explore_gives_frames_texts_and_a_summary(result):
     assert isinstance(result, geo.Result)
-    assert list(result.mentions.columns[:-1]) == list(MENTION_COLUMNS)
-    assert list(result.places.columns[:-1]) == list(PLACE_COLUMNS)
+    assert list(result.mentions.columns[:-2]) == list(MENTION_COLUMNS)
+    assert list(result.places.columns[:-2]) == list(PLACE_COLUMNS)
     assert result.mentions.crs == CRS and result.places.crs == CRS
     assert result.texts == {"doc0": TEXT_ES, "doc1": TEXT_EN}
     names = set(result.places["name"])
@@ -105,13 +105,14 @@ def test_nothing_to_explore(geoparser):
 
 
 def test_frames_work_with_the_geopandas_ecosystem(result, tmp_path):
+    points = result.places.drop(columns="footprint")  # these formats hold one geometry column
     for driver, suffix in [("GPKG", "gpkg"), ("KML", "kml"), ("FlatGeobuf", "fgb")]:
         path = tmp_path / f"places.{suffix}"
-        result.places.to_file(path, driver=driver)
+        points.to_file(path, driver=driver)
         back = gpd.read_file(path)
         assert len(back) == len(result.places)
         assert set(back["Name" if driver == "KML" else "name"]) == set(result.places["name"])
-    result.mentions.to_file(tmp_path / "mentions.gpkg", driver="GPKG")
+    result.mentions.drop(columns="footprint").to_file(tmp_path / "mentions.gpkg", driver="GPKG")
     assert len(gpd.read_file(tmp_path / "mentions.gpkg")) == len(result.mentions)
     assert isinstance(result.places.explore(), folium.Map)
     import dask_geopandas

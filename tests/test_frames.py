@@ -1,9 +1,11 @@
 """The GeoDataFrames: columns, CRS, empty input, passages, place ids."""
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
+import shapely
 
-from geo.frames import (CRS, MENTION_COLUMNS, PLACE_COLUMNS, display_place_id, mentions_frame, passage_bounds,
+from geo.frames import (CRS, FOOTPRINT, MENTION_COLUMNS, PLACE_COLUMNS, display_place_id, mentions_frame, passage_bounds,
                         places_frame)
 from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 
@@ -31,8 +33,9 @@ def frames():
 def test_empty_frames_keep_columns_and_crs():
     m = mentions_frame([], [])
     p = places_frame(m)
-    assert list(m.columns) == [*MENTION_COLUMNS, "geometry"] and m.crs == CRS and m.empty
-    assert list(p.columns) == [*PLACE_COLUMNS, "geometry"] and p.crs == CRS and p.empty
+    assert list(m.columns) == [*MENTION_COLUMNS, "geometry", FOOTPRINT] and m.crs == CRS and m.empty
+    assert list(p.columns) == [*PLACE_COLUMNS, "geometry", FOOTPRINT] and p.crs == CRS and p.empty
+    assert m[FOOTPRINT].crs == CRS and p[FOOTPRINT].dtype == "geometry"
 
 
 def test_mentions_surface_matches_text_and_passage_is_the_sentence(frames):
@@ -108,3 +111,38 @@ def test_alternatives_and_evidence_ride_along_as_columns_and_extract_fields():
     assert rec["evidence"] == "document scope: Mexico"
     assert rec["alternatives"] == [{"name": "Georgia", "lat": 42.0, "lon": 43.5, "gazetteer_id": "gn:614540",
                                     "kind": "country", "country_code": "GE", "score": 0.07}]
+
+
+JACKSON = shapely.Point(-90.18, 32.30)
+
+
+def test_footprints_are_outlines_points_stay_points(frames):
+    m, p = frames
+    ms = p.loc[p.place_id == "gn:4436296"]
+    assert ms.geometry.item().geom_type == "Point"
+    outline = ms[FOOTPRINT].item()
+    assert outline.geom_type in ("Polygon", "MultiPolygon") and outline.contains(JACKSON)
+    mexico = p.loc[p.place_id == "gn:3996063", FOOTPRINT].item()
+    assert mexico.contains(shapely.Point(-99.13, 19.43))  # Mexico City
+    # a fallback's footprint is the unit it stands for: Camp Shelby anywhere in Mississippi
+    assert p.loc[p.name == "Camp Shelby", FOOTPRINT].item().equals(outline)
+    assert m.loc[m.surface == "Llegaron", FOOTPRINT].item() is None
+
+
+def test_a_town_has_no_footprint():
+    text = "Llegaron a Jackson."
+    jackson = Place("gn:4431410", "Jackson", Kind.CITY, 32.3, -90.18, "US", "MS")
+    m = mentions_frame([Resolution(Mention("d", 11, 18, "Jackson"), jackson, Kind.CITY, Precision.EXACT, 0.9)],
+                       [Document("d", text)])
+    assert m[FOOTPRINT].item() is None and places_frame(m)[FOOTPRINT].item() is None
+
+
+def test_footprints_round_trip_as_geoparquet(frames, tmp_path):
+    m, p = frames
+    for frame, name in [(m, "mentions.parquet"), (p, "places.parquet")]:
+        frame.to_parquet(tmp_path / name, index=False)
+        back = gpd.read_parquet(tmp_path / name)
+        assert back.geometry.name == "geometry" and back[FOOTPRINT].dtype == "geometry"
+        assert back[FOOTPRINT].crs == CRS
+        assert back[FOOTPRINT].notna().sum() == frame[FOOTPRINT].notna().sum()
+        assert back.loc[back.place_id == "gn:4436296", FOOTPRINT].iloc[0].contains(JACKSON)

@@ -91,8 +91,29 @@ def test_fallback_places_stand_for_an_area_not_a_point(data):
     shelby = next(p for p in data["places"] if p["id"] == "gn:4436296/camp-shelby")
     unit = data["units"][shelby["unit"]]
     assert unit["name"] == "Mississippi"  # named after the exact place that shares its gazetteer id
-    assert unit["precision"] == "admin1" and unit["radius"] >= 100_000 and unit["outline"] is None
+    assert unit["precision"] == "admin1" and unit["outline"] is None
     assert len(data["units"]) == 1  # only Camp Shelby fell back
+    # the area is Mississippi's outline (no longer a 150 km circle), shared with Mississippi itself
+    assert unit["radius"] is None and unit["shape"] is not None
+    outline = shapely.geometry.shape(data["shapes"][unit["shape"]])
+    assert outline.contains(shapely.Point(-90.18, 32.30))  # Jackson
+    (south, west), (north, east) = unit["bounds"]
+    assert 30 < south < 31 and -92 < west < -91 and 34.5 < north < 35.5 and -88.5 < east < -87.5
+    ms = next(p for p in data["places"] if p["id"] == "gn:4436296")
+    assert ms["shape"] == unit["shape"] and len(data["shapes"]) == 1
+
+
+def test_places_without_a_footprint_keep_their_point(data):
+    for p in data["places"]:
+        if p["id"] in ("gn:4428667", "gn:4781530", "iso:MX"):  # a city, a feature with no shape, a country
+            assert "shape" not in p
+
+
+def test_offline_base_has_the_mentioned_countries_states(data):
+    names = {f["properties"]["name"] for f in data["base"]["admin1"]}
+    assert {"Mississippi", "Texas"} <= names and len(names) >= 80  # United States and Mexico
+    assert {"US", "MX", "CU"} == {f["properties"]["cc"] for f in data["base"]["admin1"]}  # Cuba: by demonym
+    assert isinstance(data["base"]["water"], list)
 
 
 def test_country_places_carry_their_outline_and_mainland_bounds(data):

@@ -49,6 +49,7 @@
     });
     var g = (G = {
       map: map, opts: opts, places: data.places, units: data.units, docs: data.docs,
+      shapes: data.shapes || [], base: data.base || {},
       mentions: data.mentions, kinds: data.kinds, precisions: data.precisions,
       filter: {
         doc: -1, minConf: 0,
@@ -122,6 +123,7 @@
       pane: "geo-land", interactive: false,
       style: { color: "#a3a9b0", weight: 0.7, fillColor: "#f3efe4", fillOpacity: 1 },
     }).addTo(map);
+    baseLayers(g);
     g.shade = L.geoJSON(outlines, {
       pane: "geo-shade",
       style: function () { return { weight: 0.6, color: "#6b7280", fillOpacity: 0 }; },
@@ -145,14 +147,21 @@
       animate: animated(),
       iconCreateFunction: clusterIcon,
     }).addTo(map);
-    g.markers = g.places.map(function (p, i) { return p.unit === undefined ? placeMarker(g, p, i) : null; });
+    g.shapeGroup = L.featureGroup().addTo(map);
+    g.shapeLayers = g.places.map(function (p, i) { return isShaped(p) ? shapeLayer(g, p, i) : null; });
+    g.markers = g.places.map(function (p, i) {
+      return p.unit === undefined && !isShaped(p) ? placeMarker(g, p, i) : null;
+    });
 
     var overlays = {
       "Places": g.cluster,
+      "Rivers, lakes, ranges, states (drawn as they are)": g.shapeGroup,
       "Areas of approximate places": g.areas,
       "Countries shaded by mentions": g.shade,
       "Country outlines (offline)": g.land,
     };
+    if (g.baseStates) overlays["States and provinces (offline)"] = g.baseStates;
+    if (g.baseWater) overlays["Major rivers and lakes (offline)"] = g.baseWater;
     var bases = {};
     if (g.opts.tiles) bases["OpenStreetMap (online)"] = g.opts.tiles;
     L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
@@ -235,7 +244,9 @@
       className: "geo-area",
     };
     var layer;
-    if (u.outline && g.outlines.has(u.outline)) {
+    if (u.shape !== undefined && u.shape !== null && g.shapes[u.shape]) {
+      layer = L.geoJSON(g.shapes[u.shape], { style: style });  // a state or county: its outline
+    } else if (u.outline && g.outlines.has(u.outline)) {
       layer = L.geoJSON({ type: "FeatureCollection", features: g.outlines.get(u.outline) }, { style: style });
     } else {
       layer = L.circle([u.lat, u.lon], Object.assign({ radius: u.radius }, style));
@@ -263,6 +274,90 @@
   function unitBounds(u) {
     if (u.bounds) return L.latLngBounds(u.bounds);
     return L.latLng(u.lat, u.lon).toBounds(2 * u.radius);
+  }
+
+  // --- places drawn as what they are: lines, areas, outlines (footprints) -------
+
+  function isShaped(p) { return p.unit === undefined && p.shape !== undefined && p.shape !== null; }
+
+  function isLine(geom) { return /LineString$/.test(geom.type); }
+
+  function shapeWords(geom) {
+    return isLine(geom) ? "its line (simplified)" : "its area or outline (simplified)";
+  }
+
+  // An exact place with a footprint: a river as a line, a lake, range or state as an area.
+  function shapeLayer(g, p, i) {
+    var color = (g.opts.styles[p.kind] || { color: "#4b5563" }).color, geom = g.shapes[p.shape];
+    var line = isLine(geom);
+    var layer = L.geoJSON(geom, {
+      style: {
+        color: color, weight: line ? 3.5 : 2, opacity: 0.9, fill: !line, fillColor: color, fillOpacity: 0.16,
+        className: "geo-shape " + (line ? "geo-shape-line" : "geo-shape-area"),
+      },
+    });
+    layer.on("click", function (e) {
+      L.DomEvent.stop(e);
+      // places that fell back to this state share its outline: offer them all
+      var k = g.units.findIndex(function (u) { return u.shape === p.shape; });
+      if (k >= 0 && placesOnShape(g, p.shape).length > 1) unitPopup(g, k, e.latlng);
+      else openPlacePopup(i, e.latlng);
+    });
+    layer.on("add", function () {
+      layer.eachLayer(function (l) {
+        var e = l.getElement && l.getElement();
+        if (!e) return;
+        e.setAttribute("data-place-id", p.id);
+        e.setAttribute("aria-label", p.name + ", " + p.kind + ", " + plural(g.count[i], "mention"));
+      });
+    });
+    layer.bindTooltip(function () { return el("span", null, p.name + " · " + plural(g.count[i], "mention")); },
+      { sticky: true });
+    return layer;
+  }
+
+  // Every shown place drawn on shape k: the place itself, and those that fell back to it.
+  function placesOnShape(g, k) {
+    var out = [];
+    g.places.forEach(function (p, i) {
+      if (g.count[i] && (isShaped(p) ? p.shape === k : p.unit !== undefined && g.units[p.unit].shape === k)) out.push(i);
+    });
+    return out;
+  }
+
+  function showShape(g, j, on) {
+    if (on && !g.shown[j]) g.shapeGroup.addLayer(g.shapeLayers[j]);
+    if (!on && g.shown[j]) g.shapeGroup.removeLayer(g.shapeLayers[j]);
+    g.shown[j] = on ? 1 : 0;
+  }
+
+  function focusShape(g, geom, approx) {
+    L.geoJSON(geom, {
+      pane: "geo-focus", interactive: false,
+      style: { color: approx ? UNIT_COLOR : "#111827", weight: isLine(geom) ? 5 : 3, fill: false, opacity: 0.8,
+        dashArray: approx ? "5 4" : null },
+    }).addTo(g.focus);
+  }
+
+  // The offline base layer's extras, under the tiles like the country outlines:
+  // the states and provinces of the mentioned countries, and the major rivers and lakes.
+  function baseLayers(g) {
+    var base = g.base, map = g.map;
+    if (base.admin1 && base.admin1.length) {
+      g.baseStates = L.geoJSON({ type: "FeatureCollection", features: base.admin1 }, {
+        pane: "geo-land", interactive: false,
+        style: { color: "#b3a993", weight: 0.6, dashArray: "3 3", fill: false },
+      }).addTo(map);
+    }
+    if (base.water && base.water.length) {
+      g.baseWater = L.geoJSON({ type: "FeatureCollection", features: base.water }, {
+        pane: "geo-land", interactive: false,
+        style: function (f) {
+          var line = isLine(f.geometry);
+          return { color: "#8fb3d1", weight: line ? 1 : 0.5, fill: !line, fillColor: "#d4e5f3", fillOpacity: 1 };
+        },
+      }).addTo(map);
+    }
   }
 
   // --- filtering ------------------------------------------------------------
@@ -293,6 +388,7 @@
       var on = g.count[j] > 0;
       if (on) shownPlaces++;
       if (p.unit !== undefined) { unitCount[p.unit] += g.count[j]; g.shown[j] = on ? 1 : 0; return; }
+      if (g.shapeLayers[j]) { showShape(g, j, on); return; }
       if (on && !g.shown[j]) add.push(g.markers[j]);
       if (!on && g.shown[j]) remove.push(g.markers[j]);
       g.shown[j] = on ? 1 : 0;
@@ -480,6 +576,7 @@
     } else {
       facts(dl, "Precision", "exact (gazetteer point)");
     }
+    if (isShaped(p)) facts(dl, "Drawn as", shapeWords(g.shapes[p.shape]));
     var ids = g.placeMentions[i].filter(function (k) { return g.visible[k]; });
     var docs = new Set(ids.map(function (k) { return g.mentions[k][0]; }));
     var best = 0;
@@ -535,15 +632,17 @@
   }
 
   function unitPopup(g, k, latlng) {
-    var members = [];
-    g.places.forEach(function (p, i) { if (p.unit === k && g.count[i]) members.push(i); });
+    var u = g.units[k];
+    // A unit drawn as its outline shares it with the unit itself when that is mentioned too.
+    var members = u.shape !== undefined && u.shape !== null ? placesOnShape(g, u.shape) : [];
+    if (!members.length) g.places.forEach(function (p, i) { if (p.unit === k && g.count[i]) members.push(i); });
     members.sort(function (a, b) { return g.count[b] - g.count[a]; });
     if (members.length === 1) return openPlacePopup(members[0], latlng);
-    var u = g.units[k];
+    var itself = members.some(function (i) { return g.places[i].unit === undefined; });
     var box = el("div", "geo-popup");
-    box.appendChild(el("h3", null, "Somewhere in " + u.name));
-    box.appendChild(el("p", "geo-unit-note", "These places are not in the gazetteer; each is known only to this " +
-      u.what + ", so the area is drawn, not a point."));
+    box.appendChild(el("h3", null, (itself ? "" : "Somewhere in ") + u.name));
+    box.appendChild(el("p", "geo-unit-note", (itself ? u.name + " itself, and places" : "These places") +
+      " not in the gazetteer; each is known only to this " + u.what + ", so the area is drawn, not a point."));
     var list = el("ul", "geo-unit-list");
     members.forEach(function (i) {
       var li = el("li");
@@ -582,7 +681,10 @@
     markText(p.id, true);
     g.focus.clearLayers();
     var iso = p.outline || (p.unit !== undefined ? g.units[p.unit].outline : null);
-    if (iso && g.outlines.has(iso)) {
+    var shape = isShaped(p) ? p.shape : p.unit !== undefined ? g.units[p.unit].shape : null;
+    if (shape !== undefined && shape !== null && g.shapes[shape]) {
+      focusShape(g, g.shapes[shape], p.unit !== undefined);
+    } else if (iso && g.outlines.has(iso)) {
       L.geoJSON({ type: "FeatureCollection", features: g.outlines.get(iso) }, {
         pane: "geo-focus", interactive: false,
         style: { color: p.unit !== undefined ? UNIT_COLOR : "#c2410c", weight: 2.5, fill: false,
@@ -1030,6 +1132,17 @@
         if (!layer.getAllChildMarkers) return;
         layer.getAllChildMarkers().forEach(function (m) { out.push(G.places[m._geoPlace].id); });
       });
+      return out;
+    },
+    // For tests: where a point of the map is on the page.
+    screenPoint: function (lat, lon) {
+      var pt = G.map.latLngToContainerPoint([lat, lon]), box = G.map.getContainer().getBoundingClientRect();
+      return { x: box.left + pt.x, y: box.top + pt.y };
+    },
+    // For tests: ids of the places drawn as their line or area now.
+    shapedPlaces: function () {
+      var out = [];
+      G.places.forEach(function (p, i) { if (G.shapeLayers[i] && G.map.hasLayer(G.shapeLayers[i])) out.push(p.id); });
       return out;
     },
     // For tests and notebooks: ids of the places shown now.
