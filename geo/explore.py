@@ -144,7 +144,7 @@ class Result:
 
 
 def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | None = None,
-            title: str | None = None, progress: bool | None = None) -> Result:
+            title: str | None = None, progress: bool | None = None, corrections=()) -> Result:
     """Geoparse texts or files and return a :class:`Result` (shows itself in Jupyter).
 
     Parameters
@@ -165,6 +165,10 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
         Title of the map page.
     progress
         Show a progress bar on stderr; default: for more than 50 documents.
+    corrections
+        Paths of corrections files (see :mod:`geo.corrections`; e.g. the
+        ``corrections.csv`` downloaded from a map), applied after the
+        geoparser's own; later rows win.
 
     Raises
     ------
@@ -178,6 +182,8 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
     errors: list[InputError] = []
     docs = _documents(inputs, lang, encoding, errors)
     gp = geoparser if geoparser is not None else default_geoparser()  # the Geoparser geo.geoparse() shares
+    if corrections:
+        gp = gp.with_corrections(corrections)
     resolutions = []
     for doc in _progress(docs, progress):
         resolutions.extend(gp.parse(doc))
