@@ -201,3 +201,24 @@ def test_popup_shows_why_here_and_other_candidates_with_their_countries(browser,
         page.check_clean()
     finally:
         page.page.close()
+
+
+def test_the_sample_article_shows_camp_shelby_exactly_where_the_user_put_it(browser, tmp_path, cli_cache):
+    root = Path(__file__).resolve().parent.parent
+    fixes = tmp_path / "shelby.csv"
+    fixes.write_text("surface,doc_id,action,gazetteer_id,name,lat,lon,kind,country_code\n"
+                     "Camp Shelby,,place,,Camp Shelby,31.18,-89.19,feature,US\n", encoding="utf-8")
+    assert main(["map", str(root / "seeds"), "-o", str(tmp_path / "out"), "--corrections", str(fixes),
+                 "--no-progress"]) == 0
+    page = OfflinePage(browser, tmp_path / "out" / "map.html")
+    try:
+        shelby = "fix:camp-shelby:31.18000:-89.19000"
+        assert shelby in shown(page)
+        popup = page.open_popup_from_text(shelby)  # the one document is shown at once
+        facts = popup.locator(".geo-facts").inner_text()
+        assert "Precision\nexact" in facts and "Why here?\ncorrection: shelby.csv line 2" in facts
+        assert page.page.locator(f'.geo-place[data-place-id="{shelby}"]').count() == 1  # a point, not an area
+        assert "exact (a point you set)" in facts
+        page.check_clean()
+    finally:
+        page.page.close()

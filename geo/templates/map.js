@@ -575,7 +575,7 @@
         " (" + u.what + "). The area is drawn, not a point."));
       facts(dl, "Precision", approx);
     } else {
-      facts(dl, "Precision", "exact (gazetteer point)");
+      facts(dl, "Precision", p.gid.indexOf("fix:") === 0 ? "exact (a point you set)" : "exact (gazetteer point)");
     }
     if (isShaped(p)) facts(dl, "Drawn as", shapeWords(g.shapes[p.shape]));
     var ids = g.placeMentions[i].filter(function (k) { return g.visible[k]; });
