@@ -7,7 +7,8 @@ on top when they can be loaded.
 
 The page gets its data as one JSON object (places, fallback areas, documents,
 mentions) and builds the side panel, the filters, the lists, the popups and
-the document text in the browser, with DOM calls that treat every string as
+the document text in the browser (and the reader's corrections: "Wrong?" in a
+popup, a pending list, ``corrections.csv`` for ``--corrections``), with DOM calls that treat every string as
 text (``textContent``), never as HTML. The JSON reaches the script through
 Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``; the few
 strings put into HTML here (title, summary) go through Jinja's autoescape.
@@ -264,7 +265,9 @@ def page_data(
 ) -> dict:
     """The JSON object the page draws from.
 
-    ``places``: one dict per place with a point, most mentioned first; a
+    ``places``: one dict per place with a point, most mentioned first; ``why``
+    and ``alts`` are its most confident mention's evidence and other candidates
+    (shown as "Why here?" and "Other candidates", and offered under "Wrong?"); a
     place with a footprint (a river, a lake, a state; not a country, drawn from
     the outlines) has ``shape``, an index into ``shapes``, and is drawn as it.
     ``units``: the areas fallbacks stand for, one per (gazetteer id, precision);

@@ -1,6 +1,8 @@
 /* geo map client: draws the places from JSON, fills the side panel (filters,
  * place and document lists, document text) and links them to the map.
  * Needs Leaflet and Leaflet.markercluster (both inlined in the page).
+ * A reader's corrections ("Wrong?" in a popup) apply at once and are downloaded
+ * as corrections.csv for `geo map --corrections` (see the corrections section).
  * Every string from the data is put into the page as text (textContent,
  * setAttribute), never as HTML.
  */
