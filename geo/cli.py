@@ -181,6 +181,12 @@ def _run(args) -> int:
     if args.command == "map" and len(args.paths) == 1 and is_partitioned(args.paths[0]):
         from .flows import run_map_partitioned
 
+        if args.corrections:
+            print("geo map: error: --corrections applies while geoparsing; a folder written by `geo extract -o DIR/` "
+                  "is already parsed: rerun `geo extract ... -o DIR/ --corrections FILE`, then `geo map DIR/`",
+                  file=sys.stderr)
+            return EXIT_ERROR
+
         report = run_map_partitioned(args.paths[0], Path(args.out), title=args.title)
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
         return _report(report)

@@ -253,3 +253,14 @@ def test_corrections_travel_with_a_pickled_geoparser(gazetteer, tmp_path):
     assert len(again.corrections) == 1
     assert "Savannah" not in by_surface(again.parse(Document("d", PEACHES)))
     assert Corrections.read([], gazetteer).apply(Document("d", ""), []) == []
+
+
+def test_partitioned_output_gets_the_corrections_from_extract_not_map(tmp_path, cli_cache, capsys):
+    fixes = csv_file(tmp_path, "Savannah,,not_a_place,,,,,,\n")
+    parts = tmp_path / "parts"
+    assert main(["extract", str(_docs(tmp_path)), "-o", f"{parts}/", "--corrections", str(fixes),
+                 "--no-progress"]) == 0
+    assert main(["map", str(parts), "-o", str(tmp_path / "m"), "--corrections", str(fixes), "--no-progress"]) == 2
+    assert "rerun `geo extract" in capsys.readouterr().err
+    assert main(["map", str(parts), "-o", str(tmp_path / "m"), "--no-progress"]) == 0
+    assert "Savannah" not in set(pd.read_parquet(tmp_path / "m" / "mentions.parquet")["surface"])
