@@ -164,6 +164,7 @@ def test_undo_and_document_scope(browser, first_run):
         assert [(f["surface"], f["doc_id"], f["action"]) for f in fixes] == [("Atlanta", "farm", "not_a_place")]
         assert p.evaluate("() => geoMap.correctionsCsv()").splitlines()[1] == "Atlanta,farm,not_a_place,,,,,,"
         p.click("#geo-fixes summary")
+        assert p.locator("#geo-unplaced-scope option").all_inner_texts() == ["in every document", "only in farm"]
         p.click("#geo-fix-list .geo-fix-undo")
         p.wait_for_function(f"() => geoMap.shownPlaces().includes('{ATLANTA}')")
         assert p.locator("#geo-fixes-n").inner_text() == "0"

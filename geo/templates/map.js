@@ -432,6 +432,7 @@
     renderPlaces();
     renderDocs();
     if (g.currentDoc >= 0) markTextVisibility(g);
+    if (g.fixes) renderUnplacedScope(g); // the document a point set from the panel may be limited to
   }
 
   function isFiltered(g) {
@@ -990,7 +991,7 @@
   }
 
   // Names found but not placed, and the fallbacks: each can be given a point.
-  function renderUnplaced(g) {
+  function renderUnplacedScope(g) {
     var scope = $("geo-unplaced-scope"), keep = scope.value;
     scope.textContent = "";
     var every = el("option", null, "in every document");
@@ -1002,6 +1003,11 @@
       scope.appendChild(one);
       if (keep === one.value) scope.value = keep;
     }
+    return scope;
+  }
+
+  function renderUnplaced(g) {
+    var scope = renderUnplacedScope(g);
     var rows = [], groups = new Map();
     g.mentions.forEach(function (m, k) {
       if (m[3] >= 0 || g.fixed[k] || g.kinds[m[4]] === "demonym") return;
