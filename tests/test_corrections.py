@@ -264,3 +264,23 @@ def test_partitioned_output_gets_the_corrections_from_extract_not_map(tmp_path, 
     assert "rerun `geo extract" in capsys.readouterr().err
     assert main(["map", str(parts), "-o", str(tmp_path / "m"), "--no-progress"]) == 0
     assert "Savannah" not in set(pd.read_parquet(tmp_path / "m" / "mentions.parquet")["surface"])
+
+
+def test_dask_workers_get_the_corrections_with_the_job(gazetteer, tmp_path):
+    import distributed
+
+    from geo import parallel
+
+    fixes = csv_file(tmp_path, f"Georgia,n2,choose,{GEORGIA_GE},,,,,\nSavannah,,not_a_place,,,,,,\n"
+                                "Brimley Orchard,,place,,Brimley Orchard,33.5,-84.1,feature,US\n")
+    gp = Geoparser(gazetteer, corrections=[fixes])
+    docs = [Document(f"n{i}", t, "en") for i, t in enumerate([PEACHES, DRILL, "From Georgia to Brimley Orchard."])]
+    here = [[(r.mention.surface, r.place.place_id if r.place else None, r.evidence) for r in gp.parse(d)] for d in docs]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        there = [[(r.mention.surface, r.place.place_id if r.place else None, r.evidence) for r in found]
+                 for _, found in parallel.parse_documents(docs, gp, client=client, task_chars=40)]
+    assert there == here
+    assert ("Georgia", GEORGIA_GE, "correction: fixes.csv line 2") in there[2]
+    assert ("Brimley Orchard", "fix:brimley-orchard:33.50000:-84.10000", "correction: fixes.csv line 4") in there[2]
+    assert all(surface != "Savannah" for found in there for surface, _, _ in found)
