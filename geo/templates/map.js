@@ -910,6 +910,8 @@
     cancelPick(g);
     g.openPlace = -1;
     g.map.closePopup();
+    g.focus.clearLayers();
+    document.querySelectorAll(".geo-text .geo-active").forEach(function (e) { e.classList.remove("geo-active"); });
     for (j = base; j < g.places.length; j++) {
       if (g.markers[j] && g.shown[j]) g.cluster.removeLayer(g.markers[j]);
       g.labelled.delete(j);
