@@ -136,9 +136,10 @@ class Result:
             more = f"<li>… and {len(self.errors) - 5} more</li>" if len(self.errors) > 5 else ""
             skipped = f"<details><summary>{len(self.errors)} inputs skipped</summary><ul>{items}{more}</ul></details>"
         page = escape(self.map.get_root().render(), quote=True)
-        # sandbox: the page runs its own script but gets no access to the notebook.
+        # sandbox: the page runs its own script but gets no access to the notebook; it may offer
+        # a download (corrections.csv, when the reader asks for it).
         frame = (f'<iframe srcdoc="{page}" title="{escape(self.title or "map of the places")}" '
-                 f'sandbox="allow-scripts" style="width:100%;height:{_FRAME_HEIGHT}px;border:1px solid #cbd5e1">'
+                 f'sandbox="allow-scripts allow-downloads" style="width:100%;height:{_FRAME_HEIGHT}px;border:1px solid #cbd5e1">'
                  "</iframe>")
         return f'<div class="geo-result">{summary}{skipped}{frame}</div>'
 
