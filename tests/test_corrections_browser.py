@@ -92,6 +92,7 @@ def test_the_whole_round_trip_as_a_reader_makes_it(browser, first_run, tmp_path)
     # 3. Fort Quexley was found but not placed: the panel lists it; set its point on the map
     p.click("#geo-fixes summary")
     unplaced = p.locator("#geo-unplaced-list li", has_text="Fort Quexley")
+    unplaced.wait_for(state="visible", timeout=5000)  # the list is drawn when the panel opens
     assert unplaced.count() == 1
     unplaced.locator(".geo-fix-point").click()
     assert p.locator(".geo-pick-note").is_visible()
