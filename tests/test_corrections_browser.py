@@ -61,7 +61,7 @@ def test_the_whole_round_trip_as_a_reader_makes_it(browser, first_run, tmp_path)
     docs, first = first_run
     page = OfflinePage(browser, first / "map.html")
     p = page.page
-    assert {GEORGIA_US, SAVANNAH, ATLANTA} <= page.marker_ids()
+    assert {GEORGIA_US, SAVANNAH, ATLANTA} <= shown(page)
 
     # 1. Georgia is the US state here; its popup says what else it could be: the country, with its country
     popup = open_popup_from_list(page, GEORGIA_US)

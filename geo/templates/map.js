@@ -918,6 +918,7 @@
     }
     g.places.length = base;
     g.markers.length = base;
+    g.shapeLayers.length = base; // a place a correction adds is a point
     g.index = new Map(g.places.map(function (p, i) { return [p.id, i]; }));
     g.mentions.forEach(function (m, k) {
       var b = g.base.mentions[k];
@@ -941,7 +942,10 @@
       });
     });
     reindex(g);
-    for (j = base; j < g.places.length; j++) g.markers[j] = placeMarker(g, g.places[j], j);
+    for (j = base; j < g.places.length; j++) {
+      g.shapeLayers[j] = null;
+      g.markers[j] = placeMarker(g, g.places[j], j);
+    }
     applyFilters();
     if (g.currentDoc >= 0) renderText(g, g.currentDoc);
     renderFixes(g);
