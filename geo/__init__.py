@@ -6,6 +6,7 @@ Stages, one module each::
     recognize  find place mentions (and demonyms) in a text
     gazetteer  the embedded gazetteer, built from registry packages, cached
     layers     extra gazetteer files: GeoNames dumps and CSV
+    corrections  a CSV of fixes (choose, place, not a place) that every later run applies
     resolve    choose a gazetteer entry per mention, using the whole document
     frames     the GeoDataFrames (one row per mention, one per place)
     render     the folium map

@@ -28,6 +28,7 @@ exit status: 0 all inputs mapped (warnings allowed); 1 some inputs were skipped
 examples:
   geo map seeds/                         # writes data/map.html and the frames
   geo map articles.jsonl -o out/ --gazetteer US.zip
+  geo map seeds/ --corrections corrections.csv   # fixes made on the map, applied
   geo extract corpus.jsonl -o preds.jsonl
   geo build-gazetteer                    # build the embedded gazetteer now
 """
@@ -47,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--gazetteer", action="append", default=[], metavar="FILE",
                         help="extra gazetteer layer: a GeoNames dump (.txt/.zip, 19 columns) or a CSV "
                              "name,lat,lon[,kind,country_code,admin1,alt_names]; repeatable")
+    common.add_argument("--corrections", action="append", default=[], metavar="FILE",
+                        help="a corrections CSV (surface,doc_id,action,gazetteer_id,name,lat,lon,kind,country_code; "
+                             "actions choose, place, not_a_place), e.g. the corrections.csv downloaded from a map; "
+                             "applied above the gazetteer layers; repeatable, later rows win")
     common.add_argument("--encoding", metavar="NAME", help="encoding of text files (default: detect)")
     common.add_argument("--lang", metavar="CODE", help="language of every document, e.g. es or en (default: detect per document)")
     common.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -176,6 +181,12 @@ def _run(args) -> int:
     if args.command == "map" and len(args.paths) == 1 and is_partitioned(args.paths[0]):
         from .flows import run_map_partitioned
 
+        if args.corrections:
+            print("geo map: error: --corrections applies while geoparsing; a folder written by `geo extract -o DIR/` "
+                  "is already parsed: rerun `geo extract ... -o DIR/ --corrections FILE`, then `geo map DIR/`",
+                  file=sys.stderr)
+            return EXIT_ERROR
+
         report = run_map_partitioned(args.paths[0], Path(args.out), title=args.title)
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
         return _report(report)
@@ -223,7 +234,7 @@ def _geoparse(args, client, refiner=None) -> int:
     from .flows import run_extract, run_map
     from .pipeline import Geoparser
 
-    geoparser = Geoparser(layers=args.gazetteer, geocoder=refiner)
+    geoparser = Geoparser(layers=args.gazetteer, geocoder=refiner, corrections=args.corrections)
     progress = False if args.no_progress else None
     geoparser.default_lang = args.lang
     jobs = 1 if client is not None or args.jobs is None else args.jobs

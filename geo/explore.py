@@ -136,15 +136,16 @@ class Result:
             more = f"<li>… and {len(self.errors) - 5} more</li>" if len(self.errors) > 5 else ""
             skipped = f"<details><summary>{len(self.errors)} inputs skipped</summary><ul>{items}{more}</ul></details>"
         page = escape(self.map.get_root().render(), quote=True)
-        # sandbox: the page runs its own script but gets no access to the notebook.
+        # sandbox: the page runs its own script but gets no access to the notebook; it may offer
+        # a download (corrections.csv, when the reader asks for it).
         frame = (f'<iframe srcdoc="{page}" title="{escape(self.title or "map of the places")}" '
-                 f'sandbox="allow-scripts" style="width:100%;height:{_FRAME_HEIGHT}px;border:1px solid #cbd5e1">'
+                 f'sandbox="allow-scripts allow-downloads" style="width:100%;height:{_FRAME_HEIGHT}px;border:1px solid #cbd5e1">'
                  "</iframe>")
         return f'<div class="geo-result">{summary}{skipped}{frame}</div>'
 
 
 def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | None = None,
-            title: str | None = None, progress: bool | None = None) -> Result:
+            title: str | None = None, progress: bool | None = None, corrections=()) -> Result:
     """Geoparse texts or files and return a :class:`Result` (shows itself in Jupyter).
 
     Parameters
@@ -165,6 +166,10 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
         Title of the map page.
     progress
         Show a progress bar on stderr; default: for more than 50 documents.
+    corrections
+        Paths of corrections files (see :mod:`geo.corrections`; e.g. the
+        ``corrections.csv`` downloaded from a map), applied after the
+        geoparser's own; later rows win.
 
     Raises
     ------
@@ -178,6 +183,8 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
     errors: list[InputError] = []
     docs = _documents(inputs, lang, encoding, errors)
     gp = geoparser if geoparser is not None else default_geoparser()  # the Geoparser geo.geoparse() shares
+    if corrections:
+        gp = gp.with_corrections(corrections)
     resolutions = []
     for doc in _progress(docs, progress):
         resolutions.extend(gp.parse(doc))

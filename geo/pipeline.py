@@ -22,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from .corrections import Corrections
 from .frames import alternative_records, display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
@@ -42,23 +43,37 @@ class Geoparser:
     layers : paths of extra gazetteer files (GeoNames dumps or CSV) to load on top.
     geocoder : an online refiner (:class:`geo.geocoders.OnlineRefiner`) asked about the
         mentions the gazetteer cannot place exactly; it stays in this process (not copied to workers).
+    corrections : paths of corrections files (see :mod:`geo.corrections`), applied in order
+        (later rows win), above the layers and the embedded gazetteer; or a
+        :class:`~geo.corrections.Corrections` already read.
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None):
+    def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None,
+                 corrections: Iterable[str | Path] | Corrections = ()):
         self.gazetteer = gazetteer or Gazetteer(ensure_built())
         self.geocoder = geocoder
         for path in layers:
             for place, names in read_layer(path):
                 self.gazetteer.add(place, names)
+        self.corrections = corrections if isinstance(corrections, Corrections) else \
+            Corrections.read([corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
         self.recognizer = Recognizer(self.gazetteer)
         self.resolver = Resolver(self.gazetteer)
         self.default_lang: str | None = None  # used for documents that do not say their language
 
+    def with_corrections(self, corrections: Iterable[str | Path] | Corrections) -> Geoparser:
+        """A Geoparser on the same gazetteer (and geocoder) with these corrections after its own."""
+        extra = corrections if isinstance(corrections, Corrections) else Corrections.read(
+            [corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
+        other = Geoparser(self.gazetteer, geocoder=self.geocoder, corrections=self.corrections + extra)
+        other.default_lang = self.default_lang
+        return other
+
     def __getstate__(self):  # worker processes rebuild recogniser and resolver around the gazetteer
-        return {"gazetteer": self.gazetteer, "default_lang": self.default_lang}
+        return {"gazetteer": self.gazetteer, "default_lang": self.default_lang, "corrections": self.corrections}
 
     def __setstate__(self, state):
-        self.__init__(state["gazetteer"])
+        self.__init__(state["gazetteer"], corrections=state.get("corrections", ()))
         self.default_lang = state["default_lang"]
 
     def parse(self, doc: Document, spans: Sequence[tuple[int, int]] | None = None) -> list[Resolution]:
@@ -74,15 +89,23 @@ class Geoparser:
         if doc.lang is None:
             doc = Document(doc.id, doc.text, self.default_lang or detect_language(doc.text), doc.source)
         if spans is None:
-            resolutions = self.resolver.resolve(doc, self.recognizer.recognize(doc))
+            mentions = self.recognizer.recognize(doc)
+            if self.corrections:
+                mentions = self.corrections.mentions(doc, mentions)
+            resolutions = self.resolver.resolve(doc, mentions)
         else:
             given = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
             wanted = {(m.start, m.end) for m in given}
             context = [m for m in self.recognizer.recognize(doc)
                        if not any(m.start < end and start < m.end for start, end in wanted)]
+            if self.corrections:  # names that are not places give no context either
+                context = self.corrections.mentions(doc, context)
+                context = [m for m in context if not any(m.start < end and start < m.end for start, end in wanted)]
             mentions = sorted(given + context, key=lambda m: (m.start, m.end))
             resolutions = [r for r in self.resolver.resolve(doc, mentions)
                            if (r.mention.start, r.mention.end) in wanted and r.mention.source == "given"]
+        if self.corrections:
+            resolutions = self.corrections.apply(doc, resolutions)
         return resolutions if self.geocoder is None else self.geocoder.refine(resolutions)
 
 

@@ -7,7 +7,8 @@ on top when they can be loaded.
 
 The page gets its data as one JSON object (places, fallback areas, documents,
 mentions) and builds the side panel, the filters, the lists, the popups and
-the document text in the browser, with DOM calls that treat every string as
+the document text in the browser (and the reader's corrections: "Wrong?" in a
+popup, a pending list, ``corrections.csv`` for ``--corrections``), with DOM calls that treat every string as
 text (``textContent``), never as HTML. The JSON reaches the script through
 Jinja's ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'``; the few
 strings put into HTML here (title, summary) go through Jinja's autoescape.
@@ -17,6 +18,7 @@ jQuery/Bootstrap from CDNs.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import os
@@ -152,7 +154,7 @@ def make_map(
     summary = f"{_plural(n_places, 'place')} · {_plural(n_mentions, 'mention')} · {_plural(n_docs, 'document')}"
     _Panel(title or "Places in the documents", summary, message).add_to(m)
     _Legend().add_to(m)
-    _Page(data, country_outlines(), tile_layer, message).add_to(m)
+    _Page(data, country_outlines(), tile_layer, message, title).add_to(m)
     if side_texts:
         _load_side_texts(m, side_texts)
     _number_elements(m)
@@ -263,7 +265,9 @@ def page_data(
 ) -> dict:
     """The JSON object the page draws from.
 
-    ``places``: one dict per place with a point, most mentioned first; a
+    ``places``: one dict per place with a point, most mentioned first; ``why``
+    and ``alts`` are its most confident mention's evidence and other candidates
+    (shown as "Why here?" and "Other candidates", and offered under "Wrong?"); a
     place with a footprint (a river, a lake, a state; not a country, drawn from
     the outlines) has ``shape``, an index into ``shapes``, and is drawn as it.
     ``units``: the areas fallbacks stand for, one per (gazetteer id, precision);
@@ -318,6 +322,8 @@ def page_data(
         place_list.append(item)
     index = {p["id"]: i for i, p in enumerate(place_list)}
 
+    _explain_places(mentions, place_list, index)
+
     kind_code = {k: i for i, k in enumerate(_MENTION_KINDS)}
     precision_code = {p: i for i, p in enumerate(_PRECISIONS)}
     rows = []
@@ -364,6 +370,31 @@ def _with_shape(item: dict, row, shapes: PageShapes) -> dict:
     return item
 
 
+def _explain_places(mentions: gpd.GeoDataFrame, place_list: list[dict], index: Mapping[str, int]) -> None:
+    """Give each place its "Why here?" (``why``) and "Other candidates" (``alts``): those of
+    its most confident mention, each candidate with its country's name."""
+    if not len(mentions) or "alternatives" not in mentions:
+        return
+    best: dict[int, tuple[float, str, str]] = {}
+    for pid, conf, evidence, alts in zip(mentions["place_id"], mentions["confidence"],
+                                         mentions["evidence"], mentions["alternatives"]):
+        i = index.get(_s(pid))
+        if i is not None and (i not in best or float(conf) > best[i][0]):
+            best[i] = (float(conf), _s(evidence), _s(alts))
+    for i, (_, evidence, alts) in best.items():
+        try:
+            records = json.loads(alts) if alts else []
+        except ValueError:
+            records = []
+        place_list[i]["why"] = evidence
+        place_list[i]["alts"] = [
+            {"gid": _s(a.get("gazetteer_id")), "name": _s(a.get("name")), "kind": _s(a.get("kind")),
+             "cc": _s(a.get("country_code")), "country": _country_name(_s(a.get("country_code"))),
+             "admin1": _s(a.get("admin1")), "lat": a.get("lat"), "lon": a.get("lon"), "score": a.get("score")}
+            for a in records if isinstance(a, dict) and isinstance(a.get("lat"), (int, float))
+            and isinstance(a.get("lon"), (int, float))]
+
+
 def _place_item(row) -> dict:
     kind, precision = str(row.kind), str(row.precision)
     code = _s(row.country_code)
@@ -379,6 +410,7 @@ def _place_item(row) -> dict:
         "admin1": _s(row.admin1),
         "conf": round(float(row.confidence), 3),
         "zoom": _FOCUS_ZOOM.get(kind, 9),
+        "country": _country_name(code),
     }
     if kind == Kind.COUNTRY and precision == Precision.EXACT and code and country_outline(code) is not None:
         item["outline"] = code.upper()  # highlighted from the page's outlines when chosen
@@ -540,14 +572,20 @@ class _Page(_Inert):
         "{% macro script(this, kwargs) %}"
         "geoMap.init({{ this._parent.get_name() }}, {{ this.data|tojson }}, {{ this.outlines|tojson }}, {"
         "tiles: {{ this.tiles.get_name() if this.tiles else 'null' }}, "
-        "styles: {{ this.styles|tojson }}, groups: {{ this.groups|tojson }}, message: {{ this.message|tojson }}});"
+        "styles: {{ this.styles|tojson }}, groups: {{ this.groups|tojson }}, message: {{ this.message|tojson }}, "
+        "store: {{ this.store|tojson }}});"
         "{% endmacro %}"
     )
 
-    def __init__(self, data: dict, outlines: dict, tiles, message: str | None):
+    def __init__(self, data: dict, outlines: dict, tiles, message: str | None, title: str | None = None):
         super().__init__()
         self._name = "GeoPage"
         self.data = data
+        # where the page keeps its pending corrections across a reload (localStorage): one key per map
+        # (a rerun with the corrections applied places things differently: a fresh list there)
+        ids = json.dumps([title or "", [d["id"] for d in data["docs"]], [p["id"] for p in data["places"]]],
+                         ensure_ascii=False)
+        self.store = "geo-corrections:" + hashlib.sha1(ids.encode("utf-8")).hexdigest()[:16]
         self.outlines = outlines
         self.tiles = tiles
         self.message = message

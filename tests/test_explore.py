@@ -58,7 +58,7 @@ def test_notebook_view_has_the_summary_and_a_sandboxed_map(result):
     html = result._repr_html_()
     assert 'class="dataframe geo-summary-table"' in html
     assert "<th>share_exact</th>" in html
-    match = re.search(r'<iframe srcdoc="([^"]*)" title="Two &lt;texts&gt;" sandbox="allow-scripts"', html)
+    match = re.search(r'<iframe srcdoc="([^"]*)" title="Two &lt;texts&gt;" sandbox="allow-scripts allow-downloads"', html)
     assert match, "the map is not in a sandboxed iframe"
     page = unescape(match.group(1))
     assert "geoMap.init(" in page and "<title>Two &lt;texts&gt;</title>" in page

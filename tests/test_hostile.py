@@ -225,3 +225,72 @@ def test_random_given_spans_resolve_without_error(geoparser, text, spans):
 def test_random_queries_to_the_embedded_geocoder_never_raise(gazetteer, query):
     found = EmbeddedGeocoder(gazetteer).geocode(query)
     assert found is None or (-90 <= found.latitude <= 90 and -180 <= found.longitude <= 180)
+
+
+# -- corrections in the map (issue 14): hostile names in popups, the pending list, the CSV, storage --
+
+@pytest.mark.usefixtures("render_cache_dir")
+def test_hostile_names_through_corrections_never_run_and_formulas_are_escaped(browser, tmp_path):
+    import csv
+    import io
+
+    bad = "\"><img src=x onerror=\"window.__pwned='fix'\">"
+    formula = "=HYPERLINK(\"http://x.invalid\")Town"
+    text = f"Desde {formula} llegaron a Lima y a {PAYLOADS[0]} ayer."
+    doc = Document(f"@doc{bad}", text, "es")
+    first = text.index(formula)
+    lima = text.index("Lima")
+    town = Place("x:town", "Town", Kind.CITY, 10.0, 10.0, "PE")
+    hostile_alt = Place(f"gn:1{bad}", f"+{bad}", Kind.CITY, 12.0, 12.0, bad[:2])
+    peru_lima = Place("x:lima", f"Lima {bad}", Kind.CITY, -12.05, -77.04, "PE")
+    resolutions = [
+        Resolution(Mention(doc.id, first, first + len(formula), formula), town, Kind.CITY, Precision.EXACT, 0.6,
+                   (hostile_alt,), (0.3,), f"evidence {bad}"),
+        Resolution(Mention(doc.id, lima, lima + 4, "Lima"), peru_lima, Kind.CITY, Precision.EXACT, 0.9),
+    ]
+    mentions = mentions_frame(resolutions, [doc])
+    path = write_map(make_map(mentions, places_frame(mentions), {doc.id: doc.text}), tmp_path / "m.html")
+    page = WatchedPage(browser, path)
+    try:
+        p = page.page
+
+        def popup_of(place_id):
+            p.evaluate("id => geoMap.focusPlace(id)", place_id)
+            box = p.locator(".leaflet-popup-content").last
+            box.locator("h3").wait_for(state="visible", timeout=5000)
+            box.locator(".geo-wrong summary").click()
+            return box
+
+        box = popup_of("x:town")
+        assert box.locator(".geo-alt-list li").first.text_content().startswith(f"+{bad}")
+        assert f"evidence {bad}" in box.locator(".geo-facts").text_content()
+        box.locator(".geo-fix-scope").select_option("0")  # only in this (hostile) document
+        box.locator(".geo-fix-choose").first.click()
+        p.wait_for_function("() => geoMap.corrections().length === 1")
+        p.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5000)
+        popup_of("x:lima").locator(".geo-fix-not").click()
+        p.wait_for_function("() => geoMap.corrections().length === 2")
+        p.click("#geo-fixes summary")
+        assert f"+{bad}" in p.locator("#geo-fix-list").text_content()
+        rows = list(csv.reader(io.StringIO(p.evaluate("() => geoMap.correctionsCsv()"))))
+        assert rows[1][:5] == ["'" + formula, "'@doc" + bad, "choose", f"gn:1{bad}", f"'+{bad}"]
+        assert rows[2][:3] == ["Lima", "", "not_a_place"]
+        page.exercise()
+        page.check_nothing_ran()
+
+        # what the page kept for a reload, poisoned: read as data (or dropped), never run
+        key = p.evaluate("() => Object.keys(localStorage).find(k => k.startsWith('geo-corrections:'))")
+        poisoned = [{"surface": bad, "action": "place", "lat": 1, "lon": 2, "name": PAYLOADS[0], "doc_id": bad},
+                    {"surface": "Lima", "action": "choose", "gazetteer_id": bad, "lat": "x", "lon": 3},
+                    {"surface": {"toString": bad}, "action": "not_a_place"}, "<script>", None, 7]
+        p.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps(poisoned)])
+        p.reload()
+        p.wait_for_function("() => window.geoMap && geoMap.idle()")
+        assert p.evaluate("() => geoMap.corrections().length") == 1
+        p.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, "{not json"])
+        p.reload()
+        p.wait_for_function("() => window.geoMap && geoMap.idle()")
+        assert p.evaluate("() => geoMap.corrections().length") == 0
+        page.check_nothing_ran()
+    finally:
+        page.page.close()
