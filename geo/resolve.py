@@ -326,11 +326,16 @@ class Resolver:
             others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
 
         # land features: among same-name features, by the countries and places of the rest
-        land_keys = {keys[i] for i, m in enumerate(mentions) if m.source.startswith("land:") and keys[i] in chosen}
-        if land_keys:
-            rest = [place for key, (place, _c) in chosen.items() if key not in land_keys]
-            for key in land_keys:
-                chosen[key] = self._land_in_context(cands[by_key[key][0]], rest, speaking)
+        # (the candidates of a mention the recogniser found as a feature: a given span of the
+        # same name, resolved beside it, has no feature candidates of its own)
+        land_at: dict[str, int] = {}
+        for i, m in enumerate(mentions):
+            if m.source.startswith("land:") and keys[i] in chosen and cands[i]:
+                land_at.setdefault(keys[i], i)
+        if land_at:
+            rest = [place for key, (place, _c) in chosen.items() if key not in land_at]
+            for key, i in land_at.items():
+                chosen[key] = self._land_in_context(cands[i], rest, speaking)
 
         # what the document is about, for fallbacks
         scope_cc: Counter[str] = Counter()

@@ -8,6 +8,7 @@ import geopandas as gpd
 import pytest
 
 from geo.cli import main
+from geo.model import Document, Kind
 from geo.outlines import country_outline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +154,14 @@ def test_given_spans_are_resolved_with_the_whole_text_as_context(tmp_path):
     assert main(["extract", "--spans-from", str(gold), "-o", str(out), "--no-progress"]) == 0
     tops = json.loads(out.read_text(encoding="utf-8"))["toponyms"]
     assert [(t["name"], t["country_code"]) for t in tops] == [("Paris", "US")]  # and nothing else
+
+
+def test_a_given_feature_named_again_in_the_text_resolves_with_it(geoparser):
+    # the recogniser finds the second "Sabine River" as a river; the given first one shares its reading
+    text = "Flooding closed roads along the Sabine River near Orange. By Friday the Sabine River had crested."
+    start = text.index("Sabine River")
+    [r] = geoparser.parse(Document("s", text, "en"), [(start, start + len("Sabine River"))])
+    assert (r.mention.start, r.place.kind, r.place.country_code) == (start, Kind.FEATURE, "US")
 
 
 def test_a_given_span_outside_the_text_is_an_error_record_and_the_run_goes_on(tmp_path, capsys):
