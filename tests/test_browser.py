@@ -370,9 +370,8 @@ def test_empty_map_loads_with_a_message(browser, tmp_path):
 
 
 def test_many_documents_page_their_lists_and_cluster(browser, tmp_path):
-    """1,500 documents: the lists draw a page at a time, markers cluster, it stays quick."""
+    """1,500 documents: the lists draw a page at a time and markers cluster."""
     import random
-    import time
 
     rng = random.Random(1)
     towns = [Place(f"t:{i}", f"Town {i}", Kind.CITY, rng.uniform(25, 48), rng.uniform(-120, -70), "US")
@@ -392,12 +391,10 @@ def test_many_documents_page_their_lists_and_cluster(browser, tmp_path):
     mentions = mentions_frame(resolutions, docs)
     path = write_map(make_map(mentions, places_frame(mentions), {d.id: d.text for d in docs}, tiles=False),
                      tmp_path / "many.html")
-    started = time.perf_counter()
-    page = OfflinePage(browser, path)
+    page = OfflinePage(browser, path)  # how fast it draws is measured in bench/speed.py, not here
     p = page.page
     try:
         p.wait_for_selector(".leaflet-marker-pane .geo-cluster")
-        assert time.perf_counter() - started < 10
         assert p.locator("#geo-place-list .geo-row").count() == 200  # a page of the 400 places
         assert p.locator("#geo-place-more").inner_text() == "Show 200 more of 200"
         p.locator("#geo-tab-docs").click()
