@@ -115,7 +115,7 @@ def core_words(surface: str) -> str:
     """The name without its generic words and connectors: "río Lerma" -> "Lerma",
     "Lake of the Woods" -> "Woods", "Missouri River" -> "Missouri"."""
     words = surface.replace(".", ". ").split()
-    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional"}
+    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional", "rivers", "lakes", "ríos"}
     while words and name_key(words[0]) in {name_key(w) for w in generic}:
         words.pop(0)
     while words and name_key(words[-1]) in {name_key(w) for w in generic}:
@@ -291,8 +291,11 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                     tail = (e, TAILS[word])
                     break
             if tail is None and end < n and tokens[end].text.lower() in ("river", "lake", "mountains", "desert",
-                                                                           "valley", "volcano", "reservoir"):
-                tail = (end + 1, TAILS[tokens[end].text.lower()])  # "the Ohio river"
+                                                                           "valley", "volcano", "reservoir", "rivers",
+                                                                           "lakes"):
+                # "the Ohio river", "the Snake and Columbia rivers" (the last of a pair)
+                tail = (end + 1, TAILS[tokens[end].text.lower().removesuffix("s") if tokens[end].text.lower() in
+                                       ("rivers", "lakes") else tokens[end].text.lower()])
             if tail is not None:
                 e, tcls = tail
                 surface = text[t.start:tokens[e - 1].end]

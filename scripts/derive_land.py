@@ -252,7 +252,16 @@ def _merge(group: list[Piece]):
             lines.extend(g.geoms if isinstance(g, MultiLineString) else [g])
         union = unary_union(lines)
         merged = linemerge(union) if union.geom_type == "MultiLineString" else union
-        longest = max(getattr(merged, "geoms", [merged]), key=lambda g: g.length)
+        # the point: the middle of the longest reach of the most prominent pieces (Natural
+        # Earth labels some tributaries with the main river's name at a lower rank)
+        top = min(pc.scalerank for pc in group)
+        main = []
+        for pc in group:
+            if pc.scalerank == top:
+                main.extend(pc.geom.geoms if isinstance(pc.geom, MultiLineString) else [pc.geom])
+        main_union = unary_union(main)
+        main_merged = linemerge(main_union) if main_union.geom_type == "MultiLineString" else main_union
+        longest = max(getattr(main_merged, "geoms", [main_merged]), key=lambda g: g.length)
         point = longest.interpolate(0.5, normalized=True)
         simple = merged.simplify(LINE_TOLERANCE, preserve_topology=False)
         return cls, simple, point
