@@ -24,6 +24,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from . import langid
 from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
@@ -122,7 +123,8 @@ def _zipf(word: str, lang: str) -> float:
 def detect_language(text: str, *, default: str = "en") -> str:
     """ISO 639-1 code of the text's language (``en``, ``es``, ...).
 
-    Uses py3langid on the first few thousand characters; short or unclear text
+    Uses py3langid's model (through geo.langid) on the first few thousand
+    characters; short or unclear text
     gets ``default``.
 
     >>> detect_language("El presidente viajó a la ciudad de México con sus ministros.")
@@ -131,10 +133,7 @@ def detect_language(text: str, *, default: str = "en") -> str:
     sample = text[:5000]
     if len(sample.strip()) < 20:
         return default
-    import py3langid
-
-    lang, _ = py3langid.classify(sample)
-    return lang or default
+    return langid.classify(sample) or default
 
 
 class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
