@@ -16,27 +16,43 @@ The features, their counts, their order (first occurrence, as
 py3langid, so ``classify`` returns exactly what ``py3langid.classify`` returns;
 ``tests/test_langid.py`` checks the automaton property on the model and the
 answers on texts.
+
+The model's arrays are kept uncompressed in the cache folder
+(``langid-<version>-<size>/``, about 100 MB, written on first use) and
+memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
+the pages with the others.
 """
 from __future__ import annotations
 
 import collections
 import functools
+import json
+import os
+import shutil
+import tempfile
 import unicodedata
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
+
+from .cache import cache_dir
 
 __all__ = ["classify", "automaton_depth"]
 
 
 class _Model:
-    def __init__(self):
-        from py3langid import langid
+    """py3langid's model as arrays: read from the cache folder, made there from py3langid's file the first time."""
 
-        ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
-        self.nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)  # a view: no copy of its 39 MB
-        self.rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
-        self.output = np.asarray(ident.tk_output, dtype=np.int64)
-        self.ptc, self.pc, self.classes = ident.nb_ptc, ident.nb_pc, list(ident.nb_classes)
+    def __init__(self):
+        folder = _cached_arrays()
+        # plain arrays over the mapped file (numpy's memmap class slows every indexing down)
+        arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _ARRAYS}
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
+        # float32 as py3langid computes with them (it casts its float16 rows before the product: same numbers)
+        self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
+        self.classes, self.depth = meta["classes"], meta["depth"]
         first: dict[str, int] = {}
         self.aliases = []  # (first column, duplicate column) of labels listed twice, as py3langid folds them
         for i, c in enumerate(self.classes):
@@ -44,7 +60,6 @@ class _Model:
                 self.aliases.append((first[c], i))
             else:
                 first[c] = i
-        self.depth = automaton_depth(self.nextmove, self.rowbase)
         self.floor = float(np.finfo(np.float32).min)
 
     def states(self, data: bytes) -> np.ndarray:
@@ -87,6 +102,41 @@ def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
         depth[nxt] = d
         frontier = nxt
     return d - 1
+
+
+_ARRAYS = ("nextmove", "rowbase", "output", "ptc", "pc")
+
+
+def _cached_arrays() -> Path:
+    """The folder of the model's arrays (uncompressed, memory-mapped), written once per py3langid version.
+
+    py3langid's own file is xz-compressed: reading it took about a second of every run.
+    """
+    from py3langid import langid
+
+    model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    stat = model_file.stat()
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}"
+    if (folder / "meta.json").exists():
+        return folder
+    ident = langid.LanguageIdentifier.from_model_file(model_file)
+    nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
+    rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
+    arrays = {"nextmove": nextmove, "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
+              "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
+    meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
+    tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
+    tmp.chmod(0o755)
+    try:
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", array)
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: marks the folder complete
+        os.replace(tmp, folder)
+    except OSError:  # another process wrote it first (or the folder is read-only): use theirs if there
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (folder / "meta.json").exists():
+            raise
+    return folder
 
 
 @functools.lru_cache(maxsize=1)

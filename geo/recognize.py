@@ -145,26 +145,37 @@ class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
     sent_start: bool   # first word of a sentence or line
 
 
+_LINE_BREAK = re.compile(r"\n\s*")  # ends where the first token after a line break starts
+_new_token = tuple.__new__  # _Token's own __new__ is a Python function: this one is C (same tuple)
+
+
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
+    append = tokens.append
+    # a line break before a word starts a new "sentence" (titles, lists); only blanks lie between tokens
+    after_break = {m.end() for m in _LINE_BREAK.finditer(text)}
     sent_start = True
     for m in _TOKEN.finditer(text):
         tok = m.group()
+        start, end = m.span()
         if not tok[0].isalpha():
             if tok in _SENTENCE_END:
                 sent_start = True
             elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
                 sent_start = False
-            tokens.append(_Token(tok, m.start(), m.end(), False, False, False))
+            append(_new_token(_Token, (tok, start, end, False, False, False)))
             continue
-        # a line break before the token starts a new "sentence" (titles, lists)
-        if tokens and "\n" in text[tokens[-1].end:m.start()]:
+        if start in after_break:
             sent_start = True
-        for start, part in _hyphen_parts(tok, m.start()):
-            # all capitals (a bare hyphen counts as such, having no letters)
-            tokens.append(_Token(part, start, start + len(part), part[0].isupper(), part.isupper() or part == "-",
-                                 sent_start))
-            sent_start = False
+        if "-" in tok:
+            for pstart, part in _hyphen_parts(tok, start):
+                # all capitals (a bare hyphen counts as such, having no letters)
+                append(_new_token(_Token, (part, pstart, pstart + len(part), part[0].isupper(),
+                                           part.isupper() or part == "-", sent_start)))
+                sent_start = False
+            continue
+        append(_new_token(_Token, (tok, start, end, tok[0].isupper(), tok.isupper(), sent_start)))
+        sent_start = False
     return tokens
 
 
