@@ -206,6 +206,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self._key_cache: dict[str, list] = {}
         self._demonyms = gazetteer.demonym_keys()
+        self._demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
         self._first_names = gazetteer.first_names()
         self._lang = "en"
 
@@ -367,8 +368,16 @@ class Recognizer:
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
+        demonym_words = self._demonym_words
         for t in tokens:
-            if not t.cap and t.text[0].isalpha() and t.start not in taken and name_key(t.text) in self._demonyms:
+            if t.cap:
+                continue
+            is_demonym = demonym_words.get(t.text)
+            if is_demonym is None:  # each word as written is folded once, not at every occurrence
+                if len(demonym_words) > 200_000:
+                    demonym_words.clear()
+                is_demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in self._demonyms
+            if is_demonym and t.start not in taken:
                 found.append(Mention(doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
         # large places written in lower case, as in posts and chat ("flooding in houston",
         # "desde méxico"): only after a preposition of place, only by their main name
@@ -914,6 +923,7 @@ def plausible_entries(surface: str, entries: list) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every entry's name, again and again
 def _is_abbrev(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
