@@ -145,19 +145,20 @@ class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
     sent_start: bool   # first word of a sentence or line
 
 
-_LINE_BREAK = re.compile(r"\n\s*")  # ends where the first token after a line break starts
+# the blanks before each token, and the token: findall gives both as strings, with no match objects
+# (only blanks lie between tokens, since any other character is a token of its own)
+_GAP_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
 _new_token = tuple.__new__  # _Token's own __new__ is a Python function: this one is C (same tuple)
 
 
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     append = tokens.append
-    # a line break before a word starts a new "sentence" (titles, lists); only blanks lie between tokens
-    after_break = {m.end() for m in _LINE_BREAK.finditer(text)}
     sent_start = True
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
-        start, end = m.span()
+    end = 0
+    for gap, tok in _GAP_TOKEN.findall(text):
+        start = end + len(gap)
+        end = start + len(tok)
         if not tok[0].isalpha():
             if tok in _SENTENCE_END:
                 sent_start = True
@@ -165,7 +166,7 @@ def _tokenize(text: str) -> list[_Token]:
                 sent_start = False
             append(_new_token(_Token, (tok, start, end, False, False, False)))
             continue
-        if start in after_break:
+        if "\n" in gap:  # a line break before a word starts a new "sentence" (titles, lists)
             sent_start = True
         if "-" in tok:
             for pstart, part in _hyphen_parts(tok, start):
@@ -711,8 +712,8 @@ def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[
     out: set[int] = set()
     n = len(tokens)
     for i in range(n - 3):
-        if not (tokens[i].cap and name_key(tokens[i].text) in first_names and tokens[i + 1].text in _OPEN_QUOTES):
-            continue
+        if not (tokens[i + 1].text in _OPEN_QUOTES and tokens[i].cap and name_key(tokens[i].text) in first_names):
+            continue  # (the rare quote first: most tokens stop there)
         j = i + 2
         while j < n and j - i < 7 and tokens[j].cap:
             j += 1
