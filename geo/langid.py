@@ -18,7 +18,7 @@ py3langid, so ``classify`` returns exactly what ``py3langid.classify`` returns;
 answers on texts.
 
 The model's arrays are kept uncompressed in the cache folder
-(``langid-<version>-<size>/``, about 100 MB, written on first use) and
+(``langid-<version>-<size>/``, about 70 MB, written on first use) and
 memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
 the pages with the others.
 """
@@ -50,8 +50,7 @@ class _Model:
         arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _ARRAYS}
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
-        # float32 as py3langid computes with them (it casts its float16 rows before the product: same numbers)
-        self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
+        self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])  # ptc in float16, as py3langid keeps it
         self.classes, self.depth = meta["classes"], meta["depth"]
         first: dict[str, int] = {}
         self.aliases = []  # (first column, duplicate column) of labels listed twice, as py3langid folds them
@@ -81,7 +80,8 @@ class _Model:
             seen = collections.Counter(feats.tolist())  # in order of first occurrence, as py3langid counts
             idx = np.fromiter(seen.keys(), dtype=np.intp, count=len(seen))
             weights = np.log1p(np.fromiter(seen.values(), dtype=np.float32, count=len(seen)))
-            scores = weights @ self.ptc.take(idx, axis=0) + self.pc
+            # the rows cast to float32 first, as numpy casts them for py3langid's mixed product: same numbers
+            scores = weights @ self.ptc.take(idx, axis=0).astype(np.float32) + self.pc
         else:
             scores = np.full(len(self.classes), self.floor, dtype=np.float32)
         for i, j in self.aliases:
@@ -116,14 +116,14 @@ def _cached_arrays() -> Path:
 
     model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     stat = model_file.stat()
-    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}"
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v2"
     if (folder / "meta.json").exists():
         return folder
     ident = langid.LanguageIdentifier.from_model_file(model_file)
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
     arrays = {"nextmove": nextmove, "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
-              "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
+              "ptc": np.asarray(ident.nb_ptc), "pc": np.asarray(ident.nb_pc)}
     meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     tmp.chmod(0o755)
