@@ -39,17 +39,6 @@ class Entry(NamedTuple):
     demonym: bool  # a demonym ("mexicanos"), not a name of the place
 
 
-def name_key(name: str) -> str:
-    """Fold a name for look-up: no accents, lower case, no dots or dashes.
-
-    >>> name_key("EE.UU.") == name_key("EEUU")
-    True
-    >>> name_key("Ciudad de México")
-    'ciudad de mexico'
-    """
-    return _name_key(name)
-
-
 # Latin letters that Unicode does not decompose, as they are written without them
 # ("Łódź" -> "lodz", "Đakovica" -> "dakovica", "Tromsø" -> "tromso")
 _LETTERS = str.maketrans({"ß": "ss", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Æ": "Ae",
@@ -59,8 +48,17 @@ _DOTS = re.compile(r"[.'’`´]")
 _SPACES = re.compile(r"[\s\-‐–—,]+")
 
 
-@functools.lru_cache(maxsize=1 << 18)  # words repeat: the recogniser folds every token
-def _name_key(name: str) -> str:
+# memoised: words repeat, and the recogniser folds every token (the cache itself is the function called,
+# so a hit costs no Python frame)
+@functools.lru_cache(maxsize=1 << 18)
+def name_key(name: str) -> str:
+    """Fold a name for look-up: no accents, lower case, no dots or dashes.
+
+    >>> name_key("EE.UU.") == name_key("EEUU")
+    True
+    >>> name_key("Ciudad de México")
+    'ciudad de mexico'
+    """
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.translate(_LETTERS).casefold()
@@ -111,6 +109,8 @@ class Gazetteer:
         self._lexicon_cache: dict[str, list[str]] = {}
         self._land_cache: dict[str, tuple | None] = {}
         self._languages: dict[str, list[str]] | None = None
+        self._speaking: dict[str, frozenset[str]] = {}  # countries_speaking, per language
+        self._word_langs: dict[str, list[str]] = {}  # is_common_word's look-ups by the word as written
         for place, names in layers:
             self.add(place, names)
 
@@ -211,14 +211,20 @@ class Gazetteer:
 
         For languages without a dictionary, English and Spanish are both asked.
         """
-        key = lexicon_key(word)
-        langs = self._lexicon_cache.get(key)
+        langs = self._word_langs.get(word)
         if langs is None:
-            row = self._con.execute("SELECT langs FROM lexicon WHERE word = ?", (key,)).fetchone()
-            langs = row[0].split(",") if row else []
-            if len(self._lexicon_cache) > 200_000:
-                self._lexicon_cache.clear()
-            self._lexicon_cache[key] = langs
+            key = lexicon_key(word)
+            langs = self._lexicon_cache.get(key)
+            if langs is None:
+                row = self._con.execute("SELECT langs FROM lexicon WHERE word = ?", (key,)).fetchone()
+                langs = row[0].split(",") if row else []
+                if len(self._lexicon_cache) > 200_000:
+                    self._lexicon_cache.clear()
+                    self._word_langs.clear()
+                self._lexicon_cache[key] = langs
+            if len(self._word_langs) > 200_000:
+                self._word_langs.clear()
+            self._word_langs[word] = langs
         if lang in ("en", "es"):
             return lang in langs or (lang + "^" in langs and word.isupper())
         return any(x.islower() and not x.endswith("^") for x in langs)
@@ -226,14 +232,17 @@ class Gazetteer:
     def is_proper_word(self, word: str, lang: str) -> bool:
         """Whether the language's dictionary lists ``word`` as a proper noun ("Málaga")."""
         self.is_common_word(word, lang)  # fills the cache
-        return lang.upper() in self._lexicon_cache.get(lexicon_key(word), ())
+        return lang.upper() in self._word_langs.get(word, ())
 
     def countries_speaking(self, lang: str) -> frozenset[str]:
         """Country codes where ``lang`` (ISO 639-1) is an official or common language."""
-        if self._languages is None:
-            row = self._con.execute("SELECT v FROM meta WHERE k = 'languages'").fetchone()
-            self._languages = json.loads(row[0]) if row else {}
-        return frozenset(cc for cc, langs in self._languages.items() if lang in langs)
+        hit = self._speaking.get(lang)
+        if hit is None:
+            if self._languages is None:
+                row = self._con.execute("SELECT v FROM meta WHERE k = 'languages'").fetchone()
+                self._languages = json.loads(row[0]) if row else {}
+            hit = self._speaking[lang] = frozenset(cc for cc, langs in self._languages.items() if lang in langs)
+        return hit
 
     def land_info(self, place_id: str) -> tuple[str, tuple[str, ...], int, int] | None:
         """A land or sea feature's class ("river", "range"...), the countries it

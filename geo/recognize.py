@@ -24,6 +24,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from . import langid
 from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
@@ -122,7 +123,8 @@ def _zipf(word: str, lang: str) -> float:
 def detect_language(text: str, *, default: str = "en") -> str:
     """ISO 639-1 code of the text's language (``en``, ``es``, ...).
 
-    Uses py3langid on the first few thousand characters; short or unclear text
+    Uses py3langid's model (through geo.langid) on the first few thousand
+    characters; short or unclear text
     gets ``default``.
 
     >>> detect_language("El presidente viajó a la ciudad de México con sus ministros.")
@@ -131,10 +133,7 @@ def detect_language(text: str, *, default: str = "en") -> str:
     sample = text[:5000]
     if len(sample.strip()) < 20:
         return default
-    import py3langid
-
-    lang, _ = py3langid.classify(sample)
-    return lang or default
+    return langid.classify(sample) or default
 
 
 class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
@@ -146,26 +145,38 @@ class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
     sent_start: bool   # first word of a sentence or line
 
 
+# the blanks before each token, and the token: findall gives both as strings, with no match objects
+# (only blanks lie between tokens, since any other character is a token of its own)
+_GAP_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
+_new_token = tuple.__new__  # _Token's own __new__ is a Python function: this one is C (same tuple)
+
+
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
+    append = tokens.append
     sent_start = True
-    for m in _TOKEN.finditer(text):
-        tok = m.group()
+    end = 0
+    for gap, tok in _GAP_TOKEN.findall(text):
+        start = end + len(gap)
+        end = start + len(tok)
         if not tok[0].isalpha():
             if tok in _SENTENCE_END:
                 sent_start = True
             elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
                 sent_start = False
-            tokens.append(_Token(tok, m.start(), m.end(), False, False, False))
+            append(_new_token(_Token, (tok, start, end, False, False, False)))
             continue
-        # a line break before the token starts a new "sentence" (titles, lists)
-        if tokens and "\n" in text[tokens[-1].end:m.start()]:
+        if "\n" in gap:  # a line break before a word starts a new "sentence" (titles, lists)
             sent_start = True
-        for start, part in _hyphen_parts(tok, m.start()):
-            # all capitals (a bare hyphen counts as such, having no letters)
-            tokens.append(_Token(part, start, start + len(part), part[0].isupper(), part.isupper() or part == "-",
-                                 sent_start))
-            sent_start = False
+        if "-" in tok:
+            for pstart, part in _hyphen_parts(tok, start):
+                # all capitals (a bare hyphen counts as such, having no letters)
+                append(_new_token(_Token, (part, pstart, pstart + len(part), part[0].isupper(),
+                                           part.isupper() or part == "-", sent_start)))
+                sent_start = False
+            continue
+        append(_new_token(_Token, (tok, start, end, tok[0].isupper(), tok.isupper(), sent_start)))
+        sent_start = False
     return tokens
 
 
@@ -196,6 +207,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self._key_cache: dict[str, list] = {}
         self._demonyms = gazetteer.demonym_keys()
+        self._demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
         self._first_names = gazetteer.first_names()
         self._lang = "en"
 
@@ -357,8 +369,16 @@ class Recognizer:
 
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
+        demonym_words = self._demonym_words
         for t in tokens:
-            if not t.cap and t.text[0].isalpha() and t.start not in taken and name_key(t.text) in self._demonyms:
+            if t.cap:
+                continue
+            is_demonym = demonym_words.get(t.text)
+            if is_demonym is None:  # each word as written is folded once, not at every occurrence
+                if len(demonym_words) > 200_000:
+                    demonym_words.clear()
+                is_demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in self._demonyms
+            if is_demonym and t.start not in taken:
                 found.append(Mention(doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
         # large places written in lower case, as in posts and chat ("flooding in houston",
         # "desde méxico"): only after a preposition of place, only by their main name
@@ -692,8 +712,8 @@ def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[
     out: set[int] = set()
     n = len(tokens)
     for i in range(n - 3):
-        if not (tokens[i].cap and name_key(tokens[i].text) in first_names and tokens[i + 1].text in _OPEN_QUOTES):
-            continue
+        if not (tokens[i + 1].text in _OPEN_QUOTES and tokens[i].cap and name_key(tokens[i].text) in first_names):
+            continue  # (the rare quote first: most tokens stop there)
         j = i + 2
         while j < n and j - i < 7 and tokens[j].cap:
             j += 1
@@ -904,6 +924,7 @@ def plausible_entries(surface: str, entries: list) -> list:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every entry's name, again and again
 def _is_abbrev(name: str) -> bool:
     letters = [c for c in name if c.isalpha()]
     return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)

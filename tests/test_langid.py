@@ -1,0 +1,99 @@
+"""geo.langid gives exactly py3langid's answers, faster."""
+import random
+
+import numpy as np
+import py3langid
+from py3langid import langid as pl
+
+from geo import langid
+from geo.recognize import detect_language
+
+
+def _trie_keys(nextmove, rowbase):
+    """Each state's breadth-first string from the root as an int (a 1 bit above its bytes), and its length."""
+    n = len(rowbase)
+    key = np.zeros(n, dtype=np.int64)
+    length = np.full(n, -1, dtype=np.int64)
+    key[0], length[0] = 1, 0
+    frontier = np.array([0])
+    while len(frontier):
+        nxt = nextmove[(rowbase[frontier][:, None] + np.arange(256)).ravel()].astype(np.int64)
+        parent = np.repeat(frontier, 256)
+        byte = np.tile(np.arange(256), len(frontier))
+        new = length[nxt] < 0
+        nxt, parent, byte = nxt[new], parent[new], byte[new]
+        nxt, first = np.unique(nxt, return_index=True)  # one shortest path per state
+        key[nxt] = (key[parent[first]] << 8) | byte[first]
+        length[nxt] = length[parent[first]] + 1
+        frontier = nxt
+    return key, length
+
+
+def check_aho_corasick(states: np.ndarray) -> None:
+    """From each state, every byte leads to the longest suffix of (state's string + byte) that is a trie string.
+
+    That makes the state after any text the longest suffix of the text in the trie, which is what lets
+    geo.langid find every position's state from the last ``depth`` bytes alone.
+    """
+    model = langid._model()
+    nextmove, rowbase = model.nextmove, model.rowbase
+    key, length = _trie_keys(nextmove, rowbase)
+    assert (length >= 0).all() and length.max() == model.depth
+    trie = np.sort(key)
+    byte = np.arange(256, dtype=np.int64)
+    x = ((key[states] << 8)[:, None] | byte).ravel()            # state's string + byte
+    xlen = np.repeat(length[states] + 1, 256)
+    target = nextmove[(rowbase[states][:, None] + byte).ravel()].astype(np.int64)
+    longest = np.zeros(len(x), dtype=np.int64)                   # the root's empty string is always there
+    for n in range(1, model.depth + 2):
+        suffix = (x & ((1 << (8 * n)) - 1)) | (1 << (8 * n))
+        pos = np.minimum(np.searchsorted(trie, suffix), len(trie) - 1)
+        found = (trie[pos] == suffix) & (xlen >= n)
+        longest[found] = suffix[found]
+    longest[longest == 0] = 1
+    assert (key[target] == longest).all()
+
+
+def test_the_model_is_an_aho_corasick_automaton():
+    # the whole model (104,583 states) was checked once with every state; here a sample keeps the test quick
+    n = len(langid._model().rowbase)
+    rng = np.random.default_rng(0)
+    check_aho_corasick(np.unique(np.concatenate([np.arange(200), rng.integers(0, n, 3000)])))
+
+
+def _texts():
+    rng = random.Random(7)
+    words = ("el la de que en los ciudad México Querétaro gobierno dijo año niño añadió señor según "
+             "the of and to in city said officials county Mississippi river week police "
+             "le les des dans une ville été der die und nicht über Straße il della città".split())
+    alphabet = "abcdefghijklmnopqrstuvwxyzñáéíóúüçàèABCDEFGHIJKLMNÑÁÉ  .,;:-'\"\n0123456789€ß—«»\x00中文"
+    out = ["", "a", "AB", "ÑANDÚ Y CÓNDOR EN LOS ANDES", "Los soldados llegaron a Querétaro y León, en México.",
+           "Officials in Paris, Texas, met envoys from Alexandria, Louisiana, on Tuesday.",
+           "\x00\x00\x00", "e\u0301" * 30]  # the last: decomposed accents, which the NFC step composes
+    for _ in range(150):
+        out.append(" ".join(rng.choice(words) for _ in range(rng.randint(1, 400))))
+        out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3000))))
+    return out
+
+
+def test_same_answers_and_scores_as_py3langid():
+    ident = pl._get_identifier()
+    for text in _texts():
+        assert langid.classify(text) == py3langid.classify(text)[0], text[:80]
+        data = langid._encode(text)
+        assert np.array_equal(langid._model().scores(data), ident._decide(text)), text[:80]
+
+
+def test_counts_as_py3langid_counts_them():
+    ident = pl._get_identifier()
+    for text in _texts()[:60]:
+        data = langid._encode(text)
+        expected = pl.visit_counts(ident.tk_nextmove, [r << 8 for r in ident.tk_row], ident.tk_output, data)
+        got = langid.counts(text)
+        assert list(got.items()) == list((expected or {}).items())
+
+
+def test_detect_language():
+    assert detect_language("El gobernador dijo que las lluvias dañaron los caminos del norte del estado.") == "es"
+    assert detect_language("The governor said the rains damaged the roads in the north of the state.") == "en"
+    assert detect_language("Hola") == "en"  # too short: the default
