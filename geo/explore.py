@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html import escape
 from itertools import combinations
@@ -242,7 +242,7 @@ def _documents(inputs, lang: str | None, encoding: str | None, errors: list[Inpu
             docs.append(item)
         elif _is_path(item):
             for doc in iter_documents([item], encoding=encoding, on_error=errors.append):
-                docs.append(doc if doc.lang or not lang else Document(doc.id, doc.text, lang, doc.source))
+                docs.append(doc if doc.lang or not lang else replace(doc, lang=lang))
         elif isinstance(item, str):
             docs.append(Document("text" if len(items) == 1 else f"doc{i}", item, lang))
         else:
@@ -251,5 +251,5 @@ def _documents(inputs, lang: str | None, encoding: str | None, errors: list[Inpu
     unique = []
     for doc in docs:  # ids must be unique within a run: "a", "a#2", ...
         n = seen[doc.id] = seen.get(doc.id, 0) + 1
-        unique.append(doc if n == 1 else Document(f"{doc.id}#{n}", doc.text, doc.lang, doc.source))
+        unique.append(doc if n == 1 else replace(doc, id=f"{doc.id}#{n}"))
     return unique
