@@ -123,3 +123,20 @@ def test_extract_partitions_hold_the_documents_rows(story_run):
     assert remap.returncode == 0, remap.stderr
     again = gpd.read_parquet(tmp / "remap" / "documents.parquet")
     assert again["title"].tolist()[:2] == ["Floods in Sonora", "Lluvia en Lyon"]
+
+
+def test_result_documents_and_timeline():
+    import geo
+
+    docs = [Document("w1", "Rain fell on Lyon and on Lyon again.", "en", title="Lyon rain", date="2026-01-05"),
+            Document("w2", "Lyon and Marseille dried out.", "en", date="2026-01-21"),
+            Document("w3", "Marseille was windy.", "en")]
+    result = geo.explore(docs)
+    frame = result.documents
+    assert frame["doc_id"].tolist() == ["w1", "w2", "w3"]
+    assert frame.loc[0, "focus_name"] == "Lyon" and frame.loc[0, "title"] == "Lyon rain"
+    weekly = result.timeline(freq="W")
+    assert list(weekly.columns[:2]) == ["Lyon", "Marseille"]
+    assert len(weekly) == 3 and weekly["Lyon"].tolist() == [2, 0, 1] and weekly["Marseille"].sum() == 1
+    monthly = result.timeline("M")
+    assert monthly.loc[pd.Period("2026-01", "M"), "Lyon"] == 3
