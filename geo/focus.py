@@ -1,7 +1,8 @@
 """The place a story is about: its focus, with the country and admin-1 it is about.
 
 Every resolved mention gives its place a weight: more when it comes early,
-in the first paragraph, in the title, or as the dateline ("HERMOSILLO, Son. —"),
+in the first paragraph, in the title (without one: the first sentence, for
+half as much), or as the dateline ("HERMOSILLO, Son. —"),
 scaled by the resolution's confidence. Weights add up per place, per admin-1
 unit (its towns, counties and features and the unit itself) and per country
 (demonyms count a little there). The focus is found top down:
@@ -9,33 +10,38 @@ unit (its towns, counties and features and the unit itself) and per country
 1. the country with the most weight;
 2. in it, the admin-1 unit with the most weight, unless the story is spread
    over the country (that unit holds less than ``UNIT_SHARE`` of it): then the
-   country is the focus;
+   country is the focus, as it is when the country itself weighs more than
+   ``CONTAINER_LEAD`` times that unit;
 3. in that unit, the place with the most weight, unless no place dominates
    (it holds less than ``PLACE_SHARE`` of the unit's weight): then the unit is
-   the focus. A story about Hermosillo, Cajeme and Navojoa is about Sonora.
+   the focus (so it is when the unit itself outweighs the place ``CONTAINER_LEAD``
+   times). A story about Hermosillo, Cajeme and Navojoa is about Sonora.
 
 The score is the share of the story's weight that the focus (with what it
 contains) accounts for, from 0 to 1.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from .model import Document, Kind, Place, Resolution
 
-__all__ = ["Focus", "document_focus", "UNIT_SHARE", "PLACE_SHARE"]
+__all__ = ["Focus", "document_focus", "UNIT_SHARE", "PLACE_SHARE", "CONTAINER_LEAD"]
 
 UNIT_SHARE = 0.4    # an admin-1 unit with less of its country's weight: the story is about the country
 PLACE_SHARE = 0.5   # a place with less of its unit's weight: the story is about the unit
+LEAD = 2.0          # ... unless it weighs this many times the runner-up
+CONTAINER_LEAD = 1.5  # ... and so it is when the container itself is named this many times more (by weight)
 _DATELINE = 3.0     # weights added to a mention's own (1 to 2, by how early it comes)
 _TITLE = 4.0
 _FIRST_PARAGRAPH = 1.0
 _DEMONYM = 0.5
 _LEAD_CHARS = 400   # the first paragraph, at most
-_LOCAL = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,9 @@ def document_focus(doc: Document, resolutions: Sequence[Resolution], gazetteer=N
         return Focus(places[pid], _share(weights[pid], total)) if pid in places else None
     in_country = [k for k in unit_w if k[0] == cc]
     unit_key = earliest(in_country, unit_w.__getitem__) if in_country else None
-    if unit_key is None or unit_w[unit_key] < UNIT_SHARE * country_w[country_key]:
+    own = weights.get(f"country:{cc}", 0.0)  # the country's own mentions (and demonyms)
+    if (unit_key is None or own > CONTAINER_LEAD * unit_w[unit_key]
+            or not _dominates(unit_key, in_country, unit_w, UNIT_SHARE * (country_w[country_key] - own))):
         if country is None:
             named = [k for k in weights if k in places and places[k].country_code == cc]
             if not named:
@@ -113,11 +121,21 @@ def document_focus(doc: Document, resolutions: Sequence[Resolution], gazetteer=N
     if unit_place is None and unit_key[1] and gz:
         unit_place = gz.admin1(cc, unit_key[1])
     best = earliest(local, weights.__getitem__) if local else None
-    if best is not None and (weights[best] >= PLACE_SHARE * unit_w[unit_key] or unit_place is None):
+    own = weights.get(unit_place.place_id, 0.0) if unit_place is not None else 0.0
+    if best is not None and (unit_place is None or (own <= CONTAINER_LEAD * weights[best] and _dominates(
+            best, local, weights, PLACE_SHARE * (unit_w[unit_key] - own)))):
         return Focus(places[best], _share(weights[best], total), country, unit_place)
     if unit_place is None:  # only the unit itself was mentioned, and it is not in the gazetteer
         return Focus(country, _share(country_w[country_key], total), country) if country else None
     return Focus(unit_place, _share(unit_w[unit_key], total), country, unit_place)
+
+
+def _dominates(best, keys, weight: Mapping, enough: float) -> bool:
+    """``best`` holds ``enough`` weight, or ``LEAD`` times the runner-up's."""
+    if weight[best] >= enough:
+        return True
+    second = max((weight[k] for k in keys if k != best), default=0.0)
+    return weight[best] >= LEAD * second
 
 
 def _share(part: float, total: float) -> float:
@@ -131,6 +149,8 @@ def _weights(doc: Document, resolutions: Sequence[Resolution]):
     lead = text.find("\n\n", 1)
     lead = _LEAD_CHARS if lead < 0 else min(lead, _LEAD_CHARS)
     title = (doc.title or "").casefold()
+    # without a title, the first sentence stands for one (a headline, a lead): half its weight
+    head = -1 if title else _first_sentence_end(text)
     weights: dict[str, float] = defaultdict(float)
     places: dict[str, Place] = {}
     first: dict = {}
@@ -157,10 +177,18 @@ def _weights(doc: Document, resolutions: Sequence[Resolution]):
         if title and pid not in titled and m.surface.casefold() in title:
             titled.add(pid)
             w += _TITLE
+        elif m.end <= head and pid not in titled:
+            titled.add(pid)
+            w += _TITLE / 2
         weights[pid] += w * conf
         places[pid] = p
         first.setdefault(pid, m.start)
     return weights, places, first  # a demonym's country may have weight and no place
+
+
+def _first_sentence_end(text: str) -> int:
+    m = _SENTENCE_END.search(text, 10)
+    return min(m.end() if m else len(text), _LEAD_CHARS)
 
 
 def _country_key(p: Place | None, pid: str) -> tuple[str, str]:
