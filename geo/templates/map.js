@@ -422,7 +422,9 @@
     if (shownMentions) summary += " · " + Math.round(100 * exact / shownMentions) + "% exact";
     $("geo-summary").textContent = summary;
     $("geo-places-n").textContent = String(shownPlaces);
-    $("geo-docs-n").textContent = String(g.docs.length);
+    var inRange = 0;
+    for (d = 0; d < g.docs.length; d++) inRange += g.docOn[d];
+    $("geo-docs-n").textContent = String(inRange);
     var state = [];
     if (f.doc >= 0) state.push("1 document");
     if (f.groups.size < Object.keys(g.opts.groups).length) state.push(f.groups.size + " kinds");
