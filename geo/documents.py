@@ -27,7 +27,7 @@ from geo import metadata
 from geo.errors import DecodeError, InputError
 from geo.model import Document
 
-__all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text"]
+__all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text", "visible_text"]
 
 SUFFIXES = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 DETECT_BYTES = 2 << 20  # encoding and binary detection look at this much of a file
@@ -623,6 +623,15 @@ def _unique_id(base: str, source: str, line: int | None, seen: dict[str, str], r
                           "to silence this", path=source.rpartition(":")[0] if line else source, line=line,
                           reason="duplicate-id", skips=False))
     return new
+
+
+def visible_text(html: str) -> str:
+    """All the visible text of an HTML page, menus and footers included (scripts and styles left out).
+
+    >>> visible_text("<nav>Home</nav><p>Rain in <b>Lima</b>.</p><script>x()</script>")
+    'Home\\n\\nRain in Lima.'
+    """
+    return "".join(_normalise(_html_text([html])))
 
 
 def _html_text(chunks: Iterable[str]) -> Iterator[str]:

@@ -184,3 +184,20 @@ def test_only_http_urls_are_links():
     for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:text/html,<b>",
                 "ftp://a.example/", "//a.example/x", "/relative", "https://", "https://a.example/\nx", None, 3):
         assert link_url(bad) is None
+
+
+PAGES = __import__("pathlib").Path(__file__).parent / "data" / "pages"
+
+
+def test_saved_news_pages_lose_their_menus_and_footers_and_keep_their_metadata():
+    docs = {d.id: d for d in iter_documents([PAGES])}
+    fire = docs["wildfire-en"]
+    assert (fire.title, fire.date, fire.publisher, fire.author) == (
+        "Wildfire forces evacuations near Flagstaff", "2026-06-14", "The Canyon Courier", "Dana Whitfield")
+    assert "Coconino National Forest" in fire.text and "Prescott" in fire.text
+    for gone in ("Las Vegas", "Albuquerque", "Lake Havasu", "Kingman", "Salt Lake City"):
+        assert gone not in fire.text
+    flood = docs["inundaciones-es"]
+    assert flood.date == "2026-10-03" and flood.author == "Rosa Hernández"  # from JSON-LD
+    assert "Villahermosa" in flood.text and "Monterrey" not in flood.text and "Chetumal" not in flood.text
+    assert docs["port-en"].date == "2026-05-21" and "Felixstowe" not in docs["port-en"].text  # <time datetime>
