@@ -157,8 +157,8 @@ def _iter_documents(paths, encoding, report, max_chars, date_order="auto", warn=
                     if kind == "html":
                         chunks, story = _html_article(f, src, encoding, report)
                     else:
-                        chunks, story = _front_matter(_text_chunks(f, src, kind, encoding, report), src, warn)
-                    story = _story(story, base, src, None, date_order, warn)
+                        chunks, story = metadata.front_matter(_text_chunks(f, src, kind, encoding, report), src, warn)
+                    story = metadata.story_fields(story, base, src, None, date_order, warn)
                     pieces = _split(chunks, max_chars)
                     yield from _documents(pieces, base, None, src, None, seen, report, kind == "html", story)
             except _Failure as failure:
@@ -203,51 +203,6 @@ def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def _front_matter(chunks: Iterator[str], src: str, warn) -> tuple[Iterable[str], dict]:
-    """Peel a front-matter block off the start of a text file's chunks."""
-    chunks = iter(chunks)
-    first = next(chunks, "")
-    try:
-        found = metadata.split_front_matter(first)
-    except ValueError as exc:
-        warn(InputError(f"{exc}; read as text, without title or date", path=src, reason="front-matter"))
-        found = None
-    if found is None:
-        return _chain([first] if first else [], chunks), {}
-    fields, body = found
-    story = {}
-    for key, value in fields.items():
-        name = metadata.STORY_FIELDS.get(str(key).lower())
-        if name and value is not None and name not in story:
-            story[name] = value
-        elif not name:
-            story.setdefault("meta", {})[str(key)] = value
-    return _chain([body] if body else [], chunks), story
-
-
-def _story(fields: dict, base: str, src: str, line: int | None, date_order: str, warn, text: str = "",
-           lang: str | None = None) -> dict:
-    """Document keyword arguments from raw story fields: strings trimmed, the date read as ISO or warned about."""
-    story: dict = {}
-    for name in ("title", "url", "publisher", "author"):
-        value = fields.get(name)
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
-            story[name] = " ".join(str(value).split())[:2000]
-    value = fields.get("date")
-    if value is not None and value != "":
-        day = metadata.parse_date(value, order=date_order, lang=lang, text=text)
-        if day is None:
-            shown = repr(value) if isinstance(value, str) else type(value).__name__
-            warn(InputError(f"document {base!r}: date {shown[:80]} cannot be read as a date; kept without a date "
-                            "(write it as 2026-03-03, 3 March 2026 or 3 de marzo de 2026)",
-                            path=src, line=line, reason="date"))
-        else:
-            story["date"] = day
-    if fields.get("meta"):
-        story["meta"] = fields["meta"]
-    return story
-
-
 def read_text(path: str | Path, *, encoding: str | None = None) -> str:
     """Read one text or HTML file whole, decoded and normalised as :func:`iter_documents` does.
 
@@ -274,7 +229,7 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
             if kind == "html":
                 chunks, _ = _html_article(f, src, encoding, _raise)
             else:
-                chunks, _ = _front_matter(_text_chunks(f, src, kind, encoding, _raise), src, lambda e: None)
+                chunks, _ = metadata.front_matter(_text_chunks(f, src, kind, encoding, _raise), src, lambda e: None)
             text = "".join(chunks)
     except _Failure as failure:
         raise failure.args[0] from None
@@ -748,7 +703,7 @@ def _jsonl_documents(chunks, src, seen, report, max_chars, date_order="auto", wa
             extra = {k: v for k, v in obj.items() if k not in metadata.STORY_FIELDS and k not in ("id", "text", "lang")}
             if extra:
                 fields["meta"] = extra
-            story = _story(fields, str(doc_id), src, n, date_order, warn or report, text, lang)
+            story = metadata.story_fields(fields, str(doc_id), src, n, date_order, warn or report, text, lang)
             try:
                 pieces = _split(_normalise([text]), max_chars)
                 yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report, story=story)

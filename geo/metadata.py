@@ -19,12 +19,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["DATE_ORDERS", "parse_date", "html_article", "split_front_matter", "link_url", "STORY_FIELDS"]
+from .errors import InputError
+
+__all__ = ["DATE_ORDERS", "parse_date", "html_article", "split_front_matter", "front_matter", "story_fields",
+           "link_url", "STORY_FIELDS"]
 
 DATE_ORDERS = ("auto", "dmy", "mdy")
 # JSONL field -> Document attribute; "source" in the input is the outlet.
@@ -182,3 +185,60 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str] | None:
     if not isinstance(fields, Mapping):
         raise ValueError("front matter is not a list of key: value lines")
     return dict(fields), text[4 + end.end():]
+
+
+def front_matter(chunks: Iterator[str], src: str, warn) -> tuple[Iterable[str], dict]:
+    """Peel a front-matter block off the start of a text file's chunks: ``(chunks of the rest, story fields)``.
+
+    A block that is not YAML is reported to ``warn`` (an :class:`~geo.errors.InputError`,
+    reason ``front-matter``) and read as text.
+    """
+    chunks = iter(chunks)
+    first = next(chunks, "")
+    try:
+        found = split_front_matter(first)
+    except ValueError as exc:
+        warn(InputError(f"{exc}; read as text, without title or date", path=src, reason="front-matter"))
+        found = None
+    if found is None:
+        return _chained([first] if first else [], chunks), {}
+    fields, body = found
+    story = {}
+    for key, value in fields.items():
+        name = STORY_FIELDS.get(str(key).lower())
+        if name and value is not None and name not in story:
+            story[name] = value
+        elif not name:
+            story.setdefault("meta", {})[str(key)] = value
+    return _chained([body] if body else [], chunks), story
+
+
+def story_fields(fields: dict, base: str, src: str, line: int | None, date_order: str, warn, text: str = "",
+           lang: str | None = None) -> dict:
+    """Document keyword arguments from raw story fields: strings trimmed, the date read as ISO or warned about.
+
+    An unreadable date goes to ``warn`` as an :class:`~geo.errors.InputError` (reason ``date``) naming the document.
+    """
+    story: dict = {}
+    for name in ("title", "url", "publisher", "author"):
+        value = fields.get(name)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+            story[name] = " ".join(str(value).split())[:2000]
+    value = fields.get("date")
+    if value is not None and value != "":
+        day = parse_date(value, order=date_order, lang=lang, text=text)
+        if day is None:
+            shown = repr(value) if isinstance(value, str) else type(value).__name__
+            warn(InputError(f"document {base!r}: date {shown[:80]} cannot be read as a date; kept without a date "
+                            "(write it as 2026-03-03, 3 March 2026 or 3 de marzo de 2026)",
+                            path=src, line=line, reason="date"))
+        else:
+            story["date"] = day
+    if fields.get("meta"):
+        story["meta"] = fields["meta"]
+    return story
+
+
+def _chained(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest

@@ -201,3 +201,22 @@ def test_saved_news_pages_lose_their_menus_and_footers_and_keep_their_metadata()
     assert flood.date == "2026-10-03" and flood.author == "Rosa Hernández"  # from JSON-LD
     assert "Villahermosa" in flood.text and "Monterrey" not in flood.text and "Chetumal" not in flood.text
     assert docs["port-en"].date == "2026-05-21" and "Felixstowe" not in docs["port-en"].text  # <time datetime>
+
+
+def test_date_and_front_matter_warnings_word_for_word(tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "docs.jsonl").write_text(json.dumps({"id": "a", "text": "Rain in Lima.", "date": "soonish"})
+                                                + "\n", encoding="utf-8")
+    (tmp_path / "in" / "note.md").write_text("---\ntitle: [unclosed\n---\nRain in Quito.\n", encoding="utf-8")
+    assert main(["map", "in", "-o", "out", "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert ("geo: warning: in/docs.jsonl:1: document 'a': date 'soonish' cannot be read as a date; kept without a "
+            "date (write it as 2026-03-03, 3 March 2026 or 3 de marzo de 2026)") in err
+    assert "geo: warning: in/note.md: front matter is not YAML (" in err
+    assert "; read as text, without title or date" in err
+    assert "kept with a warning: 1 date, 1 front-matter" in err
+    kept = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert [(k["reason"], k["kept"]) for k in kept] == [("date", True), ("front-matter", True)]

@@ -17,7 +17,9 @@ STORIES = [
      "url": "javascript:alert(document.cookie)", "text": "Tucson saw no rain for a month. Tucson farmers worry."},
     {"id": "mar", "lang": "es", "date": "20 de marzo de 2026", "title": "Lluvias en Oaxaca", "source": "Diario Sur",
      "url": "http://sur.example/lluvias", "text": "Las lluvias inundaron calles de Oaxaca. Oaxaca abrió albergues."},
-    {"id": "undated", "lang": "en", "title": "A note on Boise", "text": "Boise opened a new library."},
+    {"id": "undated", "lang": "en", "title": "A note on Boise <img src=x onerror=window.__pwned=1>",
+     "source": "<b>Boise</b> & Co", "url": "https://boise.example/a?x=1&y=<2>",
+     "text": "Boise opened a new library."},
 ]
 
 
@@ -102,6 +104,13 @@ def test_stories_view_one_marker_per_document_with_a_focus_and_safe_links(browse
     box = popup("feb")
     assert box.locator("a").count() == 0  # the javascript: URL is no link
     assert "javascript" not in p.content()
+    # titles, outlets and URLs are text, never markup
+    box = popup("undated")
+    assert box.locator("h3").inner_text() == "A note on Boise <img src=x onerror=window.__pwned=1>"
+    assert box.locator("img, b").count() == 0 and "<b>Boise</b> & Co" in box.inner_text()
+    assert box.locator("a.geo-story-link").get_attribute("href") == "https://boise.example/a?x=1&y=<2>"
+    p.locator("#geo-tab-docs").click()
+    assert p.evaluate("window.__pwned") is None
     assert page.errors == []
 
 
