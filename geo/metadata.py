@@ -198,7 +198,7 @@ def front_matter(chunks: Iterator[str], src: str, warn) -> tuple[Iterable[str], 
     try:
         found = split_front_matter(first)
     except ValueError as exc:
-        warn(InputError(f"{exc}; read as text, without title or date", path=src, reason="front-matter"))
+        warn(InputError(f"{exc}; read as text, without title or date", path=src, reason="front-matter", skips=False))
         found = None
     if found is None:
         return _chained([first] if first else [], chunks), {}
@@ -231,7 +231,7 @@ def story_fields(fields: dict, base: str, src: str, line: int | None, date_order
             shown = repr(value) if isinstance(value, str) else type(value).__name__
             warn(InputError(f"document {base!r}: date {shown[:80]} cannot be read as a date; kept without a date "
                             "(write it as 2026-03-03, 3 March 2026 or 3 de marzo de 2026)",
-                            path=src, line=line, reason="date"))
+                            path=src, line=line, reason="date", skips=False))
         else:
             story["date"] = day
     if fields.get("meta"):
