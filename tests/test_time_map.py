@@ -126,3 +126,10 @@ def test_place_popup_has_a_time_strip_and_the_documents_list_shows_title_date_so
     strip = p.locator(".leaflet-popup-content .geo-strip")
     assert strip.count() == 1 and strip.locator(".geo-strip-bar").count() >= 3
     assert page.errors == []
+
+
+def test_hash_opens_the_stories_view_on_a_range(browser, story_map):
+    page = OfflinePage(browser, story_map, fragment="#view=stories&from=2026-01-01&to=2026-01-31")
+    assert sorted(page.page.evaluate("geoMap.storyDocs()")) == ["jan", "undated"]
+    assert page.page.locator("#geo-viewswitch input[value=stories]").is_checked()
+    assert page.errors == []

@@ -1743,6 +1743,7 @@
       animate: animated(), iconCreateFunction: clusterIcon,
     });
     var n = g.storyMarkers.filter(Boolean).length;
+    if (!n) return;  // no document has a focus (or none was given): no stories view
     var box = el("div", "geo-viewswitch");
     box.id = "geo-viewswitch";
     box.setAttribute("role", "radiogroup");
