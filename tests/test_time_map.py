@@ -32,6 +32,11 @@ def story_map(tmp_path_factory, render_cache_dir):
     return tmp / "out" / "map.html"
 
 
+def drawn(page) -> set[str]:
+    """Places on the map: markers (alone or in clusters) and places drawn as their line or area."""
+    return page.marker_ids() | set(page.page.evaluate("geoMap.shapedPlaces()"))
+
+
 def shown_docs(page) -> list[str]:
     return page.page.eval_on_selector_all("#geo-doc-list .geo-docrow", "els => els.map(e => e.dataset.docId)")
 
@@ -43,7 +48,7 @@ def test_range_control_hides_documents_and_markers_and_restores_them(browser, st
     assert "4 documents" in p.locator("#geo-summary").inner_text()
     p.locator("#geo-tab-docs").click()
     assert shown_docs(page) == ["jan", "feb", "mar", "undated"]
-    before = page.marker_ids()
+    before = drawn(page)
     # the 'from' handle to the last bin: only March (and the undated note) stay
     last = p.locator("#geo-time-from").get_attribute("max")
     p.locator("#geo-time-from").fill(last)
@@ -52,7 +57,7 @@ def test_range_control_hides_documents_and_markers_and_restores_them(browser, st
     assert "2 of 4 documents" in p.locator("#geo-summary").inner_text()
     names = set(p.eval_on_selector_all("#geo-place-list .geo-row-name", "els => els.map(e => e.textContent)"))
     assert "Denver" not in names and "Tucson" not in names and "Oaxaca" in names
-    after = page.marker_ids()
+    after = drawn(page)
     assert after < before and len(after) == 2
     assert "from=2026-03-" in p.evaluate("location.hash")
     # undated documents hide only when asked
@@ -60,7 +65,7 @@ def test_range_control_hides_documents_and_markers_and_restores_them(browser, st
     assert shown_docs(page) == ["mar"]
     p.locator("#geo-reset").click()
     assert shown_docs(page) == ["jan", "feb", "mar", "undated"]
-    assert page.marker_ids() == before
+    assert drawn(page) == before
     assert "4 documents" in p.locator("#geo-summary").inner_text()
     assert page.errors == []
 
@@ -71,7 +76,7 @@ def test_hash_opens_the_page_on_a_range(browser, story_map):
     p.locator("#geo-tab-docs").click()
     assert shown_docs(page) == ["feb", "undated"]
     assert "2026-02-01 – 2026-02-28" in p.locator("#geo-time-range").inner_text()
-    assert len(page.marker_ids()) == 2  # Tucson, Boise
+    assert len(drawn(page)) == 2  # Tucson, Boise
     assert page.errors == []
 
 
@@ -80,7 +85,7 @@ def test_stories_view_one_marker_per_document_with_a_focus_and_safe_links(browse
     p = page.page
     p.locator("#geo-viewswitch input[value=stories]").check()
     assert sorted(p.evaluate("geoMap.storyDocs()")) == ["feb", "jan", "mar", "undated"]
-    assert page.marker_ids() == set()  # the places are off in this view
+    assert drawn(page) == set()  # the places are off in this view
     p.evaluate("geoMap.setView('places'); geoMap.setView('stories')")
 
     def popup(doc_id):

@@ -1813,7 +1813,7 @@
   function setView(g, view) {
     g.view = view === "stories" ? "stories" : "places";
     var stories = g.view === "stories";
-    [g.cluster, g.areas].forEach(function (layer) {
+    [g.cluster, g.areas, g.shapeGroup].filter(Boolean).forEach(function (layer) {
       if (stories) g.map.removeLayer(layer); else if (!g.map.hasLayer(layer)) g.map.addLayer(layer);
     });
     if (stories) g.map.addLayer(g.stories); else g.map.removeLayer(g.stories);
