@@ -3,13 +3,16 @@
 Stages, one module each::
 
     documents  read files and JSONL into Document records
+    metadata   what inputs say about their stories: title, date, outlet, URL
     recognize  find place mentions (and demonyms) in a text
     gazetteer  the embedded gazetteer, built from registry packages, cached
     layers     extra gazetteer files: GeoNames dumps and CSV
     corrections  a CSV of fixes (choose, place, not a place) that every later run applies
     resolve    choose a gazetteer entry per mention, using the whole document
-    frames     the GeoDataFrames (one row per mention, one per place)
+    focus      the place each document is about, with its admin-1 unit and country
+    frames     the GeoDataFrames (one row per mention, one per place, one per document)
     render     the folium map
+    stories    dates, outlets and foci for the map; mentions over time
     pipeline   the Geoparser (recognise + resolve) and the Python API
     parallel   the same over worker processes or a Dask cluster
     flows      the ``geo map`` / ``geo extract`` runs: inputs, progress, report, files

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                              "applied above the gazetteer layers; repeatable, later rows win")
     common.add_argument("--encoding", metavar="NAME", help="encoding of text files (default: detect)")
     common.add_argument("--lang", metavar="CODE", help="language of every document, e.g. es or en (default: detect per document)")
+    common.add_argument("--date-order", choices=("auto", "dmy", "mdy"), default="auto",
+                        help="how to read dates like 03/04/2026: dmy (3 April), mdy (March 4), or auto: month first "
+                             "for English documents, day first otherwise (default); unreadable dates are warnings")
     common.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     common.add_argument("--geocoder", metavar="NAME",
                         help="ask an online geopy service (e.g. nominatim) about the mentions the embedded gazetteer "
@@ -69,8 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                              "address tcp://host:8786, or a scheduler file *.json; needs geo[dask]")
 
     m = sub.add_parser("map", parents=[common], help="geoparse documents and write map.html, GeoParquet and GeoJSON",
-                       description="Geoparse PATHs and write DIR/map.html, DIR/mentions.parquet, DIR/places.parquet "
-                                   "and DIR/places.geojson.")
+                       description="Geoparse PATHs and write DIR/map.html, DIR/mentions.parquet, DIR/places.parquet, "
+                                   "DIR/places.geojson and DIR/documents.parquet (one row per document: title, date, "
+                                   "source, url, focus).")
     m.add_argument("paths", nargs="+", metavar="PATH", help=".txt/.md/.html files, folders of them, or .jsonl with {\"id\",\"text\"} lines; "
                                                             "or a folder written by `geo extract -o DIR/` (its places are aggregated over all parts)")
     m.add_argument("-o", "--out", default="data", metavar="DIR", help="output folder (default: data)")
@@ -78,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", parents=[common], help="batch interface: JSONL in, JSONL of toponyms out",
                        description="Write one JSON line per document: {\"id\", \"toponyms\": [{start, end, name, lat, lon, "
-                                   "place_id, kind, country_code, precision, confidence}]}.")
+                                   "place_id, kind, country_code, precision, confidence}], \"focus\": {name, lat, lon, gazetteer_id, kind, "
+                                   "country_code, admin1, admin1_name, country, score} or null}: the focus is the place "
+                                   "the story is about.")
     e.add_argument("paths", nargs="*", metavar="IN",
                    help="JSONL file(s) with {\"id\",\"text\"} lines, or text files/folders (default with --spans-from: that file)")
     e.add_argument("--spans-from", metavar="SPANS.jsonl",
@@ -240,7 +246,7 @@ def _geoparse(args, client, refiner=None) -> int:
     jobs = 1 if client is not None or args.jobs is None else args.jobs
     if args.command == "map":
         report = run_map(args.paths, Path(args.out), geoparser=geoparser, encoding=args.encoding,
-                         progress=progress, title=args.title, jobs=jobs, client=client)
+                         progress=progress, title=args.title, jobs=jobs, client=client, date_order=args.date_order)
         print(f"geo: wrote {Path(args.out) / 'map.html'}", file=sys.stderr)
         return _report(report)
     if args.command == "extract":
@@ -257,7 +263,8 @@ def _geoparse(args, client, refiner=None) -> int:
 
             report = run_extract_partitioned(args.paths, Path(args.out), geoparser=geoparser, encoding=args.encoding,
                                              progress=progress, spans=spans, jobs=jobs, client=client,
-                                             partition_chars=max(1, int(args.partition_mb * 2**20)))
+                                             partition_chars=max(1, int(args.partition_mb * 2**20)),
+                                             date_order=args.date_order)
             print(f"geo: wrote {Path(args.out)}/ (read it with dask_geopandas.read_parquet or `geo map`)",
                   file=sys.stderr)
             return _report(report)
@@ -270,12 +277,13 @@ def _geoparse(args, client, refiner=None) -> int:
                 with open(tmp, "w", encoding="utf-8") as fh:
                     holder["r"] = run_extract(args.paths, fh, geoparser=geoparser, encoding=args.encoding,
                                               demonyms=args.demonyms, progress=progress, spans=spans,
-                                              jobs=jobs, client=client)
+                                              jobs=jobs, client=client, date_order=args.date_order)
 
             write_atomic(Path(args.out), write)
             return _report(holder["r"])
         return _report(run_extract(args.paths, sys.stdout, geoparser=geoparser, encoding=args.encoding,
-                                   demonyms=args.demonyms, progress=progress, spans=spans, jobs=jobs, client=client))
+                                   demonyms=args.demonyms, progress=progress, spans=spans, jobs=jobs, client=client,
+                                   date_order=args.date_order))
     raise AssertionError(args.command)
 
 

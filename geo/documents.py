@@ -2,6 +2,8 @@
 
 Accepts text files (``.txt``, ``.md``, ``.text``), HTML (``.html``, ``.htm``),
 JSONL (one ``{"id", "text"[, "lang"]}`` object a line) and folders of them.
+What an input says about its story (title, date, outlet, URL, author: JSONL
+fields, HTML metadata, a front-matter block) is read by :mod:`geo.metadata`.
 Every failure becomes an :class:`~geo.errors.InputError` handed to ``on_error``
 and the run goes on with the next input. Files are read in chunks, so a file
 far larger than memory is split into several documents instead of loaded whole.
@@ -14,16 +16,18 @@ import json
 import os
 import re
 import stat
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import charset_normalizer
 
+from geo import metadata
 from geo.errors import DecodeError, InputError
 from geo.model import Document
 
-__all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text"]
+__all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text", "visible_text"]
 
 SUFFIXES = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 DETECT_BYTES = 2 << 20  # encoding and binary detection look at this much of a file
@@ -47,6 +51,8 @@ _PARAGRAPH_TAGS = frozenset("article blockquote h1 h2 h3 h4 h5 h6 hr p pre secti
 _DROPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
 _HTML_SPACE = " \t\n\r\f"  # not U+00A0: a no-break space is text
 _HTML_SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
+HTML_ARTICLE_MAX = 20 << 20  # HTML pages up to this many characters are read as articles (main text + metadata)
+MAIN_TEXT_SHARE = 0.9  # a main text with more of the page's letters than this leaves nothing out
 
 
 class _Failure(Exception):
@@ -63,6 +69,7 @@ def iter_documents(
     encoding: str | None = None,
     on_error: Callable[[InputError], None] | None = None,
     max_doc_chars: int = 1_000_000,
+    date_order: str = "auto",
 ) -> Iterator[Document]:
     """Yield the documents found under ``paths``, in a stable order.
 
@@ -70,7 +77,14 @@ def iter_documents(
     ----------
     paths : iterable of str or Path, or a single one
         Files (``.txt``/``.md``/``.text``, ``.html``/``.htm``, ``.jsonl``) and
-        folders. Folders are walked recursively in sorted order, following
+        folders. HTML pages are read as articles: their main text (menus,
+        sidebars and footers left out, by trafilatura) and title, date, site
+        name, canonical URL and author; a page where no main text is found
+        gives all its visible text. A text file may open with a front-matter
+        block (``---`` ... ``---``: ``title:``, ``date:``, ``source:``,
+        ``url:``, ``author:``), which is read and not counted as text. JSONL
+        lines may carry ``title``, ``date``, ``url``, ``source`` (the outlet)
+        and ``author``; other fields go to ``Document.meta``. Folders are walked recursively in sorted order, following
         symlinks; hidden entries and files with other extensions are skipped.
         A file named explicitly with another extension is read as plain text.
     encoding : str, optional
@@ -87,6 +101,10 @@ def iter_documents(
     max_doc_chars : int
         Longer texts are split at paragraph, line or word breaks into
         documents ``"<id>#1"``, ``"<id>#2"``, ... of at most this many characters.
+    date_order : ``"auto"``, ``"dmy"`` or ``"mdy"``
+        How to read dates such as ``03/04/2026`` (see :func:`geo.metadata.parse_date`).
+        A date that cannot be read is a warning (reason ``date``, the document
+        is kept, undated): given to ``on_error``, or :func:`warnings.warn` without one.
 
     Yields
     ------
@@ -117,30 +135,78 @@ def iter_documents(
                              "'cp1252'", reason="encoding") from None
     if max_doc_chars < 1:
         raise ValueError(f"max_doc_chars must be at least 1, got {max_doc_chars}")
-    return _iter_documents(_as_list(paths), encoding, on_error or _raise, max_doc_chars)
+    if date_order not in metadata.DATE_ORDERS:
+        raise ValueError(f"date_order must be one of {', '.join(metadata.DATE_ORDERS)}, got {date_order!r}")
+    report = on_error or _raise
+    warn = on_error or (lambda error: warnings.warn(str(error), stacklevel=3))
+    return _iter_documents(_as_list(paths), encoding, report, max_doc_chars, date_order, warn)
 
 
-def _iter_documents(paths, encoding, report, max_chars) -> Iterator[Document]:
+def _iter_documents(paths, encoding, report, max_chars, date_order="auto", warn=None) -> Iterator[Document]:
     seen: dict[str, str] = {}  # id -> source that first took it
+    warn = warn or report
     for given in paths:
         for path, base, kind in _expand(Path(given), report):
             src = str(path)
             try:
                 with open(path, "rb") as f:
-                    chunks = _text_chunks(f, src, kind, encoding, report)
                     if kind == "jsonl":
-                        yield from _jsonl_documents(chunks, src, seen, report, max_chars)
+                        chunks = _text_chunks(f, src, kind, encoding, report)
+                        yield from _jsonl_documents(chunks, src, seen, report, max_chars, date_order, warn)
+                        continue
+                    if kind == "html":
+                        chunks, story = _html_article(f, src, encoding, report)
                     else:
-                        pieces = _split(chunks, max_chars)
-                        yield from _documents(pieces, base, None, src, None, seen, report, kind == "html")
+                        chunks, story = metadata.front_matter(_text_chunks(f, src, kind, encoding, report), src, warn)
+                    story = metadata.story_fields(story, base, src, None, date_order, warn)
+                    pieces = _split(chunks, max_chars)
+                    yield from _documents(pieces, base, None, src, None, seen, report, kind == "html", story)
             except _Failure as failure:
                 report(failure.args[0])
             except OSError as exc:
                 report(_os_error(src, exc))
 
 
+# -- story metadata -------------------------------------------------------------------------------------
+
+def _html_article(f, src: str, encoding, report) -> tuple[Iterable[str], dict]:
+    """An HTML file's main text (as chunks) and metadata.
+
+    All its visible text when trafilatura finds no main content, or when the
+    main content is nearly all of it (nothing to leave out: the page's own
+    line breaks are kept then).
+    """
+    raw: list[str] = []
+    size = 0
+    decoded = _decode(f, src, encoding, report)
+    for chunk in decoded:
+        raw.append(chunk)
+        size += len(chunk)
+        if size > HTML_ARTICLE_MAX:  # too large to parse whole: stream its visible text
+            return _normalise(_html_text(_chain(raw, decoded))), {}
+    html = "".join(raw)
+    visible = "".join(_html_text([html]))
+    main, story = metadata.html_article(html) if visible.strip() else (None, {})
+    if main is not None:
+        text = "".join(_html_text([main]))
+        if text.strip() and _letters(text) < MAIN_TEXT_SHARE * _letters(visible):
+            return _normalise([text]), story
+    return _normalise([visible]), story
+
+
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalnum())
+
+
+def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
 def read_text(path: str | Path, *, encoding: str | None = None) -> str:
     """Read one text or HTML file whole, decoded and normalised as :func:`iter_documents` does.
+
+    An HTML page gives its main text, a text file its text without a front-matter block.
 
     Raises
     ------
@@ -160,7 +226,11 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
                          path=src, reason="unsupported")
     try:
         with open(path, "rb") as f:
-            text = "".join(_text_chunks(f, src, kind, encoding, _raise))
+            if kind == "html":
+                chunks, _ = _html_article(f, src, encoding, _raise)
+            else:
+                chunks, _ = metadata.front_matter(_text_chunks(f, src, kind, encoding, _raise), src, lambda e: None)
+            text = "".join(chunks)
     except _Failure as failure:
         raise failure.args[0] from None
     except OSError as exc:
@@ -207,7 +277,7 @@ def document_from_text(text: str, id: str = "text", lang: str | None = None) -> 
     Examples
     --------
     >>> document_from_text("Paris\\r\\nand Lyon", lang="en")
-    Document(id='text', text='Paris\\nand Lyon', lang='en', source=None)
+    Document(id='text', text='Paris\\nand Lyon', lang='en', source=None, title=None, date=None, url=None, publisher=None, author=None)
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -469,7 +539,7 @@ def _split(chunks: Iterable[str], max_chars: int) -> Iterator[str]:
         yield buf
 
 
-def _documents(pieces, base, lang, source, line, seen, report, html=False) -> Iterator[Document]:
+def _documents(pieces, base, lang, source, line, seen, report, html=False, story=None) -> Iterator[Document]:
     """Yield the pieces of one text as documents ``base``, or ``base#1``, ``base#2``... if split.
 
     Whitespace-only pieces are dropped; if all are, the text is reported empty.
@@ -480,12 +550,13 @@ def _documents(pieces, base, lang, source, line, seen, report, html=False) -> It
             continue
         if pending is not None:  # a second piece: the text is split
             doc_id, n = doc_id or _unique_id(base, source, line, seen, report), n + 1
-            yield Document(_unique_id(f"{doc_id}#{n}", source, line, seen, report), pending, lang, source)
+            yield Document(_unique_id(f"{doc_id}#{n}", source, line, seen, report), pending, lang, source,
+                           **(story or {}))
         pending = piece
     if pending is None:
         raise _Failure(_empty(source.rpartition(":")[0] if line else source, html, line))
     last = f"{doc_id}#{n + 1}" if n else base
-    yield Document(_unique_id(last, source, line, seen, report), pending, lang, source)
+    yield Document(_unique_id(last, source, line, seen, report), pending, lang, source, **(story or {}))
 
 
 def _empty(src: str, html: bool = False, line: int | None = None) -> InputError:
@@ -507,6 +578,15 @@ def _unique_id(base: str, source: str, line: int | None, seen: dict[str, str], r
                           "to silence this", path=source.rpartition(":")[0] if line else source, line=line,
                           reason="duplicate-id", skips=False))
     return new
+
+
+def visible_text(html: str) -> str:
+    """All the visible text of an HTML page, menus and footers included (scripts and styles left out).
+
+    >>> visible_text("<nav>Home</nav><p>Rain in <b>Lima</b>.</p><script>x()</script>")
+    'Home\\n\\nRain in Lima.'
+    """
+    return "".join(_normalise(_html_text([html])))
 
 
 def _html_text(chunks: Iterable[str]) -> Iterator[str]:
@@ -588,7 +668,7 @@ def _lines(chunks: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield n + 1, tail
 
 
-def _jsonl_documents(chunks, src, seen, report, max_chars) -> Iterator[Document]:
+def _jsonl_documents(chunks, src, seen, report, max_chars, date_order="auto", warn=None) -> Iterator[Document]:
     found = False
     for n, line in _lines(chunks):
         if not line.strip():
@@ -619,9 +699,14 @@ def _jsonl_documents(chunks, src, seen, report, max_chars) -> Iterator[Document]
             if lang is not None and not isinstance(lang, str):
                 fail(f'"lang" is {type(lang).__name__}, expected a string like "es"; ignored', "json", skips=False)
                 lang = None
+            fields = {name: obj[key] for key, name in metadata.STORY_FIELDS.items() if key in obj}
+            extra = {k: v for k, v in obj.items() if k not in metadata.STORY_FIELDS and k not in ("id", "text", "lang")}
+            if extra:
+                fields["meta"] = extra
+            story = metadata.story_fields(fields, str(doc_id), src, n, date_order, warn or report, text, lang)
             try:
                 pieces = _split(_normalise([text]), max_chars)
-                yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report)
+                yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report, story=story)
             except _Failure as failure:
                 report(failure.args[0])
     if not found:

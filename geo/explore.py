@@ -4,17 +4,20 @@
     >>> result = geo.explore(["Llegaron a Hattiesburg, Misisipi.", "Rain in Paris."])  # doctest: +SKIP
     >>> result                      # in Jupyter: the summary table and the map   # doctest: +SKIP
     >>> result.places.head()        # a GeoDataFrame, one row per place           # doctest: +SKIP
+    >>> result.documents            # one row per document, at its focus          # doctest: +SKIP
+    >>> result.timeline(freq="W").plot()  # mentions per place and week            # doctest: +SKIP
 
 :func:`explore` reads and geoparses; :class:`Result` holds the frames and the
 texts, draws the map on first use, and answers the usual first questions
-(:meth:`Result.summary`, :meth:`Result.per_document`, :meth:`Result.co_mentions`).
+(:meth:`Result.summary`, :meth:`Result.per_document`, :meth:`Result.co_mentions`,
+:meth:`Result.timeline`).
 """
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html import escape
 from itertools import combinations
@@ -24,7 +27,8 @@ import geopandas as gpd
 import pandas as pd
 
 from .errors import InputError
-from .frames import mentions_frame, places_frame
+from .focus import document_focus
+from .frames import document_record, documents_frame, mentions_frame, places_frame
 from .model import Document, Precision
 
 __all__ = ["explore", "Result"]
@@ -47,6 +51,9 @@ class Result:
         ``doc_id -> text`` of every document read.
     errors : list of InputError
         Inputs that could not be read (the others were geoparsed).
+    documents : GeoDataFrame
+        One row per document (see :data:`geo.frames.DOCUMENT_COLUMNS`): title,
+        date, source, url, counts and focus; its geometry is the focus point.
     """
 
     mentions: gpd.GeoDataFrame
@@ -55,6 +62,11 @@ class Result:
     errors: list[InputError] = field(default_factory=list)
     title: str | None = None
     unit_names: dict[str, str] = field(default_factory=dict, repr=False)
+    documents: gpd.GeoDataFrame = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.documents is None:  # built without explore(): ids and lengths only
+            self.documents = documents_frame({"doc_id": d, "chars": len(t or "")} for d, t in self.texts.items())
 
     def __repr__(self) -> str:
         s = self.summary().to_dict("records")[0]
@@ -66,7 +78,8 @@ class Result:
         """The :class:`folium.Map` (drawn once, on first use)."""
         from .render import make_map
 
-        return make_map(self.mentions, self.places, self.texts, title=self.title, unit_names=self.unit_names)
+        return make_map(self.mentions, self.places, self.texts, title=self.title, unit_names=self.unit_names,
+                        stories=self.documents)
 
     def save_map(self, path: str | os.PathLike) -> Path:
         """Write the map as one self-contained HTML file; return its path."""
@@ -109,6 +122,15 @@ class Result:
                 "top_place": top,
             })
         return pd.DataFrame(rows, columns=["doc_id", "chars", "mentions", "places", "top_place"])
+
+    def timeline(self, freq: str = "W") -> pd.DataFrame:
+        """Mentions per period (rows) and place (columns) in the dated documents, ready for ``.plot()``.
+
+        ``freq``: ``"D"``, ``"W"``, ``"M"`` or another pandas period alias. See :func:`geo.stories.timeline`.
+        """
+        from .stories import timeline
+
+        return timeline(self.mentions, self.documents, freq=freq)
 
     def co_mentions(self, min_documents: int = 1) -> pd.DataFrame:
         """Pairs of places named in the same documents, most shared first.
@@ -179,6 +201,7 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
         such a string as text.
     """
     from .pipeline import default_geoparser
+    from .recognize import detect_language
 
     errors: list[InputError] = []
     docs = _documents(inputs, lang, encoding, errors)
@@ -186,8 +209,12 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
     if corrections:
         gp = gp.with_corrections(corrections)
     resolutions = []
+    stories = []
     for doc in _progress(docs, progress):
-        resolutions.extend(gp.parse(doc))
+        found = gp.parse(doc)
+        resolutions.extend(found)
+        lang = doc.lang or gp.default_lang or detect_language(doc.text)
+        stories.append(document_record(doc, found, document_focus(doc, found, gp.gazetteer), lang=lang))
     mentions = mentions_frame(resolutions, docs)
     texts = {d.id: d.text for d in docs}
     mentions.attrs["texts"] = texts
@@ -197,7 +224,7 @@ def explore(inputs, *, lang: str | None = None, geoparser=None, encoding: str | 
         unit = gp.gazetteer.get(gid)
         if unit is not None:
             unit_names[gid] = unit.name
-    return Result(mentions, places_frame(mentions), texts, errors, title, unit_names)
+    return Result(mentions, places_frame(mentions), texts, errors, title, unit_names, documents_frame(stories))
 
 
 def _progress(docs: list[Document], enabled: bool | None):
@@ -242,7 +269,7 @@ def _documents(inputs, lang: str | None, encoding: str | None, errors: list[Inpu
             docs.append(item)
         elif _is_path(item):
             for doc in iter_documents([item], encoding=encoding, on_error=errors.append):
-                docs.append(doc if doc.lang or not lang else Document(doc.id, doc.text, lang, doc.source))
+                docs.append(doc if doc.lang or not lang else replace(doc, lang=lang))
         elif isinstance(item, str):
             docs.append(Document("text" if len(items) == 1 else f"doc{i}", item, lang))
         else:
@@ -251,5 +278,5 @@ def _documents(inputs, lang: str | None, encoding: str | None, errors: list[Inpu
     unique = []
     for doc in docs:  # ids must be unique within a run: "a", "a#2", ...
         n = seen[doc.id] = seen.get(doc.id, 0) + 1
-        unique.append(doc if n == 1 else Document(f"{doc.id}#{n}", doc.text, doc.lang, doc.source))
+        unique.append(doc if n == 1 else replace(doc, id=f"{doc.id}#{n}"))
     return unique

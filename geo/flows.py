@@ -23,11 +23,13 @@ import pandas as pd
 
 from . import documents as _documents
 from .errors import InputError
-from .frames import FOOTPRINT, mentions_frame, places_frame, write_parquet
+from .focus import document_focus
+from .frames import FOOTPRINT, document_record, documents_frame, mentions_frame, places_frame, write_parquet
 from .model import Document, Resolution
 from .outputs import write_together
 from .parallel import PARTITION_CHARS, PARTITIONS_FILE, Spans, parse_documents, read_partitions, write_partitions
 from .pipeline import Geoparser, toponym_records
+from .recognize import detect_language
 
 __all__ = ["RunReport", "run_map", "run_extract", "run_extract_partitioned", "run_map_partitioned",
            "write_map_outputs", "read_spans", "SpansFile", "check_spans", "extract_line", "read_inputs",
@@ -77,8 +79,8 @@ def progress_bar(items: Iterable, total: int | None, desc: str, enabled: bool | 
     return tqdm(items, total=total, desc=desc, unit="doc", disable=not enabled, file=sys.stderr, leave=False)
 
 
-def read_inputs(paths, encoding, report: RunReport) -> tuple[Iterator[Document], int | None]:
-    docs = _documents.iter_documents(paths, encoding=encoding, on_error=report.errors.append)
+def read_inputs(paths, encoding, report: RunReport, date_order: str = "auto") -> tuple[Iterator[Document], int | None]:
+    docs = _documents.iter_documents(paths, encoding=encoding, on_error=report.errors.append, date_order=date_order)
     return docs, _documents.count_inputs(paths)
 
 
@@ -100,7 +102,8 @@ def errors_writer(report: RunReport) -> Callable[[Path], None] | None:
 
 
 def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geoparser, encoding: str | None = None,
-            progress: bool | None = None, title: str | None = None, jobs: int = 1, client=None) -> RunReport:
+            progress: bool | None = None, title: str | None = None, jobs: int = 1, client=None,
+            date_order: str = "auto") -> RunReport:
     """``geo map``: read, geoparse, write the frames and ``map.html`` into ``out_dir``.
 
     ``jobs`` worker processes, or a Dask ``client``, parse in parallel (see :mod:`geo.parallel`).
@@ -110,7 +113,7 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = RunReport()
-    docs_iter, total = read_inputs(paths, encoding, report)
+    docs_iter, total = read_inputs(paths, encoding, report, date_order)
     # Memory stays bounded for huge inputs: texts are dropped once their mentions
     # (with passages) are in a frame. Up to PANEL_CHARS of text the page holds the
     # texts; beyond, every text goes to map.texts.js beside it, written as it comes.
@@ -119,6 +122,7 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
     resolutions: list[Resolution] = []
     texts: dict[str, str] | None = {}
     doc_ids: list[str] = []
+    stories: list[dict] = []  # one documents.parquet row per document (metadata, counts, focus)
     fd, spool_name = tempfile.mkstemp(prefix=f".{side_texts_name('map.html')}.", suffix=".spool", dir=out_dir)
     spool = Path(spool_name)
     try:
@@ -131,6 +135,7 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
                 batch.append(doc)
                 resolutions.extend(found)
                 doc_ids.append(doc.id)
+                stories.append(story_record(doc, found, geoparser))
                 side.write(side_texts_entry(doc.id, doc.text))
                 held += len(doc.text)
                 shown += len(doc.text)
@@ -148,16 +153,27 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
         report.mentions = len(mentions)
         report.places = write_map_outputs(mentions, texts if texts is not None else dict.fromkeys(doc_ids),
                                           out_dir, title=title, report=report,
-                                          side_spool=spool if texts is None else None)
+                                          side_spool=spool if texts is None else None,
+                                          documents=documents_frame(stories))
     finally:
         spool.unlink(missing_ok=True)
     return report
 
 
+def story_record(doc: Document, resolutions: Sequence[Resolution], geoparser: Geoparser) -> dict:
+    """The ``documents.parquet`` row of a parsed document: its metadata, counts and focus."""
+    focus = document_focus(doc, resolutions, geoparser.gazetteer)
+    lang = doc.lang or geoparser.default_lang or detect_language(doc.text)
+    return document_record(doc, resolutions, focus, lang=lang)
+
+
 def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None], out_dir: Path, *,
                       title: str | None = None, report: RunReport | None = None,
-                      side_spool: Path | None = None) -> int:
-    """Write ``mentions.parquet``, ``places.parquet``, ``places.geojson`` and ``map.html``; return the place count.
+                      side_spool: Path | None = None, documents: gpd.GeoDataFrame | None = None) -> int:
+    """Write ``mentions.parquet``, ``places.parquet``, ``places.geojson``, ``documents.parquet`` and ``map.html``.
+
+    Returns the place count. ``documents`` is the documents frame
+    (:func:`geo.frames.documents_frame`); without it, one with the ids only.
 
     Over :data:`geo.render.TEXTS_INLINE_MAX` characters of text, the texts go to
     ``map.texts.js`` beside the page (removed again when a later run is small);
@@ -169,12 +185,14 @@ def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None
     from .render import make_map as render, move_texts_out, side_texts_name, write_map
 
     place_rows = places_frame(mentions)
+    if documents is None:
+        documents = documents_frame({"doc_id": d, "chars": len(t or "")} for d, t in texts.items())
     side_name = side_texts_name("map.html")
     if side_spool is not None:
-        fmap = render(mentions, place_rows, texts, title=title, side_texts=side_name)
+        fmap = render(mentions, place_rows, texts, title=title, side_texts=side_name, stories=documents)
         side = None
     else:
-        fmap = render(mentions, place_rows, texts, title=title)
+        fmap = render(mentions, place_rows, texts, title=title, stories=documents)
         side = move_texts_out(fmap, side_name)  # large texts handed in: beside the page too
     files = {
         out_dir / "mentions.parquet": lambda p: write_parquet(mentions, p),
@@ -183,6 +201,7 @@ def write_map_outputs(mentions: gpd.GeoDataFrame, texts: Mapping[str, str | None
         out_dir / "places.geojson": lambda p: p.write_text(
             place_rows.drop(columns=[FOOTPRINT], errors="ignore").to_json(drop_id=True, ensure_ascii=False),
             encoding="utf-8"),
+        out_dir / "documents.parquet": lambda p: documents.to_parquet(p, index=False),
         out_dir / side_name: (lambda p: p.write_text(side, encoding="utf-8")) if side else
                              (lambda p: shutil.copyfile(side_spool, p)) if side_spool is not None else None,
         out_dir / "map.html": lambda p: write_map(fmap, p),
@@ -245,7 +264,8 @@ def check_spans(docs: Iterable[Document], spans: Spans, report: RunReport) -> tu
 
 def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encoding: str | None = None,
                 demonyms: bool = False, progress: bool | None = None,
-                spans: Mapping[str, list[tuple[int, int]]] | None = None, jobs: int = 1, client=None) -> RunReport:
+                spans: Mapping[str, list[tuple[int, int]]] | None = None, jobs: int = 1, client=None,
+                date_order: str = "auto") -> RunReport:
     """``geo extract``: one JSON line per document with its toponyms, written to ``out`` (a text stream).
 
     With ``spans`` (by document id), those spans are resolved instead of the
@@ -254,7 +274,7 @@ def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encod
     lines come out in the same order (see :mod:`geo.parallel`).
     """
     report = RunReport()
-    docs_iter, total = read_inputs(paths, encoding, report)
+    docs_iter, total = read_inputs(paths, encoding, report, date_order)
     if spans is not None:
         docs_iter, spans = check_spans(docs_iter, spans, report)
     # the line is made where the document was parsed (a worker, with jobs or Dask)
@@ -268,28 +288,34 @@ def run_extract(paths: Iterable[str | Path], out, *, geoparser: Geoparser, encod
 
 
 def extract_line(doc: Document, resolutions: Sequence[Resolution], *, demonyms: bool = False) -> tuple[str, int]:
-    """The ``geo extract`` JSON line of one document, and how many toponyms it lists."""
+    """The ``geo extract`` JSON line of one document, and how many toponyms it lists.
+
+    ``"focus"`` is the place the story is about (see :mod:`geo.focus`), null when it names none.
+    """
     toponyms = toponym_records(resolutions, demonyms=demonyms)
-    return json.dumps({"id": doc.id, "toponyms": toponyms}, ensure_ascii=False) + "\n", len(toponyms)
+    focus = document_focus(doc, resolutions)
+    line = {"id": doc.id, "toponyms": toponyms, "focus": focus.record() if focus is not None else None}
+    return json.dumps(line, ensure_ascii=False) + "\n", len(toponyms)
 
 
 # --------------------------------------------------------------------------- partitioned output
 
 def run_extract_partitioned(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geoparser,
                             encoding: str | None = None, progress: bool | None = None, spans: Spans | None = None,
-                            jobs: int = 1, client: Any = None, partition_chars: int = PARTITION_CHARS) -> RunReport:
+                            jobs: int = 1, client: Any = None, partition_chars: int = PARTITION_CHARS,
+                            date_order: str = "auto") -> RunReport:
     """``geo extract -o DIR/``: like :func:`run_extract`, writing partitioned GeoParquet.
 
     Every mention is written, demonyms included, as in ``geo map``'s ``mentions.parquet``.
     """
     out_dir = Path(out_dir)
     report = RunReport()
-    docs, total = read_inputs(paths, encoding, report)
+    docs, total = read_inputs(paths, encoding, report, date_order)
     if spans is not None:
         docs, spans = check_spans(docs, spans, report)
     pairs = parse_documents(docs, geoparser, spans=spans, jobs=jobs, client=client)
     summary = write_partitions(progress_bar(pairs, total, "extracting", progress), out_dir,
-                               partition_chars=partition_chars)
+                               partition_chars=partition_chars, story=partial(story_record, geoparser=geoparser))
     report.documents, report.mentions = summary["documents"], summary["mentions"]
     write_errors(report, out_dir)
     return report
@@ -301,5 +327,8 @@ def run_map_partitioned(path: str | Path, out_dir: str | Path, *, title: str | N
     summary = json.loads((Path(path) / PARTITIONS_FILE).read_text(encoding="utf-8"))
     report = RunReport()
     report.documents, report.mentions = int(summary.get("documents", len(texts))), len(mentions)
-    report.places = write_map_outputs(mentions, texts, Path(out_dir), title=title, report=report)
+    parts = sorted((Path(path) / "stories").glob("part.*.parquet"))
+    stories = [f for f in (gpd.read_parquet(p) for p in parts) if len(f)]
+    documents = pd.concat(stories, ignore_index=True) if stories else None
+    report.places = write_map_outputs(mentions, texts, Path(out_dir), title=title, report=report, documents=documents)
     return report

@@ -1,7 +1,7 @@
 """The one place that builds GeoDataFrames.
 
 ``mentions_frame`` makes one row per mention, ``places_frame`` one row per
-distinct place. Both always have the columns declared here and CRS EPSG:4326,
+distinct place, ``documents_frame`` one row per document (at its focus). All always have the columns declared here and CRS EPSG:4326,
 also when empty.
 """
 from __future__ import annotations
@@ -21,8 +21,11 @@ from .model import Document, Kind, Precision, Resolution
 __all__ = [
     "MENTION_COLUMNS",
     "PLACE_COLUMNS",
+    "DOCUMENT_COLUMNS",
     "CRS",
     "FOOTPRINT",
+    "document_record",
+    "documents_frame",
     "mentions_frame",
     "places_frame",
     "display_place_id",
@@ -69,6 +72,25 @@ PLACE_COLUMNS: dict[str, str] = {
     "mention_count": "int64",
     "demonym_count": "int64",
     "doc_count": "int64",
+}
+
+DOCUMENT_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "title": "string",
+    "date": "datetime64[ns]",   # publication date (a day), NaT when the input gives none
+    "source": "string",         # the outlet (JSONL "source", HTML og:site_name, front matter source:)
+    "url": "string",            # as given: untrusted
+    "author": "string",
+    "lang": "string",
+    "chars": "int64",
+    "mention_count": "int64",   # resolved mentions, demonyms included
+    "place_count": "int64",     # distinct places
+    "focus_place_id": "string",  # gazetteer id of the focus (see geo.focus)
+    "focus_name": "string",
+    "focus_kind": "string",
+    "focus_score": "float64",
+    "focus_country_code": "string",
+    "focus_admin1": "string",   # the admin-1 unit the story is about, by name
 }
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+|\n\s*\n|\n")
@@ -249,3 +271,38 @@ def places_frame(mentions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = _geo_frame(frame, geoms, shapes)
     out = out.sort_values(["mention_count", "name", "place_id"], ascending=[False, True, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def document_record(doc: Document, resolutions: Iterable[Resolution], focus=None, lang: str | None = None) -> dict:
+    """The documents-frame row of one document (``focus``: a :class:`geo.focus.Focus` or None)."""
+    placed = [r for r in resolutions if r.place is not None]
+    p = focus.place if focus is not None else None
+    return {
+        "doc_id": doc.id, "title": doc.title, "date": doc.date, "source": doc.publisher, "url": doc.url,
+        "author": doc.author, "lang": doc.lang or lang, "chars": len(doc.text), "mention_count": len(placed),
+        "place_count": len({display_place_id(r) for r in placed}),
+        "focus_place_id": p.place_id if p else None, "focus_name": p.name if p else None,
+        "focus_kind": str(p.kind) if p else None, "focus_score": focus.score if focus is not None else None,
+        "focus_country_code": (p.country_code or None) if p else None,
+        "focus_admin1": focus.admin1.name if focus is not None and focus.admin1 is not None else None,
+        "_lat": p.lat if p else None, "_lon": p.lon if p else None,
+    }
+
+
+def documents_frame(records: Iterable[dict]) -> gpd.GeoDataFrame:
+    """One row per document (rows from :func:`document_record`), its geometry the focus point (None without one).
+
+    Examples
+    --------
+    >>> documents_frame([]).columns.tolist()[:4]
+    ['doc_id', 'title', 'date', 'source']
+    """
+    records = list(records)
+    geoms = [Point(r["_lon"], r["_lat"]) if r.get("_lat") is not None else None for r in records]
+    frame = pd.DataFrame([{c: r.get(c, 0 if t == "int64" else None) for c, t in DOCUMENT_COLUMNS.items()}
+                          for r in records])
+    if not records:  # no footprint column here: a document is drawn at its focus point
+        frame = pd.DataFrame({c: pd.Series(dtype=t) for c, t in DOCUMENT_COLUMNS.items()})
+    frame["date"] = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
+    frame = frame.astype(DOCUMENT_COLUMNS)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)

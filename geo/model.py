@@ -47,6 +47,13 @@ class Document:
     text: str
     lang: str | None = None
     source: str | None = None  # file path (and line) it was read from
+    # what the input says about the story (JSONL fields, HTML metadata, front matter); None when it does not
+    title: str | None = None
+    date: str | None = None       # publication date, ISO 8601 "YYYY-MM-DD"
+    url: str | None = None        # as given: untrusted, only http(s) ones become links
+    publisher: str | None = None  # the outlet ("source" in JSONL and documents.parquet)
+    author: str | None = None
+    meta: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # other JSONL fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ that ``dask_geopandas.read_parquet(DIR / "mentions")`` reads back::
     DIR/geo-partitions.json          what this is, with counts
     DIR/mentions/part.00000.parquet  one row per mention (geo.frames.MENTION_COLUMNS), EPSG:4326
     DIR/documents/part.00000.parquet id, text, lang, source of the same documents
+    DIR/stories/part.00000.parquet   their documents.parquet rows (title, date, source, url, focus...)
     DIR/errors.jsonl                 inputs skipped, if any
 
 For documents already in a Dask collection, :func:`geoparse_bag` and
@@ -336,25 +337,31 @@ def is_partitioned(path: str | Path) -> bool:
     return (Path(path) / PARTITIONS_FILE).is_file()
 
 
+_PART_FOLDERS = ("mentions", "documents", "stories")
+
+
 def _part_name(i: int) -> str:
     return f"part.{i:05d}.parquet"  # zero-padded: every reader lists them in order
 
 
 def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir: str | Path, *,
-                     partition_chars: int = PARTITION_CHARS) -> dict:
+                     partition_chars: int = PARTITION_CHARS, story: Callable | None = None) -> dict:
     """Write ``(document, resolutions)`` pairs as partitioned GeoParquet (see the module docstring).
 
     Returns the summary also written to ``DIR/geo-partitions.json``. Parts
-    left by an earlier, larger run are removed.
+    left by an earlier, larger run are removed. ``story(document, resolutions)``
+    gives a document's row of ``DIR/stories/`` (see :func:`geo.frames.document_record`);
+    default: metadata and counts without a focus.
     """
     import pandas as pd
 
-    from .frames import mentions_frame, write_parquet
+    from .frames import document_record, documents_frame, mentions_frame, write_parquet
     from .outputs import write_atomic
 
+    story = story or (lambda doc, found: document_record(doc, found))
     out = Path(out_dir)
-    (out / "mentions").mkdir(parents=True, exist_ok=True)
-    (out / "documents").mkdir(parents=True, exist_ok=True)
+    for sub in _PART_FOLDERS:
+        (out / sub).mkdir(parents=True, exist_ok=True)
     n_docs = n_mentions = 0
     parts = 0
     batch: list[tuple[Document, list[Resolution]]] = []
@@ -367,9 +374,11 @@ def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir
         texts = pd.DataFrame({"id": [d.id for d in docs], "text": [d.text for d in docs],
                               "lang": [d.lang for d in docs], "source": [d.source for d in docs]},
                              dtype="string")
+        stories = documents_frame(story(d, rs) for d, rs in batch)
         name = _part_name(parts)
         write_atomic(out / "mentions" / name, lambda p: write_parquet(mentions, p))
         write_atomic(out / "documents" / name, lambda p: texts.to_parquet(p, index=False))
+        write_atomic(out / "stories" / name, lambda p: stories.to_parquet(p, index=False))
         parts += 1
         n_mentions += len(mentions)
 
@@ -382,7 +391,7 @@ def write_partitions(pairs: Iterable[tuple[Document, list[Resolution]]], out_dir
             batch, chars = [], 0
     if batch or parts == 0:  # an empty run still writes one (empty) part, so readers find the schema
         flush()
-    for sub in ("mentions", "documents"):
+    for sub in _PART_FOLDERS:
         for stale in (out / sub).glob("part.*.parquet"):
             if stale.name >= _part_name(parts):
                 stale.unlink()

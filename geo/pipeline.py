@@ -18,6 +18,7 @@ The Python API is three calls::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -87,7 +88,7 @@ class Geoparser:
         Raises ValueError for a span outside the text.
         """
         if doc.lang is None:
-            doc = Document(doc.id, doc.text, self.default_lang or detect_language(doc.text), doc.source)
+            doc = replace(doc, lang=self.default_lang or detect_language(doc.text))
         if spans is None:
             mentions = self.recognizer.recognize(doc)
             if self.corrections:

@@ -41,6 +41,7 @@ from .frames import FOOTPRINT
 from .model import Kind, Precision
 from .outlines import country_outline, country_outlines
 from .outputs import write_text_atomic
+from .stories import add_stories
 
 __all__ = ["make_map", "write_map", "move_texts_out", "side_texts_name", "side_texts_script", "page_data", "KIND_STYLES", "KIND_GROUPS", "PRECISION_LABELS"]
 
@@ -94,6 +95,7 @@ def make_map(
     tiles: bool = True,
     unit_names: Mapping[str, str] | None = None,
     side_texts: str | None = None,
+    stories: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """A folium map of the places, with a panel of places, filters and documents.
 
@@ -115,6 +117,9 @@ def make_map(
         ``gazetteer_id -> name`` of the units that fallbacks were drawn at
         ("Mississippi"); without it the name is taken from the frames or the
         country outlines where possible.
+    stories
+        The documents frame (:func:`geo.frames.documents_frame`): titles,
+        dates, outlets, links and foci, for the time filter and the stories view.
     side_texts
         The name of a side file (``map.texts.js``, written by the caller) that
         holds the texts of ``documents`` (whose values are then ignored); the
@@ -145,6 +150,8 @@ def make_map(
         tile_layer = folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", control=False).add_to(m)
 
     data = page_data(mentions, places, documents, unit_names=unit_names, side_texts=side_texts)
+    if stories is not None:
+        add_stories(data, stories)
     n_places, n_docs = len(data["places"]), len(data["docs"])
     n_mentions = sum(1 for m in data["mentions"] if m[3] >= 0)
     message = None

@@ -15,10 +15,10 @@ PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 ENV = {**os.environ, "MPLBACKEND": "agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
-def test_the_five_notebooks_are_there():
+def test_the_notebooks_are_there():
     assert [p.name for p in PATHS] == [
         "01_seed_walkthrough.ipynb", "02_your_own_texts.ipynb", "03_results_as_data.ipynb", "04_how_sure.ipynb",
-        "05_corrections.ipynb",
+        "05_corrections.ipynb", "06_stories_in_time.ipynb",
     ]
 
 

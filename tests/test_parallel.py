@@ -92,15 +92,13 @@ def thread_cluster():
 
 def test_dask_matches_one_process(corpus, geoparser, single, thread_cluster):
     out = io.StringIO()
-    from geo.flows import RunReport, read_inputs
-    from geo.pipeline import toponym_records
+    from geo.flows import RunReport, extract_line, read_inputs
 
     report = RunReport()
     docs, _ = read_inputs([corpus], None, report)
     pairs = list(parallel.parse_documents(docs, geoparser, client=thread_cluster, task_chars=500))
     for doc, resolutions in pairs:
-        out.write(json.dumps({"id": doc.id, "toponyms": toponym_records(resolutions, demonyms=True)},
-                             ensure_ascii=False) + "\n")
+        out.write(extract_line(doc, resolutions, demonyms=True)[0])
     assert out.getvalue() == single[0]
 
 

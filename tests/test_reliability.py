@@ -28,7 +28,7 @@ from geo.pipeline import Geoparser
 
 pytestmark = pytest.mark.usefixtures("cli_cache")
 
-OUTPUTS = ("map.html", "mentions.parquet", "places.parquet", "places.geojson")
+OUTPUTS = ("map.html", "mentions.parquet", "places.parquet", "places.geojson", "documents.parquet")
 SEED = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")).read_text(encoding="utf-8")
 
 

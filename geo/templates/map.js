@@ -96,6 +96,8 @@
     });
 
     buildLayers(g, outlines);
+    setupTime(g);
+    setupStories(g);
     wirePanel(g);
     initFixes(g);
     if (opts.message) notice(map, opts.message);
@@ -373,7 +375,7 @@
     g.countryCount = new Map();
     for (var i = 0; i < g.mentions.length; i++) {
       var m = g.mentions[i], p = m[3];
-      var ok = p >= 0 && (f.doc < 0 || m[0] === f.doc) && f.groups.has(g.groupOfKind[m[4]]) &&
+      var ok = p >= 0 && (f.doc < 0 || m[0] === f.doc) && g.docOn[m[0]] && f.groups.has(g.groupOfKind[m[4]]) &&
         f.precisions.has(g.precisions[m[5]]) && m[6] >= f.minConf - 1e-9;
       g.visible[i] = ok ? 1 : 0;
       if (!ok) continue;
@@ -410,8 +412,8 @@
     updateLabels(g);
     shadeCountries(g);
 
-    var docsShown = 0;
-    for (var d = 0; d < g.docs.length; d++) if (g.docCount[d]) docsShown++;
+    var docsShown = 0, onlyTime = !isFiltered(g, true);
+    for (var d = 0; d < g.docs.length; d++) if (g.docCount[d] || (onlyTime && g.docOn[d])) docsShown++;
     var filtered = isFiltered(g);
     var summary = plural(shownPlaces, "place") + " · " + plural(shownMentions, "mention") + " · " +
       (filtered ? docsShown + " of " : "") + plural(g.docs.length, "document");
@@ -420,24 +422,28 @@
     if (shownMentions) summary += " · " + Math.round(100 * exact / shownMentions) + "% exact";
     $("geo-summary").textContent = summary;
     $("geo-places-n").textContent = String(shownPlaces);
-    $("geo-docs-n").textContent = String(g.docs.length);
+    var inRange = 0;
+    for (d = 0; d < g.docs.length; d++) inRange += g.docOn[d];
+    $("geo-docs-n").textContent = String(inRange);
     var state = [];
     if (f.doc >= 0) state.push("1 document");
     if (f.groups.size < Object.keys(g.opts.groups).length) state.push(f.groups.size + " kinds");
     if (f.precisions.size < 5) state.push(f.precisions.size + " precisions");
     if (f.minConf > 0) state.push("confidence ≥ " + f.minConf.toFixed(2));
+    if (timeActive(g)) state.push("dates " + (f.from || "…") + " – " + (f.to || "…"));
     $("geo-filter-state").textContent = state.length ? "(" + state.join(", ") + ")" : "";
     $("geo-docfilter").hidden = f.doc < 0;
     $("geo-docfilter-name").textContent = f.doc >= 0 ? g.docs[f.doc].id : "";
     renderPlaces();
     renderDocs();
+    updateStories(g);
     if (g.currentDoc >= 0) markTextVisibility(g);
     if (g.fixes) renderUnplacedScope(g); // the document a point set from the panel may be limited to
   }
 
-  function isFiltered(g) {
+  function isFiltered(g, exceptTime) {
     var f = g.filter;
-    return f.doc >= 0 || f.minConf > 0 || f.precisions.size < 5 || f.groups.size < Object.keys(g.opts.groups).length;
+    return (!exceptTime && timeActive(g)) || f.doc >= 0 || f.minConf > 0 || f.precisions.size < 5 || f.groups.size < Object.keys(g.opts.groups).length;
   }
 
   function resetFilters(keepDoc) {
@@ -449,6 +455,13 @@
     document.querySelectorAll(".geo-filters input[type=checkbox][name]").forEach(function (c) { c.checked = true; });
     $("geo-confidence").value = "0";
     $("geo-confidence-value").textContent = "0.00";
+    if (g.time) {
+      f.from = f.to = null;
+      f.undated = true;
+      if ($("geo-undated")) $("geo-undated").checked = true;
+      timeChanged(g);  // redraws
+      return;
+    }
     applyFilters();
   }
 
@@ -603,6 +616,8 @@
       if (last && last.doc === m[0] && last.start === m[7]) last.ids.push(k);
       else groups.push((last = { doc: m[0], start: m[7], ids: [k] }));
     });
+    var strip = timeStrip(g, i);
+    if (strip) box.appendChild(strip);
     var list = el("ol", "geo-passages");
     groups.slice(0, PASSAGES).forEach(function (grp) { list.appendChild(passageItem(g, grp.ids)); });
     box.appendChild(list);
@@ -1264,9 +1279,10 @@
     var q = fold($("geo-doc-search").value.trim());
     var rows = [];
     for (var d = 0; d < g.docs.length; d++) {
+      if (!g.docOn[d]) continue;  // outside the time range
       if (!q) { rows.push(d); continue; }
       var doc = g.docs[d];
-      if (!doc._fold) doc._fold = fold(doc.id + " " + (doc.text || "").slice(0, 400));
+      if (!doc._fold) doc._fold = fold(doc.id + " " + (doc.title || "") + " " + (doc.source || "") + " " + (doc.text || "").slice(0, 400));
       if (doc._fold.indexOf(q) >= 0) rows.push(d);
     }
     list.textContent = "";
@@ -1280,7 +1296,8 @@
       b.setAttribute("data-doc-id", doc.id);
       if (d === g.currentDoc) b.classList.add("geo-current");
       var main = el("span", "geo-row-main");
-      main.appendChild(el("span", "geo-row-name", doc.id));
+      main.appendChild(el("span", "geo-row-name", docLabel(doc)));
+      if (docMeta(doc)) main.appendChild(el("span", "geo-row-meta geo-row-when", docMeta(doc)));
       main.appendChild(el("span", "geo-row-meta", snippet(doc.text)));
       b.appendChild(main);
       var n = el("span", "geo-row-n" + (g.docPlaces[d] ? "" : " geo-zero"), String(g.docPlaces[d]));
@@ -1311,7 +1328,7 @@
 
   function renderText(g, d) {
     var doc = g.docs[d], box = $("geo-doc-text");
-    $("geo-doc-title").textContent = doc.id;
+    $("geo-doc-title").textContent = docLabel(doc);
     $("geo-doc-pos").textContent = (d + 1) + " / " + g.docs.length;
     $("geo-doc-prev").disabled = d === 0;
     $("geo-doc-next").disabled = d === g.docs.length - 1;
@@ -1481,11 +1498,16 @@
   // --- shareable links -------------------------------------------------------------
 
   function setHash(key, value) {
-    var h = key ? "#" + key + "=" + encodeURIComponent(value) : " ";
-    if (key && G.filter.doc >= 0 && key === "place") h = "#doc=" + encodeURIComponent(G.docs[G.filter.doc].id) + "&place=" + encodeURIComponent(value);
-    G.lastHash = h.trim();
+    // the time range stays in the link: #place=...&from=...&to=...
+    var g = G, parts = [];
+    if (key === "place" && g.filter.doc >= 0) parts.push("doc=" + encodeURIComponent(g.docs[g.filter.doc].id));
+    if (key) parts.push(key + "=" + encodeURIComponent(value));
+    if (g.filter.from) parts.push("from=" + g.filter.from);
+    if (g.filter.to) parts.push("to=" + g.filter.to);
+    var h = parts.length ? "#" + parts.join("&") : "";
+    g.lastHash = h;
     try {
-      history.replaceState(null, "", key ? h : location.pathname + location.search);
+      history.replaceState(null, "", h || location.pathname + location.search);
     } catch (e) { /* a sandboxed frame: links are not shareable there */ }
   }
 
@@ -1494,10 +1516,330 @@
     if (!h || h === g.lastHash) return;
     var params = new URLSearchParams(h.slice(1));
     var doc = params.get("doc"), place = params.get("place");
+    hashRange(g, params);
+    if (params.get("view") === "stories" || params.get("view") === "places") setView(g, params.get("view"));
     if (doc !== null && g.docIndex.has(doc)) showDoc(g.docIndex.get(doc), { keepHash: true, stay: place !== null });
     if (place !== null) focusPlace(place);
     g.lastHash = h;
   }
+
+  // --- time and stories ------------------------------------------------------------
+  // The documents' dates give a histogram and a range filter; their foci give
+  // the stories view (one marker per document). Kept apart from the places code:
+  // it only adds g.docOn (documents inside the range) for applyFilters to read.
+
+  var DAY = 86400000;
+
+  function dayNumber(iso) { return Math.floor(Date.parse(iso + "T00:00:00Z") / DAY); }
+  function isoDay(n) { return new Date(n * DAY).toISOString().slice(0, 10); }
+
+  function setupTime(g) {
+    g.docOn = new Uint8Array(g.docs.length).fill(1);
+    g.filter.from = null; g.filter.to = null; g.filter.undated = true;
+    var days = [];
+    g.docs.forEach(function (doc, d) {
+      doc._day = typeof doc.date === "string" && /^\d{4}-\d{2}-\d{2}$/.test(doc.date) ? dayNumber(doc.date) : null;
+      if (doc._day !== null && !isNaN(doc._day)) days.push(doc._day); else doc._day = null;
+    });
+    if (!days.length) { g.time = null; return; }
+    var lo = Math.min.apply(null, days), hi = Math.max.apply(null, days);
+    var span = hi - lo;
+    var unit = span <= 62 ? "day" : span <= 730 ? "week" : "month";
+    // bins: [start day, end day] (inclusive), contiguous over the whole span
+    var bins = [], start = binStart(lo, unit);
+    while (start <= hi) {
+      var next = binNext(start, unit);
+      bins.push([start, next - 1]);
+      start = next;
+    }
+    var t = (g.time = { unit: unit, bins: bins, counts: new Int32Array(bins.length), undated: 0 });
+    g.docs.forEach(function (doc) {
+      if (doc._day === null) { t.undated++; return; }
+      doc._bin = binOf(t, doc._day);
+      t.counts[doc._bin]++;
+    });
+    // place -> mentions per bin, for the strip in its popup
+    t.placeBins = g.places.map(function () { return null; });
+    g.mentions.forEach(function (m) {
+      var b = g.docs[m[0]]._bin;
+      if (m[3] < 0 || b === undefined) return;
+      if (!t.placeBins[m[3]]) t.placeBins[m[3]] = new Int32Array(bins.length);
+      t.placeBins[m[3]][b]++;
+    });
+    buildTimePanel(g);
+  }
+
+  function binStart(day, unit) {
+    if (unit === "day") return day;
+    if (unit === "week") return day - ((new Date(day * DAY).getUTCDay() + 6) % 7); // Monday
+    var d = new Date(day * DAY);
+    return Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / DAY);
+  }
+
+  function binNext(start, unit) {
+    if (unit === "day") return start + 1;
+    if (unit === "week") return start + 7;
+    var d = new Date(start * DAY);
+    return Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY);
+  }
+
+  function binOf(t, day) {
+    var lo = 0, hi = t.bins.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (t.bins[mid][0] <= day) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
+
+  function binLabel(t, b) {
+    var iso = isoDay(t.bins[b][0]);
+    if (t.unit === "month") return iso.slice(0, 7);
+    return t.unit === "week" ? "week of " + iso : iso;
+  }
+
+  function buildTimePanel(g) {
+    var t = g.time, filters = $("geo-filters");
+    var box = el("section", "geo-time");
+    box.id = "geo-time";
+    box.setAttribute("aria-label", "Stories over time");
+    var head = el("div", "geo-time-head");
+    head.appendChild(el("strong", null, "When"));
+    var range = el("span", "geo-time-range");
+    range.id = "geo-time-range";
+    range.setAttribute("aria-live", "polite");
+    head.appendChild(range);
+    box.appendChild(head);
+    var hist = el("div", "geo-hist");
+    hist.id = "geo-hist";
+    hist.setAttribute("role", "img");
+    var max = Math.max.apply(null, Array.from(t.counts));
+    hist.setAttribute("aria-label", "documents per " + t.unit + ", " + t.bins.length + " " + t.unit + "s");
+    t.bars = [];
+    for (var b = 0; b < t.bins.length; b++) {
+      var bar = el("span", "geo-bar");
+      bar.style.height = (t.counts[b] ? Math.max(8, Math.round(100 * t.counts[b] / max)) : 0) + "%";
+      bar.title = binLabel(t, b) + ": " + plural(t.counts[b], "document");
+      bar.setAttribute("data-bin", String(b));
+      hist.appendChild(bar);
+      t.bars.push(bar);
+    }
+    box.appendChild(hist);
+    var sliders = el("div", "geo-time-sliders");
+    ["from", "to"].forEach(function (which) {
+      var input = el("input");
+      input.type = "range"; input.min = "0"; input.max = String(t.bins.length - 1); input.step = "1";
+      input.value = which === "from" ? "0" : String(t.bins.length - 1);
+      input.id = "geo-time-" + which;
+      input.setAttribute("aria-label", which === "from" ? "From" : "To");
+      input.addEventListener("input", function () { onSlide(g, which); });
+      sliders.appendChild(input);
+    });
+    box.appendChild(sliders);
+    var foot = el("div", "geo-time-foot");
+    var axis = el("span", "geo-time-axis", isoDay(t.bins[0][0]) + " – " + isoDay(t.bins[t.bins.length - 1][1]) +
+      " · by " + t.unit);
+    foot.appendChild(axis);
+    if (t.undated) {
+      var label = el("label", "geo-check");
+      var check = el("input");
+      check.type = "checkbox"; check.id = "geo-undated"; check.checked = true;
+      check.addEventListener("change", function () { g.filter.undated = check.checked; timeChanged(g); });
+      label.appendChild(check);
+      label.appendChild(document.createTextNode(" " + plural(t.undated, "undated document")));
+      foot.appendChild(label);
+    }
+    box.appendChild(foot);
+    filters.parentNode.insertBefore(box, filters);
+    hist.addEventListener("click", function (e) {  // a bar: that period alone; again: everything
+      var b = e.target.getAttribute && e.target.getAttribute("data-bin");
+      if (b === null || b === undefined) return;
+      b = +b;
+      var f = g.filter, whole = isoDay(t.bins[b][0]) === f.from && isoDay(t.bins[b][1]) === f.to;
+      setRange(g, whole ? null : isoDay(t.bins[b][0]), whole ? null : isoDay(t.bins[b][1]));
+    });
+  }
+
+  function onSlide(g, which) {
+    var t = g.time, a = +$("geo-time-from").value, b = +$("geo-time-to").value;
+    if (a > b) { if (which === "from") b = a; else a = b; }
+    var full = a === 0 && b === t.bins.length - 1;
+    setRange(g, full ? null : isoDay(t.bins[a][0]), full ? null : isoDay(t.bins[b][1]), true);
+  }
+
+  // Show the documents dated from..to (ISO days, inclusive; null: open end).
+  function setRange(g, from, to, sliding) {
+    g.filter.from = from || null;
+    g.filter.to = to || null;
+    timeChanged(g, sliding);
+  }
+
+  function timeChanged(g, sliding) {
+    var t = g.time, f = g.filter;
+    if (!t) return;
+    var lo = f.from ? dayNumber(f.from) : -Infinity, hi = f.to ? dayNumber(f.to) : Infinity;
+    g.docs.forEach(function (doc, d) {
+      g.docOn[d] = doc._day === null ? (f.undated ? 1 : 0) : (doc._day >= lo && doc._day <= hi ? 1 : 0);
+    });
+    if (!sliding) {
+      $("geo-time-from").value = String(f.from ? binOf(t, Math.max(lo, t.bins[0][0])) : 0);
+      $("geo-time-to").value = String(f.to ? binOf(t, Math.min(hi, t.bins[t.bins.length - 1][1])) : t.bins.length - 1);
+    }
+    t.bars.forEach(function (bar, b) {
+      bar.classList.toggle("geo-bar-off", t.bins[b][1] < lo || t.bins[b][0] > hi);
+    });
+    $("geo-time-range").textContent = f.from || f.to ? (f.from || "…") + " – " + (f.to || "…") : "all dates";
+    timeHash(g);
+    applyFilters();
+  }
+
+  function timeActive(g) { return !!(g.time && (g.filter.from || g.filter.to || !g.filter.undated)); }
+
+  function timeHash(g) {
+    var params = new URLSearchParams(location.hash.slice(1));
+    if (params.get("place") !== null) setHash("place", params.get("place"));
+    else if (g.filter.doc >= 0) setHash("doc", g.docs[g.filter.doc].id);
+    else setHash(null);
+  }
+
+  function hashRange(g, params) {
+    var from = params.get("from"), to = params.get("to"), ok = /^\d{4}-\d{2}-\d{2}$/;
+    if (!g.time || (from === null && to === null)) return;
+    from = from && ok.test(from) ? from : null;
+    to = to && ok.test(to) ? to : null;
+    if (from !== g.filter.from || to !== g.filter.to) setRange(g, from, to);
+  }
+
+  // The bar strip of a place's popup: its mentions per period, the range marked.
+  function timeStrip(g, i) {
+    var t = g.time;
+    if (!t || !t.placeBins[i]) return null;
+    var counts = t.placeBins[i], max = Math.max.apply(null, Array.from(counts));
+    var f = g.filter, lo = f.from ? dayNumber(f.from) : -Infinity, hi = f.to ? dayNumber(f.to) : Infinity;
+    var box = el("div", "geo-strip");
+    box.setAttribute("role", "img");
+    var dated = 0;
+    for (var b = 0; b < counts.length; b++) dated += counts[b];
+    box.setAttribute("aria-label", "When it was mentioned: " + plural(dated, "mention") + " in dated documents, " +
+      isoDay(t.bins[0][0]) + " to " + isoDay(t.bins[t.bins.length - 1][1]));
+    box.appendChild(el("span", "geo-strip-label", "When mentioned (by " + t.unit + ")"));
+    var bars = el("span", "geo-strip-bars");
+    for (b = 0; b < counts.length; b++) {
+      var bar = el("span", "geo-strip-bar" + (t.bins[b][1] < lo || t.bins[b][0] > hi ? " geo-bar-off" : ""));
+      bar.style.height = (counts[b] ? Math.max(12, Math.round(100 * counts[b] / max)) : 0) + "%";
+      bar.title = binLabel(t, b) + ": " + plural(counts[b], "mention");
+      bars.appendChild(bar);
+    }
+    box.appendChild(bars);
+    box.appendChild(el("span", "geo-strip-axis", isoDay(t.bins[0][0]) + " – " + isoDay(t.bins[t.bins.length - 1][1])));
+    return box;
+  }
+
+  // --- the stories view: one marker per document, at its focus ---------------------
+
+  function setupStories(g) {
+    g.view = "places";
+    g.storyMarkers = g.docs.map(function (doc, d) { return doc.focus ? storyMarker(g, doc, d) : null; });
+    g.storyShown = new Uint8Array(g.docs.length);
+    g.stories = L.markerClusterGroup({
+      maxClusterRadius: 44, showCoverageOnHover: false, spiderfyOnMaxZoom: true, chunkedLoading: false,
+      animate: animated(), iconCreateFunction: clusterIcon,
+    });
+    var n = g.storyMarkers.filter(Boolean).length;
+    if (!n) return;  // no document has a focus (or none was given): no stories view
+    var box = el("div", "geo-viewswitch");
+    box.id = "geo-viewswitch";
+    box.setAttribute("role", "radiogroup");
+    box.setAttribute("aria-label", "Show on the map");
+    [["places", "Places"], ["stories", "Stories (" + n + ")"]].forEach(function (v) {
+      var label = el("label", "geo-chip");
+      var input = el("input");
+      input.type = "radio"; input.name = "geo-view"; input.value = v[0]; input.checked = v[0] === "places";
+      input.addEventListener("change", function () { if (input.checked) setView(g, v[0]); });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + v[1]));
+      box.appendChild(label);
+    });
+    var head = document.querySelector(".geo-head");
+    head.appendChild(box);
+  }
+
+  function storyMarker(g, doc, d) {
+    var glyph = el("div", "geo-story-glyph");
+    var marker = L.marker([doc.focus[0], doc.focus[1]], {
+      icon: L.divIcon({ html: glyph, className: "geo-story", iconSize: [18, 18] }), keyboard: true,
+    });
+    marker._geoDoc = d;
+    marker.bindPopup(function () { return storyPopup(g, d); }, { maxWidth: 320 });
+    marker.on("popupopen", function (e) { L.setOptions(e.popup, popupOptions()); e.popup.update(); });
+    marker.on("add", function () {
+      var e = marker.getElement();
+      if (!e) return;
+      e.setAttribute("data-doc-id", doc.id);
+      e.setAttribute("aria-label", (doc.title || doc.id) + ", about " + doc.focus[2]);
+    });
+    return marker;
+  }
+
+  function storyPopup(g, d) {
+    var doc = g.docs[d];
+    var box = el("div", "geo-popup geo-story-popup");
+    box.setAttribute("data-doc-id", doc.id);
+    box.appendChild(el("h3", null, doc.title || doc.id));
+    var meta = [doc.date, doc.source].filter(Boolean).join(" · ");
+    if (meta) box.appendChild(el("p", "geo-story-meta", meta));
+    var about = "About " + doc.focus[2] + (doc.focus[5] && doc.focus[5] !== doc.focus[2] ? ", " + doc.focus[5] : "") +
+      " (" + doc.focus[3] + ", focus " + (+doc.focus[4]).toFixed(2) + ")";
+    box.appendChild(el("p", "geo-story-about", about));
+    if (doc.text !== null) box.appendChild(el("p", "geo-story-lines", firstLines(doc.text)));
+    var actions = el("p", "geo-story-actions");
+    if (doc.url && /^https?:\/\//i.test(doc.url)) {  // only http(s) links (the page data holds no others)
+      var a = el("a", "geo-story-link", "Read the story ↗");
+      a.href = doc.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      actions.appendChild(a);
+    }
+    var show = el("button", "geo-link geo-story-places", "Its places ›");
+    show.type = "button";
+    show.addEventListener("click", function () { setView(g, "places"); showDoc(d); });
+    actions.appendChild(show);
+    box.appendChild(actions);
+    return box;
+  }
+
+  function firstLines(text) {
+    var s = text.slice(0, 400).replace(/\s+/g, " ").trim();
+    return s.length > 280 ? s.slice(0, 280).replace(/\s\S*$/, "") + " …" : s;
+  }
+
+  function setView(g, view) {
+    g.view = view === "stories" ? "stories" : "places";
+    var stories = g.view === "stories";
+    [g.cluster, g.areas, g.shapeGroup].filter(Boolean).forEach(function (layer) {
+      if (stories) g.map.removeLayer(layer); else if (!g.map.hasLayer(layer)) g.map.addLayer(layer);
+    });
+    if (stories) g.map.addLayer(g.stories); else g.map.removeLayer(g.stories);
+    document.querySelectorAll("#geo-viewswitch input").forEach(function (i) { i.checked = i.value === g.view; });
+    g.map.closePopup();
+    updateStories(g);
+  }
+
+  // Which story markers show: their document passes the time range and the document filter.
+  function updateStories(g) {
+    if (!g.stories) return;
+    var add = [], remove = [];
+    g.storyMarkers.forEach(function (marker, d) {
+      if (!marker) return;
+      var on = g.docOn[d] && (g.filter.doc < 0 || g.filter.doc === d) ? 1 : 0;
+      if (on && !g.storyShown[d]) add.push(marker);
+      if (!on && g.storyShown[d]) remove.push(marker);
+      g.storyShown[d] = on;
+    });
+    if (remove.length) g.stories.removeLayers(remove);
+    if (add.length) g.stories.addLayers(add);
+  }
+
+  function docLabel(doc) { return doc.title || doc.id; }
+
+  function docMeta(doc) { return [doc.date, doc.source].filter(Boolean).join(" · "); }
 
   // --- map furniture -----------------------------------------------------------------
 
@@ -1554,6 +1896,13 @@
     // The pending corrections, and the corrections.csv the download button writes.
     corrections: function () { return G.fixes.map(function (f) { return Object.assign({}, f); }); },
     correctionsCsv: function () { return fixesCsv(G); },
+    // For tests: ids of the documents whose story markers are on the map (in clusters or not).
+    storyDocs: function () {
+      if (!G.map.hasLayer(G.stories)) return [];
+      return G.stories.getLayers().map(function (m) { return G.docs[m._geoDoc].id; });
+    },
+    setView: function (view) { setView(G, view); },
+    setRange: function (from, to) { setRange(G, from, to); },
     // For tests and notebooks: ids of the places shown now.
     shownPlaces: function () {
       var g = G, out = [];
