@@ -26,6 +26,8 @@ declaró declara confirmó confirma ordenó ordena expulsó expulsa replicó rep
 afirma respondían reaccionó reacciona
 """.split())
 
+_PLACE_PREPOSITIONS = {"of", "in", "at", "from", "de", "del", "en", "desde"}
+
 # Participles that take their actor after "by"/"por": "announced by Washington", "anunciadas por Washington"
 _BY = {"by", "por"}
 _PARTICIPLE = re.compile(r"(?:ed|en|ado|ada|ados|adas|ido|ida|idos|idas|esto|esta|uestas|uesto)$")
@@ -37,8 +39,11 @@ UNIT_WORDS = frozenset("""
 provincia estado departamento comunidad región region condado municipio distrito cantón parroquia
 province state department county district parish canton territory governorate prefecture oblast
 """.split())
+# "la provincia de Sevilla", "the state of New York": the unit word with a definite article
+# (not "a district of Nairobi", "the Mukuru district of Nairobi": a part of the place)
 _UNIT_BEFORE = re.compile(
-    r"\b(" + "|".join(sorted(UNIT_WORDS)) + r")\s+(?:(?:de|del|of)\s+)?(?:(?:la|el|los|las|the)\s+)?$", re.IGNORECASE)
+    r"\b(?:the|la|el|del|al|los|las)\s+(" + "|".join(sorted(UNIT_WORDS)) + r")\s+(?:(?:de|del|of)\s+)?"
+    r"(?:(?:la|el|los|las|the)\s+)?$", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"^\s+(state|province|county|provincia|department|region|parish)\b", re.IGNORECASE)
 
 
@@ -53,9 +58,10 @@ def acts(text: str, start: int, end: int) -> bool:
     if gap[:1] in ("-", "‐", "–") or gap.startswith("'s"):
         return False  # "London-based", "Washington's": a modifier, not the actor
     after = _words_after(text, end, 1)
-    if after and after[0] in ACTOR_VERBS and not gap.startswith((",", ".", ";", ":")):
-        return True
     before = _WORD.findall(text[max(0, start - 40):start])
+    if after and after[0] in ACTOR_VERBS and not gap.startswith((",", ".", ";", ":")):
+        # "Moscú respondió", not "a hospital in Nairobi said" (the hospital speaks)
+        return not (before and before[-1].casefold() in _PLACE_PREPOSITIONS)
     return (len(before) >= 2 and before[-1].casefold() in _BY and text[start - 1:start] == " "
             and bool(_PARTICIPLE.search(before[-2].casefold())))
 

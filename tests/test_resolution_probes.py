@@ -83,6 +83,7 @@ def test_actor_cue_words():
     assert not acts("Viajó a Moscú, respondió", 8, 13)
     assert not acts("the mayor of Washington left", 13, 23)
     assert not acts("an audit performed by London-based auditors", 22, 28)
+    assert not acts("a clinic in Nairobi said", 12, 19)
 
 
 # --- 2. a city before its province or state -------------------------------------------
@@ -132,6 +133,8 @@ def test_unit_cue_words():
     text = "New York state officials"
     assert unit_named(text, 0, 8)
     assert not unit_named("en Sevilla", 3, 10)
+    text = "the Kibera district of Nairobi"
+    assert not unit_named(text, text.index("Nairobi"), len(text))
 
 
 # --- 3. datelines --------------------------------------------------------------------
