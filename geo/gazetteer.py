@@ -27,7 +27,7 @@ from .model import Kind, Place
 __all__ = ["Gazetteer", "Entry", "name_key", "lexicon_key", "default_path", "BUILD_VERSION"]
 
 # The build's version: bump it whenever geo.gazetteer_build produces a different file.
-BUILD_VERSION = 32
+BUILD_VERSION = 33
 
 
 class Entry(NamedTuple):
@@ -105,6 +105,7 @@ class Gazetteer:
         self._layer_names: dict[str, list[tuple[Place, str]]] = {}
         self._demonym_keys: frozenset[str] | None = None
         self._first_names: frozenset[str] | None = None
+        self._exonyms: dict[str, dict[str, frozenset[str]]] | None = None
         self._layers: list[tuple[Place, list[str]]] = []
         self._lexicon_cache: dict[str, list[str]] = {}
         self._land_cache: dict[str, tuple | None] = {}
@@ -195,6 +196,13 @@ class Gazetteer:
         if self._demonym_keys is None:
             self._demonym_keys = frozenset(self._meta_json("demonym_keys"))
         return self._demonym_keys
+
+    def exonym_places(self, name: str, lang: str | None) -> frozenset[str]:
+        """Place ids that ``name`` names as an exonym in ``lang`` ("Bruselas" -> Brussels in Spanish)."""
+        if self._exonyms is None:
+            self._exonyms = {lg: {k: frozenset(v) for k, v in keys.items()}
+                             for lg, keys in (self._meta_json("exonyms") or {}).items()}
+        return self._exonyms.get(lang or "", {}).get(name_key(name), frozenset())
 
     def first_names(self) -> frozenset[str]:
         """Folded given names ("donald", "nicolas"), from gender-guesser's dictionary."""

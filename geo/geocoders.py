@@ -88,7 +88,7 @@ class EmbeddedGeocoder:
     (31.33, -89.29)
     >>> import geopandas
     >>> geopandas.tools.geocode(["Lima, Peru"], provider=EmbeddedGeocoder).address.tolist()
-    ['Lima, Peru']
+    ['Lima, Municipalidad Metropolitana de Lima, Peru']
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, **_ignored):

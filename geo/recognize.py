@@ -19,6 +19,7 @@ the resolver then falls back to the enclosing unit. Demonyms ("mexicanos",
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -29,7 +30,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
 
-__all__ = ["recognize", "detect_language", "Recognizer"]
+__all__ = ["recognize", "detect_language", "Recognizer", "is_dateline"]
 
 # A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
 # inner apostrophes and hyphens), or a number, or a single other character.
@@ -348,6 +349,8 @@ class Recognizer:
             if not team and lang == "es" and tj - ti == 1 and _club_article(tokens, ti) and entries \
                     and not self._takes_article(entries, lang):
                 team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
+            if not team and lang == "en" and _match_result(tokens, ti, tj):
+                team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
             if team and not _is_demonym(entries):
                 clubs[name_key(surface)] = max(team, clubs.get(name_key(surface), ""))
                 continue  # "FC Barcelona", "Ourense 86 - Menorca 69": a team
@@ -395,7 +398,8 @@ class Recognizer:
                                          source="lower-case"))
         found = self._with_land(doc, tokens, text, lang, found)
         found.sort(key=lambda m: (m.start, m.end))
-        return found
+        return [dataclasses.replace(m, role="dateline") if not m.demonym and is_dateline(text, m.start, m.end) else m
+                for m in found]
 
     # ------------------------------------------------------------------ land features
     def _with_land(self, doc: Document, tokens: list[_Token], text: str, lang: str,
@@ -421,7 +425,9 @@ class Recognizer:
             raise ValueError(f"{doc.id}: span ({start}, {end}) is outside the text (length {len(doc.text)})")
         surface = doc.text[start:end]
         self._lang = doc.lang or self._lang
-        return Mention(doc.id, start, end, surface, demonym=_is_demonym(self._entries(surface)), source="given")
+        demonym = _is_demonym(self._entries(surface))
+        role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
+        return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)
 
     def _bylines(self, tokens: list[_Token], text: str) -> set[int]:
         """Token indices of bylines: a line holding only a name ("Demian Duarte",
@@ -654,6 +660,9 @@ class Recognizer:
                     hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000
                                                for e in entries)):
                 return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
+            if _article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
+                    e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000 for e in entries):
+                return None  # "El Consejo se reunió": an article and a noun open the sentence, not a village
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
         common = self.gazetteer.is_common_word(first.text, lang) and not (
@@ -671,8 +680,10 @@ class Recognizer:
                                                       or e.place.feature_code == "SEA" or e.place.population >= 1_000_000)
                     for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
+        exonyms = self.gazetteer.exonym_places(surface, lang)  # "Ginebra", "Bruselas": the language's own name
         big = major or any(e.demonym or e.place.layer != "embedded" or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                           or ((e.main or not common) and e.place.population >= 100_000) for e in entries)
+                           or ((e.main or not common or e.place.place_id in exonyms) and e.place.population >= 100_000)
+                           for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place; not
         # when it heads a longer name ("Reunión Internacional", "China Daily")
@@ -701,6 +712,15 @@ class Recognizer:
                 e.main and e.place.population >= 10_000 for e in entries):
             return None
         return "weak" if weak else "gazetteer"
+
+
+def _article_phrase(tokens: list[_Token], ti: int, tj: int, words: list[_Token], lang: str, gazetteer) -> bool:
+    """A Spanish article and common nouns open a sentence ("El Consejo", "La Junta"), with
+    no preposition of place or place word before: the subject of the sentence, not a
+    village that happens to bear the phrase."""
+    return (lang == "es" and tokens[ti].sent_start and tokens[ti].text in ("El", "La", "Los", "Las")
+            and len(words) >= 2 and all(gazetteer.is_common_word(t.text, lang) for t in words)
+            and not _cue_before(tokens, ti))
 
 
 _OPEN_QUOTES = {"“", '"', "«", "‘"}
@@ -752,6 +772,34 @@ def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
             _score(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
         return "score"  # "- Menorca 69", "3 - Brasil:"
     return ""
+
+
+# English verbs of a game's result: the names on either side are teams ("the Lakers beat Boston")
+RESULT_VERBS = {"beat", "beats", "defeated", "defeats", "edged", "edges", "routed", "thrashed", "downed",
+                "outscored", "overcame", "upset", "whipped", "blanked", "shut", "swept", "tied", "drew", "lost", "fell"}
+_RESULT_OBJECT = {"lost": "to", "fell": "to", "drew": "with", "tied": "with", "shut": "out"}
+
+
+def _match_result(tokens: list[_Token], ti: int, tj: int) -> bool:
+    """The span stands on one side of a game's result, with a capitalised name on the
+    other: "Manchester United beat Liverpool", "the Lakers beat Boston", "Boston lost to
+    the Lakers". Places do not beat each other; teams named after them do."""
+    def name_at(k: int, step: int) -> bool:
+        if 0 <= k < len(tokens) and tokens[k].text.lower() == "the":
+            k += step if step > 0 else 0
+        return 0 <= k < len(tokens) and tokens[k].cap and tokens[k].text.isalpha() and not tokens[k].sent_start
+    if tj < len(tokens) and tokens[tj].text in RESULT_VERBS:  # subject
+        k = tj + 1
+        if tokens[tj].text in _RESULT_OBJECT and k < len(tokens) and tokens[k].text == _RESULT_OBJECT[tokens[tj].text]:
+            k += 1
+        return name_at(k, 1)
+    k = ti - 1  # object
+    if k >= 1 and tokens[k].text in _RESULT_OBJECT.values() and tokens[k - 1].text in _RESULT_OBJECT:
+        k -= 1
+    if k >= 1 and tokens[k].text in RESULT_VERBS:
+        j = k - 1
+        return j >= 0 and tokens[j].cap and tokens[j].text.isalpha()
+    return False
 
 
 def _year_after(tokens: list[_Token], tj: int) -> bool:
@@ -861,6 +909,25 @@ def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
 MONTHS = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "set", "oct", "nov", "dic",
           "jan", "apr", "aug", "dec"}
 NEWS_AGENCIES = {"efe", "efecom", "ap", "afp", "reuters", "notimex", "ntx", "dpa", "ansa", "upi", "ips"}
+
+
+_AGENCY = r"\((?:" + "|".join(sorted(NEWS_AGENCIES)) + r")\)"
+# what follows a dateline's place: "WASHINGTON —", "BOGOTÁ.—", "CIUDAD DE MÉXICO (AP).—",
+# "Londres, 3 mar (EFE).-", "Mérida (EFE)", "RALEIGH, N.C. (AP) —", "SEVILLA, 23 may"
+_DATELINE_TAIL = re.compile(
+    r"(?:\s*\.?\s*[—–]|\s+-\s|\.-|\s*" + _AGENCY + r"|\s*\([^()\n]{1,30}\)\s*\.?\s*[—–-]"
+    r"|(?:\s*\([^()\n]{1,30}\))?\s*,\s*\d{1,2}\s+[A-Za-z]{3}|,\s*[A-Z][A-Za-z.]{1,10}\s*(?:" + _AGENCY + r")?\s*[—–-])",
+    re.IGNORECASE)
+
+
+def is_dateline(text: str, start: int, end: int) -> bool:
+    """The span is a news dateline: it opens the text, a line or a sentence and the
+    wire's punctuation follows ("WASHINGTON —", "Londres, 3 mar (EFE).-", "BOGOTÁ.—").
+    It names the place the story was filed from."""
+    before = text[max(0, start - 3):start].rstrip(" \t")
+    if before and not before.endswith(("\n", ".", "!", "?", "”", '"')):
+        return False
+    return bool(_DATELINE_TAIL.match(text, end))
 
 
 def _news_dateline(tokens: list[_Token], tj: int) -> bool:

@@ -9,7 +9,16 @@ Every candidate gets a score from independent pieces of evidence:
 * document scope: the countries and admin-1 units the document mentions
   (a first pass resolves the unambiguous mentions, the second pass uses them);
 * language: places in countries where the document's language is spoken;
-* one sense per document: every occurrence of a name resolves alike.
+* one sense per document: every occurrence of a name resolves alike;
+* reading cues: an exonym ("Bruselas", "Pekín") names the famous place; a
+  dateline ("WASHINGTON —") and a capital named as an actor ("Moscú
+  respondió") name the city; a bare name shared by a city and its province or
+  state is the city unless the text says the unit; the members of a list or
+  pair ("Portland and Salem") lie together.
+
+Each resolution says in a few words why (``evidence``), and keeps up to three
+distinct other readings (``alternatives``). The reading cues and the evidence
+live in :mod:`geo.readings`.
 
 The confidence is the softmax share of the winner among the candidates,
 lowered for recognitions that were only guessed. A mention that the gazetteer
@@ -26,9 +35,12 @@ from collections.abc import Sequence
 import numpy as np
 from geopy.distance import great_circle
 
+from .cues import acts, paired, unit_named
 from .gazetteer import Gazetteer, name_key
 from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
+from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS, add, cities_first, distinct,
+                       evidence_text, list_mass, named_as_place, point_mass, reading_cues)
 from .recognize import detect_language, plausible_entries
 
 __all__ = ["resolve", "Resolver", "WEIGHTS", "MAX_ALTERNATIVES"]
@@ -58,9 +70,9 @@ WEIGHTS = {
     "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
     "land_size": 0.3,       # per decade of a land feature's size (km of river, km2 of area)
     "temperature": 1.0,     # softmax temperature for confidence
+    **READING_WEIGHTS,      # exonym, dateline, actor, unit named, city first, list place (geo.readings)
 }
 
-MAX_ALTERNATIVES = 3  # other readings kept with a resolution (shown as "Other candidates")
 
 # How much a recognition kind is trusted, multiplied into the confidence.
 _RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.7}
@@ -125,13 +137,11 @@ def _contains(outer: Place, inner: Place) -> bool:
     return False
 
 
-ADMIN2_KM = 60.0
 
 
 _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 NEAR_KM = 150.0
-_POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
 
 # land features: a named river or range is as likely as a state by its own name (it has
 # its generic word); each Natural Earth scalerank step (0 = most prominent) costs a little
@@ -153,7 +163,7 @@ class _Proximity:
         for n, (key, scores) in enumerate(local.items()):
             best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
             for pid, (place, _s) in best:
-                if place.kind in _POINT_KINDS:
+                if place.kind in POINT_KINDS:
                     self.index.append((key, pid))
                     lat.append(place.lat)
                     lon.append(place.lon)
@@ -213,6 +223,9 @@ class Resolver:
         lang = doc.lang or detect_language(text)
         speaking = self.gazetteer.countries_speaking(lang)
         cands = [self.candidates(m, lang) for m in mentions]
+        exonym = [frozenset() if m.demonym else self.gazetteer.exonym_places(m.surface, lang) for m in mentions]
+        actor = [not m.demonym and acts(text, m.start, m.end) for m in mentions]
+        said_unit = [unit_named(text, m.start, m.end) for m in mentions]
 
         # "X, Y": the mention right after a comma (or in parentheses) may contain X
         context: list[list[Place]] = [[] for _ in mentions]
@@ -229,12 +242,15 @@ class Resolver:
         neighbours: list[list[int]] = [[] for _ in mentions]
         in_long_list = [False] * len(mentions)
         linked = {i for i in range(len(mentions) - 1)
-                  if text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS and (not context[i] or listed[i])}
+                  if (text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS
+                      or paired(text, mentions[i].end, mentions[i + 1].start)) and (not context[i] or listed[i])}
         for i in sorted(linked):
             neighbours[i].append(i + 1)
             neighbours[i + 1].append(i)
             if i + 1 in linked or i - 1 in linked:
                 in_long_list[i] = in_long_list[i + 1] = True
+        for i in [*sorted(linked), *sorted(linked, reverse=True)]:  # "Londres y París acordaron": both act
+            actor[i] = actor[i + 1] = actor[i] or actor[i + 1]
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.
@@ -245,20 +261,30 @@ class Resolver:
         for i, key in enumerate(keys):
             by_key[key].append(i)
         local: dict[str, dict[str, tuple[Place, float]]] = {}
+        why: dict[str, dict[str, dict[tuple, float]]] = {}  # key -> place id -> reason -> weight
         for key, idxs in by_key.items():
             scores: dict[str, tuple[Place, float]] = {}
+            reasons: dict[str, dict[tuple, float]] = {}
             for i in idxs:
                 for place, base in cands[i]:
-                    s = base
-                    if any(_contains(c, place) for c in context[i]) and (
+                    s, r = base, {}
+                    outer = next((c for c in context[i] if _contains(c, place)), None)
+                    if outer is not None and (
                             not listed[i] or (place.kind == Kind.CITY and place.population >= 100_000)):
                         s += WEIGHTS["contained"]
+                        r[("contained", outer.name)] = WEIGHTS["contained"]
                     if place.country_code in speaking:
                         s += WEIGHTS["language"]
+                        r[("language", lang)] = WEIGHTS["language"]
+                    s += reading_cues(place, mentions[i], exonym[i], actor[i], r)
+                    if said_unit[i] and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
+                        s += add(r, ("unit_named",), WEIGHTS["unit_named"])
                     if place.place_id not in scores or s > scores[place.place_id][1]:
                         scores[place.place_id] = (place, s)
+                        reasons[place.place_id] = r
             if scores:
                 local[key] = scores
+                why[key] = reasons
 
         # Document scope, found jointly: each name's candidates are weighted by
         # their current probability, and a candidate gains support from the
@@ -268,6 +294,11 @@ class Resolver:
         # the names listed beside each name, and whether it stands in a list of three or more
         list_others = {key: [keys[j] for i in idxs for j in neighbours[i] if keys[j] != key and keys[j] in local]
                        for key, idxs in by_key.items()}
+        own_names = {key: exonym[idxs[0]] for key, idxs in by_key.items()}
+        shadowed: dict[str, set[str]] = {}
+        city_units = cities_first(local, why, list_others, own_names,
+                                        {key for key, idxs in by_key.items() if any(said_unit[i] for i in idxs)}, shadowed)
+        surface_of = {key: mentions[idxs[0]].surface for key, idxs in by_key.items()}
         long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
         probs = {key: _softmax(scores) for key, scores in local.items()}
         final = local
@@ -275,7 +306,9 @@ class Resolver:
         total_cc: Counter[str] = Counter()
         near = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")})
         for _round in range(3):
+            last = _round == 2
             support_near = near.support(probs)
+            shares = list_mass(list_others, probs, local)
             mass_cc = {}
             mass_a1: dict[str, Counter[tuple[str, str]]] = {}
             for key, ps in probs.items():
@@ -300,30 +333,42 @@ class Resolver:
             for key, scores in local.items():
                 updated = {}
                 for pid, (place, s) in scores.items():
+                    r = why[key][pid] if last else {}
                     if place.country_code:
                         # the bonus also goes to a country itself, so that a mentioned
                         # country never makes its own namesake state win over it
                         other = total_cc[place.country_code] - mass_cc[key][place.country_code]
-                        s += WEIGHTS["doc_country"] * min(1.0, other)
+                        s += add(r, ("doc_country", place.country_code), WEIGHTS["doc_country"] * min(1.0, other))
                         if place.kind != Kind.COUNTRY and place.admin1:
                             a1 = (place.country_code, place.admin1)
                             other = total_a1[a1] - mass_a1[key][a1]
-                            s += WEIGHTS["doc_admin1"] * min(1.0, other)
-                    s += WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0))
-                    if list_kind.get(key) and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]):
-                        s += WEIGHTS["list_kind"] * list_kind[key].get(place.kind, 0.0)
+                            s += add(r, ("doc_admin1", *a1), WEIGHTS["doc_admin1"] * min(1.0, other))
+                    s += add(r, ("near",), WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0)))
+                    if list_kind.get(key) and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) \
+                            and pid not in shadowed.get(key, ()):
+                        s += add(r, ("list_kind", str(place.kind)),
+                                  WEIGHTS["list_kind"] * list_kind[key].get(place.kind, 0.0))
+                    if key in shares and place.country_code:
+                        # the country's share goes to its states too ("New York City and Florida")
+                        a1_share, cc_share = shares[key]
+                        same_a1 = a1_share.get((place.country_code, place.admin1), 0.0) \
+                            if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
+                        bonus = WEIGHTS["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(place.country_code, 0.0)))
+                        s += add(r, ("list_place", surface_of[list_others[key][0]]), bonus)
                     updated[pid] = (place, s)
                 final[key] = updated
             probs = {key: _softmax(scores) for key, scores in final.items()}
 
         chosen: dict[str, tuple[Place, float]] = {}
         others: dict[str, tuple[tuple[Place, ...], tuple[float, ...]]] = {}
+        evidence: dict[str, str] = {}
         for key, scores in final.items():
             ranked = sorted(probs[key], key=lambda p: (probs[key][p], p), reverse=True)
             pid = ranked[0]
-            chosen[key] = (scores[pid][0], probs[key][pid])
-            runners = ranked[1:1 + MAX_ALTERNATIVES]
+            chosen[key] = (scores[pid][0], point_mass(scores[pid][0], probs[key], scores))
+            runners = distinct(scores[pid][0], ranked[1:], scores)
             others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
+            evidence[key] = evidence_text(self.gazetteer, surface_of[key], scores[pid][0], why[key][pid], scores)
 
         # land features: among same-name features, by the countries and places of the rest
         # (the candidates of a mention the recogniser found as a feature: a given span of the
@@ -335,7 +380,13 @@ class Resolver:
         if land_at:
             rest = [place for key, (place, _c) in chosen.items() if key not in land_at]
             for key, i in land_at.items():
+                before = chosen[key][0].place_id
                 chosen[key] = self._land_in_context(cands[i], rest, speaking)
+                if chosen[key][0].place_id != before:
+                    evidence[key] = "the feature in the document's countries or near its places"
+                    alts, alt_scores = others[key]
+                    keep = [n for n, a in enumerate(alts) if a.place_id != chosen[key][0].place_id]
+                    others[key] = (tuple(alts[n] for n in keep), tuple(alt_scores[n] for n in keep))
 
         # what the document is about, for fallbacks
         scope_cc: Counter[str] = Counter()
@@ -345,6 +396,8 @@ class Resolver:
                 scope_cc[place.country_code] += len(by_key[key])
                 if place.kind == Kind.ADMIN1:
                     scope_a1[(place.country_code, place.admin1)] += len(by_key[key])
+                elif place.kind == Kind.CITY and (place.country_code, place.admin1) in city_units.get(key, ()):
+                    scope_a1[(place.country_code, place.admin1)] += len(by_key[key])  # "Nairobi": city and unit
 
         out = []
         for i, m in enumerate(mentions):
@@ -352,13 +405,15 @@ class Resolver:
             if key in chosen:
                 place, conf = chosen[key]
                 if m.source == "weak" and place.kind != Kind.COUNTRY and \
-                        total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5:
+                        total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5 and \
+                        not named_as_place(text, m, place, why[key][place.place_id]):
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = _RECOGNITION_TRUST.get(m.source, 0.85)
                 kind = Kind.DEMONYM if m.demonym else place.kind
                 alts, alt_scores = others[key]
                 precision = Precision.NEARBY if _base_at_town(m, place) else Precision.EXACT
-                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores))
+                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores,
+                                      evidence[key]))
             else:
                 out.append(self._fallback(m, context[i], scope_cc, scope_a1))
         return out
@@ -395,7 +450,7 @@ class Resolver:
         places (the Paraná near Rosario; Lake Malawi in a story about Mozambique), else
         one where the document's language is spoken."""
         countries = {p.country_code for p in chosen_others if p.country_code}
-        points = [(p.lat, p.lon) for p in chosen_others if p.kind in _POINT_KINDS]
+        points = [(p.lat, p.lon) for p in chosen_others if p.kind in POINT_KINDS]
         scored = {}
         for place, base in cands:
             info = self.gazetteer.land_info(place.place_id)
@@ -474,22 +529,25 @@ class Resolver:
         else:
             namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
         if namesake is not None:
-            return Resolution(m, namesake, kind, Precision.NEARBY, 0.5)
+            return Resolution(m, namesake, kind, Precision.NEARBY, 0.5, evidence=f"not in gazetteer; named after {namesake.name}")
         if context:
             outer = context[0]
             precision = {Kind.ADMIN1: Precision.ADMIN1, Kind.ADMIN2: Precision.ADMIN2}.get(outer.kind, Precision.COUNTRY)
-            return Resolution(m, outer, kind, precision, 0.6)
+            return Resolution(m, outer, kind, precision, 0.6,
+                              evidence=f'not in gazetteer; "{m.surface}, {outer.name}" in text')
         if scope_a1:
             (cc, code), _ = scope_a1.most_common(1)[0]
             outer = self.gazetteer.admin1(cc, code)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.ADMIN1, 0.35)
+                return Resolution(m, outer, kind, Precision.ADMIN1, 0.35,
+                                  evidence=f"not in gazetteer; document scope: {outer.name}")
         if scope_cc:
             cc, _ = scope_cc.most_common(1)[0]
             outer = self.gazetteer.country(cc)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.COUNTRY, 0.2)
-        return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0)
+                return Resolution(m, outer, kind, Precision.COUNTRY, 0.2,
+                                  evidence=f"not in gazetteer; document scope: {outer.name}")
+        return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0, evidence="not in gazetteer; nothing in the text places it")
 
 
 _BASE_WORDS = {"camp", "fort", "fuerte", "ft"}

@@ -1,0 +1,230 @@
+"""Reading cues of the resolver: the rules that tell one reading of a name from another
+beyond its prior and the document's scope, and how a resolution explains itself.
+
+* an exonym ("Bruselas", "Pekín") names the famous place, not a namesake;
+* a dateline ("WASHINGTON —") names a city; a capital named as an actor ("Moscú
+  respondió") is the capital, over any document scope;
+* a bare name shared by a large city and its province or state is the city
+  ("Sevilla", "Nueva York"), unless the text says the unit or lists the name
+  with units no city shares;
+* the members of a list or pair lie together ("Portland and Salem");
+* evidence: the strongest reasons for the answer, in a few words; alternatives:
+  other places, not the answer's duplicates; confidence: the probability of every
+  reading at the answer's point.
+
+Used by :mod:`geo.resolve`, which owns the scoring loop.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from geopy.distance import great_circle
+
+from .cues import after_locative
+from .gazetteer import Gazetteer, name_key
+from .model import Kind, Mention, Place
+
+__all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
+           "UNIT_KINDS", "KIND_WORDS", "add", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
+           "list_mass", "evidence_text"]
+
+READING_WEIGHTS = {
+    "exonym": 3.0,          # the mention is the language's own name for this famous place ("Bruselas")
+    "dateline": 4.0,        # a city, for the place a story was filed from ("WASHINGTON —")
+    "actor": 7.5,           # a national capital, for a place named as an actor ("Moscú respondió"), over any scope
+    "unit_named": 4.0,      # a province or state, when the text says so ("la provincia de Sevilla", "New York state")
+    "city_first": 0.25,     # margin of a city over the province/state it shares its name with
+    "list_place": 2.0,      # the names listed with it have readings in its admin-1 unit (and again: its country)
+}
+
+MAX_ALTERNATIVES = 3  # other readings kept with a resolution (shown as "Other candidates")
+DUPLICATE_KM = 50.0   # an alternative this close to the answer or to a kept alternative is the same place
+CITY_FIRST_POP = 100_000  # a city this large is read before the unit of its name ("Sevilla", "Nueva York")
+ADMIN2_KM = 60.0  # a town this close to a county's point lies in it
+POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
+
+
+def add(reasons: dict[tuple, float], reason: tuple, weight: float) -> float:
+    """Count ``weight`` into a candidate's score, remembering why (when it is worth saying)."""
+    if weight >= 0.5:
+        reasons[reason] = weight
+    return weight
+
+
+def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, float]]) -> list[str]:
+    """The best other readings that are other places: not within DUPLICATE_KM of the
+    answer or of one kept before ("City of London" is London; Moscow oblast is Moscow)."""
+    kept: list[str] = []
+    points = [(answer.lat, answer.lon)]
+    for pid in ranked:
+        place = scores[pid][0]
+        if any(great_circle(q, (place.lat, place.lon)).km <= DUPLICATE_KM for q in points):
+            continue
+        kept.append(pid)
+        points.append((place.lat, place.lon))
+        if len(kept) == MAX_ALTERNATIVES:
+            break
+    return kept
+
+
+def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[Place, float]]) -> float:
+    """The confidence: the probability of every reading at the answer's point (the city
+    of Sevilla and its province, Moscow and its oblast are one point on the map)."""
+    mass = 0.0
+    for pid, p in probs.items():
+        place = scores[pid][0]
+        if p >= 0.005 and (place is answer or great_circle((answer.lat, answer.lon), (place.lat, place.lon)).km
+                           <= DUPLICATE_KM):
+            mass += p
+    return min(1.0, mass)
+
+
+UNIT_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.ADMIN2)
+KIND_WORDS = {Kind.COUNTRY: "country", Kind.ADMIN1: "state or province", Kind.ADMIN2: "county or province",
+              Kind.CITY: "town", Kind.CONTINENT: "continent", Kind.FEATURE: "feature"}
+
+
+def named_as_place(text: str, m: Mention, place: Place, reasons: dict[tuple, float]) -> bool:
+    """A common word that the text still names as a place: the language's own name
+    for a famous place ("Bruselas"), a dateline, a capital as actor, or a large city
+    after a preposition of place ("en Granada")."""
+    return bool({("exonym",), ("dateline",), ("actor",)} & reasons.keys()) or (
+        place.kind == Kind.CITY and place.population >= CITY_FIRST_POP and after_locative(text, m.start))
+
+
+def reading_cues(place: Place, m: Mention, exonyms: frozenset[str], actor: bool, r: dict) -> float:
+    """Exonym, dateline and actor evidence for one candidate of one mention."""
+    s = 0.0
+    if place.place_id in exonyms:
+        s += add(r, ("exonym",), READING_WEIGHTS["exonym"])  # "Bruselas", "Pekín": the famous place
+    if m.role == "dateline" and place.kind == Kind.CITY:
+        s += add(r, ("dateline",), READING_WEIGHTS["dateline"])  # the wires file from cities
+    if actor and place.feature_code == "PPLC":
+        s += add(r, ("actor",), READING_WEIGHTS["actor"])  # "Washington anunció": the government, the capital
+    return s
+
+
+def city_of(unit: Place, cities: list[Place]) -> Place | None:
+    """The large city that shares the unit's name and lies in it (Sevilla in its
+    province, New York City in its state), or is larger than it (Granada, Spain
+    over Grenada; Portland, Oregon over Portland parish, Jamaica)."""
+    for city in cities:
+        if unit.population and city.population > unit.population:
+            return city
+        if city.country_code != unit.country_code or unit.kind == Kind.COUNTRY:
+            continue
+        if unit.kind == Kind.ADMIN1 and (city.admin1 == unit.admin1 or city.feature_code == "PPLC"):
+            return city  # (the national capital before a state of its name: Washington)
+        if unit.kind == Kind.ADMIN2 and city.admin1 == unit.admin1 and \
+                great_circle((unit.lat, unit.lon), (city.lat, city.lon)).km <= 2 * ADMIN2_KM:
+            return city
+    return None
+
+
+def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
+                  own_names: dict[str, frozenset[str]], unit_said: set[str],
+                  shadowed: dict[str, set[str]]) -> dict[str, set[tuple[str, str]]]:
+    """A bare name shared by a large city and its province or state is the city
+    ("Sevilla", "Valencia", "Nueva York"), unless the text says the unit ("la
+    provincia de Sevilla", "New York state") or lists the name with units that
+    no city shares ("Sonora, Chihuahua y Durango"). The city must bear the name as
+    its own, or as the language's name for it: English "New York" is first the
+    state's name (the city's is "New York City"), Spanish "Nueva York" the city's.
+
+    Fills ``shadowed`` with the units read as their city (a list of units does not
+    raise them). Returns, for each name read as a city, the admin-1 units it also named."""
+    pairs: dict[str, list[tuple[str, Place]]] = {}
+    for key, scores in local.items():
+        cities = sorted((p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CITY_FIRST_POP
+                         and (name_key(p.name) == key or p.place_id in own_names.get(key, ()))),
+                        key=lambda p: -p.population)
+        found = []
+        if cities:
+            for pid, (place, _s) in scores.items():
+                if place.kind in UNIT_KINDS:
+                    city = city_of(place, cities)
+                    if city is not None:
+                        found.append((pid, city))
+        pairs[key] = found
+    units: dict[str, set[tuple[str, str]]] = {}
+    for key, found in pairs.items():
+        if not found or key in unit_said:
+            continue
+        if any(not pairs.get(o) and max(local[o].values(), key=lambda ps: ps[1])[0].kind in UNIT_KINDS
+               for o in list_others.get(key, ())):
+            continue
+        scores = local[key]
+        for pid, city in found:
+            unit, s = scores[pid]
+            floor = s + READING_WEIGHTS["city_first"]
+            if unit.kind == Kind.ADMIN1:
+                units.setdefault(key, set()).add((unit.country_code, unit.admin1))
+            shadowed.setdefault(key, set()).add(pid)
+            if scores[city.place_id][1] < floor:
+                why[key][city.place_id][("city_first", str(unit.kind))] = floor - scores[city.place_id][1]
+                scores[city.place_id] = (city, floor)
+    return units
+
+
+def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> dict:
+    """For each listed name, the mean probability that the names listed with it lie
+    in each admin-1 unit and each country ("Portland and Salem": Oregon)."""
+    out = {}
+    for key, others in list_others.items():
+        if not others:
+            continue
+        a1: Counter = Counter()
+        cc: Counter = Counter()
+        for o in others:
+            for pid, p in probs[o].items():
+                place = local[o][pid][0]
+                if place.country_code and place.kind in POINT_KINDS:  # "Florida and New York" are states
+                    cc[place.country_code] += p / len(others)
+                    if place.admin1 and place.kind != Kind.COUNTRY:
+                        a1[(place.country_code, place.admin1)] += p / len(others)
+        out[key] = (a1, cc)
+    return out
+
+
+def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dict[tuple, float], scores: dict) -> str:
+    """Why this reading, in a few words: the two strongest reasons, else its prior."""
+    said = []
+    ranked, tags = [], set()
+    for reason, _w in sorted(reasons.items(), key=lambda rw: -rw[1]):
+        tag = reason[0].split("_")[0] if reason[0].startswith("doc_") else reason[0]
+        if tag not in tags and (tag != "language" or len(reasons) == 1):
+            tags.add(tag)
+            ranked.append(reason)
+    for reason in ranked[:2]:
+        tag = reason[0]
+        if tag == "contained":
+            said.append(f'"{surface}, {reason[1]}" in text')
+        elif tag == "doc_country":
+            country = gazetteer.country(reason[1])
+            said.append(f"document scope: {country.name if country else reason[1]}")
+        elif tag == "doc_admin1":
+            unit = gazetteer.admin1(reason[1], reason[2])
+            said.append(f"document scope: {unit.name if unit else reason[2]}")
+        elif tag == "near":
+            said.append("near other places named")
+        elif tag == "list_kind":
+            said.append(f"listed with other {KIND_WORDS.get(Kind(reason[1]), reason[1])} names")
+        elif tag == "list_place":
+            said.append(f"list with {reason[1]}")
+        elif tag == "city_first":
+            said.append("a city before the unit of its name")
+        elif tag == "unit_named":
+            said.append("the text names the unit (province, state)")
+        elif tag == "language":
+            said.append(f"language: {reason[1]}")
+        else:
+            said.append({"exonym": "exonym", "dateline": "dateline", "actor": "capital as actor"}[tag])
+    if said:
+        return "; ".join(said)
+    if len(scores) == 1:
+        return "only place of this name"
+    if place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT):
+        return f"a {KIND_WORDS[place.kind]} before its namesakes"
+    if place.population >= max(p.population for p, _s in scores.values()):
+        return "population"
+    return "main name" if place.name.casefold() == surface.casefold() else "best name match"

@@ -1,0 +1,54 @@
+"""Derive geo/data/exonyms_es.tsv: the Spanish names of world towns (exonyms).
+
+Source: Natural Earth's populated places (public domain), which carry a Spanish
+name (NAME_ES) and a GeoNames id for each town. Only the names that differ from
+the town's own (English/local) name, once folded, are kept: "Bruselas" for
+Brussels, "Pekín" for Beijing, "Nueva York" for New York. The gazetteer build
+adds each as a Spanish-only name of the GeoNames entry, marked as an exonym.
+
+    python tools/derive_exonyms.py [../shared/data/natural-earth/ne_10m_populated_places.geojson.gz]
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "natural-earth" / "ne_10m_populated_places.geojson.gz"
+OUT = ROOT / "geo" / "data" / "exonyms_es.tsv"
+
+
+def fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace(".", "").strip()
+
+
+def main(argv: list[str]) -> int:
+    source = Path(argv[0]) if argv else DEFAULT_SOURCE
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    rows = set()
+    for f in features:
+        p = f["properties"]
+        es, gid = (p.get("NAME_ES") or "").strip(), p.get("GEONAMEID")
+        if not es or not gid or gid <= 0:
+            continue
+        own = {fold(p.get(k) or "") for k in ("NAME", "NAMEASCII", "NAMEALT", "NAME_EN")}
+        if fold(es) in own:
+            continue
+        rows.add((es, int(gid), p.get("NAME") or "", p.get("ISO_A2") or "", int(p.get("POP_MAX") or 0)))
+    with OUT.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("# Spanish names of world towns that differ from their own (exonyms), from Natural Earth's\n"
+                 "# populated places (public domain). Made by tools/derive_exonyms.py; do not edit by hand.\n"
+                 "# spanish name<TAB>GeoNames id<TAB>name<TAB>country<TAB>population (Natural Earth POP_MAX)\n")
+        for es, gid, name, cc, pop in sorted(rows, key=lambda r: (r[3], r[2], r[0])):
+            fh.write(f"{es}\t{gid}\t{name}\t{cc}\t{pop}\n")
+    print(f"{OUT}: {len(rows)} exonyms", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
