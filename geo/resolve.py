@@ -251,6 +251,9 @@ class Resolver:
                 in_long_list[i] = in_long_list[i + 1] = True
         for i in [*sorted(linked), *sorted(linked, reverse=True)]:  # "Londres y París acordaron": both act
             actor[i] = actor[i + 1] = actor[i] or actor[i + 1]
+        # a capital acts for its government ("Moscú respondió"), but a country's own name
+        # acting is the country ("Mexico announced", though GeoNames also calls its capital so)
+        actor = [a and not any(p.kind == Kind.COUNTRY for p, _ in cands[i]) for i, a in enumerate(actor)]
 
         # Group mentions by name (one sense per document) and give each name its
         # local score per candidate: prior + "X, Y" containment + language.

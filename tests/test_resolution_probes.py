@@ -253,3 +253,11 @@ def test_exonyms_are_spanish_only_and_name_the_famous_place(gazetteer):
     assert gazetteer.exonym_places("Sevilla del Norte", "es") == frozenset()
     (entry,) = [e for e in gazetteer.lookup("Pekín", "es") if e.place.place_id in gazetteer.exonym_places("Pekín", "es")]
     assert entry.place.country_code == "CN" and entry.place.population > 1_000_000
+
+
+@pytest.mark.parametrize("text", ["Mexico announced new tariffs on steel.", "Guatemala anunció el cierre de la frontera.",
+                                  "Brasil y Argentina acordaron un nuevo tratado."])
+def test_a_country_named_as_an_actor_is_the_country(parse, text):
+    """The capital acts for the government only under its own name; a country's name is the country."""
+    first = parse(text)[0]
+    assert first.kind == Kind.COUNTRY and "actor" not in first.evidence, (text, first.place.name)
