@@ -114,3 +114,25 @@ def test_the_index_follows_the_file_content(land_shapes, monkeypatch, tmp_path):
     land_shapes.write_bytes(gzip.compress(json.dumps(collection).encode()))
     footprints.clear_caches()
     assert footprint(RIVER).equals(shapely.LineString([(0, 0), (1, 1)]))  # the new file, not the old index
+
+
+def test_the_index_drops_files_that_are_gone(land_shapes, monkeypatch, tmp_path):
+    import sqlite3
+
+    from geo import shapestore
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    footprints.clear_caches()
+    assert footprint(RIVER) is not None
+    other = tmp_path / "other.geojson.gz"
+    other.write_bytes(gzip.compress(json.dumps({"type": "FeatureCollection", "features": []}).encode()))
+    assert shapestore.source_key(other)
+    other.unlink()
+    monkeypatch.setattr(footprints, "land_shapes_path", lambda: tmp_path / "third.geojson.gz")
+    (tmp_path / "third.geojson.gz").write_bytes(gzip.compress(json.dumps({"type": "FeatureCollection",
+                                                                           "features": [{"type": "Feature"}]}).encode()))
+    footprints.clear_caches()
+    assert footprint(RIVER) is None  # from the third file, which has no river
+    with sqlite3.connect(shapestore.store_path()) as con:
+        names = {n for (n,) in con.execute("SELECT name FROM sources")}
+    assert str(other) not in names and str(land_shapes) in names
