@@ -136,3 +136,15 @@ def test_the_index_drops_files_that_are_gone(land_shapes, monkeypatch, tmp_path)
     with sqlite3.connect(shapestore.store_path()) as con:
         names = {n for (n,) in con.execute("SELECT name FROM sources")}
     assert str(other) not in names and str(land_shapes) in names
+
+
+def test_page_shapes_are_simplified_to_their_size_within_a_budget():
+    alaska, ms = admin1_outline("gn:5879092"), admin1_outline("gn:4436296")
+    shapes = PageShapes()
+    shapes.add("ak", alaska)
+    shapes.add("ms", ms)
+    ak_chars, ms_chars = (len(json.dumps(s, separators=(",", ":"))) for s in shapes.shapes)
+    assert ak_chars < 60_000 and ms_chars < 8_000  # Alaska was 124 KB at one tolerance for all
+    tight = PageShapes(coarse_after=0, max_chars=1)  # coarser at once; nothing after the first
+    assert tight.add("ak", alaska) == 0 and len(json.dumps(tight.shapes[0])) < ak_chars  # coarser
+    assert tight.add("ms", ms) is None and tight.give({"zoom": 6}, "ms", ms) == {"zoom": 6}  # over: a point
