@@ -330,6 +330,21 @@
     return out;
   }
 
+  // Large areas under small ones, lines on top: a lake inside a state stays clickable.
+  function stackShapes(g) {
+    var shown = [];
+    g.shapeLayers.forEach(function (layer, j) {
+      if (!layer || !g.shown[j]) return;
+      if (layer._geoSize === undefined) {
+        var b = layer.getBounds(), line = isLine(g.shapes[g.places[j].shape]);
+        layer._geoSize = line ? -1 : (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+      }
+      shown.push(layer);
+    });
+    shown.sort(function (a, b) { return b._geoSize - a._geoSize; });
+    shown.forEach(function (layer) { layer.bringToFront(); });
+  }
+
   function showShape(g, j, on) {
     if (on && !g.shown[j]) g.shapeGroup.addLayer(g.shapeLayers[j]);
     if (!on && g.shown[j]) g.shapeGroup.removeLayer(g.shapeLayers[j]);
@@ -398,6 +413,7 @@
       if (!on && g.shown[j]) remove.push(g.markers[j]);
       g.shown[j] = on ? 1 : 0;
     });
+    stackShapes(g);
     if (remove.length) g.cluster.removeLayers(remove);
     if (add.length) g.cluster.addLayers(add);
     g.units.forEach(function (u, k) {
