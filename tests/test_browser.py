@@ -484,6 +484,9 @@ def test_a_river_is_a_line_and_a_state_an_outline_each_opening_its_popup(land_pa
     assert page.popup_title() == "Colorado"
     p.keyboard.press("Escape")
     p.locator(".leaflet-popup").wait_for(state="detached")
+    # a county fallback's small circle inside the range is on top of it too
+    xy = p.evaluate("() => geoMap.screenPoint(43.9, -110.6)")
+    assert p.evaluate("([x, y]) => document.elementFromPoint(x, y).hasAttribute('data-unit')", [xy["x"], xy["y"]])
     # a vertex of the river; points of Colorado outside the range and away from Denver's label
     for place_id, name, points, drawn in [
         (RIVER, "Big Muddy River", [(38.6, -90.2), (36.5, -89.5), (33.0, -91.1)], "its line"),
