@@ -20,6 +20,7 @@ mentioned many times costs one look-up.
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -150,6 +151,13 @@ def _rounded(obj, digits):
 class PageShapes:
     """The footprints a map page draws, each stored once (``shapes[i]`` is GeoJSON).
 
+    Each shape is simplified to its size (about 1/800 of its extent, at least
+    ``_PAGE_TOLERANCE``): Mississippi to some 700 m, Alaska to 5 km. Past
+    ``coarse_after`` characters of shapes the page takes them four times
+    coarser, and past ``max_chars`` no more: those places keep their point (or
+    circle), so a run over the whole world still gives a small page. Add the
+    most mentioned places first.
+
     Examples
     --------
     >>> shapes = PageShapes()
@@ -159,20 +167,26 @@ class PageShapes:
     ('LineString', [[0.0, 0.0], [1.0, 1.0]])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, coarse_after: int = 2_000_000, max_chars: int = 5_000_000) -> None:
         self.shapes: list[dict] = []
         self._index: dict[str, int] = {}
         self._bounds: dict[str, list[list[float]]] = {}
+        self._coarse_after, self._max_chars, self.chars = coarse_after, max_chars, 0
 
     def add(self, key: str, geom: BaseGeometry | None) -> int | None:
         """The index of ``key``'s shape, adding ``geom`` the first time; None without a shape."""
         if key in self._index:
             return self._index[key]
-        if geom is None or getattr(geom, "is_empty", True):
+        if geom is None or getattr(geom, "is_empty", True) or self.chars >= self._max_chars:
             return None
-        item = page_geometry(geom)
+        west, south, east, north = geom.bounds
+        tolerance = max(_PAGE_TOLERANCE, math.hypot(east - west, north - south) / 800)
+        if self.chars >= self._coarse_after:
+            tolerance *= 4
+        item = page_geometry(geom, tolerance)
         if item is None:
             return None
+        self.chars += len(json.dumps(item, separators=(",", ":")))
         parts = list(getattr(geom, "geoms", [geom]))
         # The largest part: a state with islands across the antimeridian (Alaska) would zoom out to the world.
         main = max(parts, key=lambda g: (g.area, g.length))

@@ -7,7 +7,8 @@ every run that draws a single state. So each file is read once, on first use,
 into ``footprints-v1.sqlite`` in :func:`geo.cache.cache_dir` (one row per
 feature: place id, country, level, class, scalerank, name and the geometry as
 WKB), under a key made from the file's content: an updated file is indexed
-again, an unchanged one never. Later look-ups are single SQLite queries.
+again (its old rows, and those of files that no longer exist, are dropped),
+an unchanged one never. Later look-ups are single SQLite queries.
 A cache folder that cannot be written gets an index in memory, with a warning.
 """
 from __future__ import annotations
@@ -30,7 +31,6 @@ from .cache import cache_dir
 __all__ = ["source_key", "geometry_wkb", "rows", "store_path"]
 
 _VERSION = 1
-_KEEP = 3  # content keys kept per file name (a test's small file must not evict the shipped one)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sources(key TEXT PRIMARY KEY, name TEXT, seen INTEGER);
 CREATE TABLE IF NOT EXISTS shapes(key TEXT, place_id TEXT, cc TEXT, level INTEGER, class TEXT,
@@ -69,7 +69,7 @@ def _digest(path: Path, size: int, mtime_ns: int) -> str:
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
-    return f"{path.name}:{h.hexdigest()}"
+    return h.hexdigest()
 
 
 def source_key(path: Path) -> str | None:
@@ -94,13 +94,16 @@ def source_key(path: Path) -> str | None:
         with con:
             con.execute("DELETE FROM shapes WHERE key = ?", (key,))
             con.executemany("INSERT OR IGNORE INTO shapes VALUES (?,?,?,?,?,?,?,?)", ((key, *r) for r in records))
+            # Files indexed before: drop those that changed or are gone (an older install, a test's file).
+            dropped = 0
+            for k, name in con.execute("SELECT key, name FROM sources").fetchall():
+                if name == str(path) or not Path(name).exists():
+                    dropped += con.execute("DELETE FROM shapes WHERE key = ?", (k,)).rowcount
+                    con.execute("DELETE FROM sources WHERE key = ?", (k,))
             n = con.execute("SELECT COALESCE(MAX(seen), 0) FROM sources").fetchone()[0]
-            con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?)", (key, path.name, n + 1))
-            old = [k for (k,) in con.execute("SELECT key FROM sources WHERE name = ? ORDER BY seen DESC",
-                                             (path.name,)).fetchall()[_KEEP:]]
-            for k in old:
-                con.execute("DELETE FROM shapes WHERE key = ?", (k,))
-                con.execute("DELETE FROM sources WHERE key = ?", (k,))
+            con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?)", (key, str(path), n + 1))
+        if dropped > 1000:  # a whole old file: give the space back
+            con.execute("VACUUM")
         return key
 
 

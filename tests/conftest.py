@@ -219,7 +219,8 @@ def land_shapes(tmp_path, monkeypatch):
 
 
 def land_sample_frames():
-    """(mentions, places, documents): a river, a range, a lake, a state and a town, from hand-made Resolutions."""
+    """(mentions, places, documents): a river, a range, a lake, a state, a town and a street known only to
+    its country, from hand-made Resolutions."""
     from geo.frames import mentions_frame, places_frame
     from geo.model import Document, Kind, Mention, Place, Precision, Resolution
 
@@ -228,8 +229,11 @@ def land_sample_frames():
     lake = Place("test:lake:round-lake", "Round Lake", Kind.FEATURE, 47.5, -87.5, "US")
     colorado = Place("gn:5417618", "Colorado", Kind.ADMIN1, 39.0, -105.5, "US", "CO")
     denver = Place("gn:5419384", "Denver", Kind.CITY, 39.739, -104.985, "US", "CO", 700000)
+    us = Place("gn:6252001", "United States", Kind.COUNTRY, 39.76, -98.5, "US")
+    teton = Place("us-county:WY:teton", "Teton", Kind.ADMIN2, 43.9, -110.6, "US", "WY")
     text = ("Barges waited on the Big Muddy River for a week. Snow closed the passes of the High Range "
-            "in Colorado, and Denver ran short of salt. Ice covered Round Lake early.")
+            "in Colorado, and Denver ran short of salt. Ice covered Round Lake early. A shop on Elm Street closed. "
+            "Elk crossed the Bar Nine Ranch.")
     doc = Document("land", text, "en")
     spans = [("Big Muddy River", river, Kind.FEATURE), ("High Range", high, Kind.FEATURE),
              ("Colorado", colorado, Kind.ADMIN1), ("Denver", denver, Kind.CITY), ("Round Lake", lake, Kind.FEATURE)]
@@ -238,5 +242,11 @@ def land_sample_frames():
         start = text.index(surface)
         resolutions.append(Resolution(Mention(doc.id, start, start + len(surface), surface), place, kind,
                                       Precision.EXACT, 0.9))
+    start = text.index("Elm Street")  # known only to its country: the whole United States, drawn under the rest
+    resolutions.append(Resolution(Mention(doc.id, start, start + 10, "Elm Street"), us, Kind.FEATURE,
+                                  Precision.COUNTRY, 0.3))
+    start = text.index("Bar Nine Ranch")  # known only to its county: a circle inside the range, drawn over it
+    resolutions.append(Resolution(Mention(doc.id, start, start + 14, "Bar Nine Ranch"), teton, Kind.FEATURE,
+                                  Precision.ADMIN2, 0.4))
     mentions = mentions_frame(resolutions, [doc])
     return mentions, places_frame(mentions), {doc.id: text}

@@ -479,6 +479,14 @@ def test_a_river_is_a_line_and_a_state_an_outline_each_opening_its_popup(land_pa
     assert p.locator(f'.leaflet-overlay-pane path.geo-shape-line[data-place-id="{RIVER}"]').count() == 1
     for area in (RANGE, LAKE, COLORADO):
         assert p.locator(f'.leaflet-overlay-pane path.geo-shape-area[data-place-id="{area}"]').count() == 1
+    # where the state and the (larger) range overlap, the smaller area is on top, whichever came first
+    click_shape(page, COLORADO, [(39.5, -106.0), (38.5, -106.5), (40.5, -105.5)])
+    assert page.popup_title() == "Colorado"
+    p.keyboard.press("Escape")
+    p.locator(".leaflet-popup").wait_for(state="detached")
+    # a county fallback's small circle inside the range is on top of it too
+    xy = p.evaluate("() => geoMap.screenPoint(43.9, -110.6)")
+    assert p.evaluate("([x, y]) => document.elementFromPoint(x, y).hasAttribute('data-unit')", [xy["x"], xy["y"]])
     # a vertex of the river; points of Colorado outside the range and away from Denver's label
     for place_id, name, points, drawn in [
         (RIVER, "Big Muddy River", [(38.6, -90.2), (36.5, -89.5), (33.0, -91.1)], "its line"),

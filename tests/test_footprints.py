@@ -114,3 +114,37 @@ def test_the_index_follows_the_file_content(land_shapes, monkeypatch, tmp_path):
     land_shapes.write_bytes(gzip.compress(json.dumps(collection).encode()))
     footprints.clear_caches()
     assert footprint(RIVER).equals(shapely.LineString([(0, 0), (1, 1)]))  # the new file, not the old index
+
+
+def test_the_index_drops_files_that_are_gone(land_shapes, monkeypatch, tmp_path):
+    import sqlite3
+
+    from geo import shapestore
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    footprints.clear_caches()
+    assert footprint(RIVER) is not None
+    other = tmp_path / "other.geojson.gz"
+    other.write_bytes(gzip.compress(json.dumps({"type": "FeatureCollection", "features": []}).encode()))
+    assert shapestore.source_key(other)
+    other.unlink()
+    monkeypatch.setattr(footprints, "land_shapes_path", lambda: tmp_path / "third.geojson.gz")
+    (tmp_path / "third.geojson.gz").write_bytes(gzip.compress(json.dumps({"type": "FeatureCollection",
+                                                                           "features": [{"type": "Feature"}]}).encode()))
+    footprints.clear_caches()
+    assert footprint(RIVER) is None  # from the third file, which has no river
+    with sqlite3.connect(shapestore.store_path()) as con:
+        names = {n for (n,) in con.execute("SELECT name FROM sources")}
+    assert str(other) not in names and str(land_shapes) in names
+
+
+def test_page_shapes_are_simplified_to_their_size_within_a_budget():
+    alaska, ms = admin1_outline("gn:5879092"), admin1_outline("gn:4436296")
+    shapes = PageShapes()
+    shapes.add("ak", alaska)
+    shapes.add("ms", ms)
+    ak_chars, ms_chars = (len(json.dumps(s, separators=(",", ":"))) for s in shapes.shapes)
+    assert ak_chars < 60_000 and ms_chars < 8_000  # Alaska was 124 KB at one tolerance for all
+    tight = PageShapes(coarse_after=0, max_chars=1)  # coarser at once; nothing after the first
+    assert tight.add("ak", alaska) == 0 and len(json.dumps(tight.shapes[0])) < ak_chars  # coarser
+    assert tight.add("ms", ms) is None and tight.give({"zoom": 6}, "ms", ms) == {"zoom": 6}  # over: a point

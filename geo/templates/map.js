@@ -172,7 +172,7 @@
     L.control.layers(bases, overlays, { collapsed: true, position: "topright" }).addTo(map);
     legend(map);
 
-    map.on("zoomend", function () { sizeAreas(g); });
+    map.on("zoomend", function () { sizeAreas(g); stackShapes(g); });
     map.on("zoomend moveend", function () { window.setTimeout(declutter, 0); });
     g.cluster.on("animationend", declutter);
     map.on("movestart", function () { moving = true; });
@@ -330,6 +330,27 @@
     return out;
   }
 
+  // Large areas under small ones, lines on top: a lake inside a state, or a state
+  // inside the country a fallback stands for, stays clickable.
+  function stackShapes(g) {
+    var shown = [];
+    function size(layer, line) {
+      if (line) return -1;
+      var b = layer.getBounds();
+      return (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest());
+    }
+    g.shapeLayers.forEach(function (layer, j) {
+      if (!layer || !g.shown[j]) return;
+      if (layer._geoSize === undefined) layer._geoSize = size(layer, isLine(g.shapes[g.places[j].shape]));
+      shown.push([layer._geoSize, layer]);
+    });
+    g.unitLayers.forEach(function (layer, k) {
+      if (g.unitShown[k]) shown.push([size(layer, false), layer]);  // a circle's size follows the zoom
+    });
+    shown.sort(function (a, b) { return b[0] - a[0]; });
+    shown.forEach(function (item) { item[1].bringToFront(); });
+  }
+
   function showShape(g, j, on) {
     if (on && !g.shown[j]) g.shapeGroup.addLayer(g.shapeLayers[j]);
     if (!on && g.shown[j]) g.shapeGroup.removeLayer(g.shapeLayers[j]);
@@ -407,6 +428,7 @@
       g.unitShown[k] = on ? 1 : 0;
     });
     sizeAreas(g);
+    stackShapes(g);
     if (g.openPlace >= 0 && !g.count[g.openPlace]) g.map.closePopup();
     else if (g.openPlace >= 0 && g.map._popup) g.map._popup.setContent(popupContent(g.openPlace));
     updateLabels(g);
