@@ -30,7 +30,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
 
-__all__ = ["recognize", "detect_language", "Recognizer", "is_dateline"]
+__all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "THRESHOLDS"]
 
 # A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
 # inner apostrophes and hyphens), or a number, or a single other character.
@@ -112,6 +112,19 @@ NATIONAL_SIDES = {"selección", "seleccionado", "combinado"}
 LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "near", "cerca"}
 NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
              "east", "west", "norte", "sur", "oriente", "poniente"}
+
+
+# Numbers the recogniser's rules use, each with its reason.
+THRESHOLDS = {
+    "town": 10_000,        # a given name alone ("José") is a person unless a town of this size has it as its main name
+    "city": 100_000,       # a city of this size is a place even when its name is a common word or heads a longer name
+    "major": 1_000_000,    # a city this large counts like a country or state: by its main name, even in lower case
+    "max_name_tokens": 7,  # the longest name looked up in the gazetteer, in tokens ("Santa María del Oro ...")
+    "bracket_tokens": 12,  # how far a bracket after a name in a line-up may close ("Matthew Jones (Bellamy, m.72)")
+    "quote_chars": 60,     # how far a quoted name may reach around a place ("the “Pizza Hut” in ...")
+    "locative_chars": 12,  # how far back a preposition of place is looked for ("in Madrid")
+    "common_zipf": 4.0,    # a sentence's first word this frequent in the language is that word, not a small place
+}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -280,7 +293,7 @@ class Recognizer:
                     k = person_end
                     continue
                 match = None
-                for end in range(min(j, k + 7), k, -1):
+                for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
                     last = tokens[end - 1]
                     if not last.cap:
                         continue
@@ -292,7 +305,7 @@ class Recognizer:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
-                        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= 1_000_000 for e in match[2]):
+                        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= THRESHOLDS["major"] for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
                     # "estadio Azteca", "colonia Guadalupe" rather than a town
                     match = None
@@ -476,7 +489,7 @@ class Recognizer:
             # two given names ("Francisco Javier") are a person unless they name a sizeable
             # place ("San Francisco", "Santa Rosa")
             double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-                e.place.population >= 100_000 or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+                e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
             if second in ADMIN2_TAILS or second in FEATURE_TAILS or (pair and not double_given):
                 return None
             if unknown and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
@@ -549,7 +562,7 @@ class Recognizer:
                     inside = [at.get(tokens[x].start) for a, b in asides for x in range(a, b)]
                     for p in places + inside:
                         if p is not None and " " not in p.surface and not any(
-                                e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.population >= 1_000_000
+                                e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.population >= THRESHOLDS["major"]
                                 for e in self._entries(p.surface)):
                             out.add(name_key(p.surface))
             items.clear()
@@ -571,7 +584,7 @@ class Recognizer:
             items.append((i, j))
             k = j
             if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
-                close_at = next((x for x in range(k, min(n, k + 12)) if tokens[x].text == ")"), None)
+                close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
                 if close_at is not None:
                     asides.append((k + 1, close_at))
                     k = close_at + 1
@@ -594,7 +607,7 @@ class Recognizer:
             if all(self.gazetteer.is_common_word(w.text, lang) for w in words):
                 continue  # "china", "far north": words of the language
             surface = " ".join(w.text for w in words)
-            if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 1_000_000)
+            if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["major"])
                    for e in self._entries(surface)):
                 return end
         return None
@@ -606,7 +619,7 @@ class Recognizer:
         if any(e.place.kind in (Kind.COUNTRY, Kind.CONTINENT) or e.place.feature_code in ("SEA", "RGN") for e in entries):
             return True
         return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
-            e.place.kind == Kind.CITY and e.place.population >= 100_000 for e in entries)
+            e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["city"] for e in entries)
 
     def _after_place(self, tokens: list[_Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
@@ -657,11 +670,11 @@ class Recognizer:
             # head a longer name name a village only by accident
             words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
             if followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
-                    hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000
+                    hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]
                                                for e in entries)):
                 return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
             if _article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
-                    e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000 for e in entries):
+                    e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"] for e in entries):
                 return None  # "El Consejo se reunió": an article and a noun open the sentence, not a village
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
@@ -677,12 +690,12 @@ class Recognizer:
         if cue:
             return "gazetteer"
         major = any((e.main or _is_abbrev(e.name)) and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                                                      or e.place.feature_code == "SEA" or e.place.population >= 1_000_000)
+                                                      or e.place.feature_code == "SEA" or e.place.population >= THRESHOLDS["major"])
                     for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
         exonyms = self.gazetteer.exonym_places(surface, lang)  # "Ginebra", "Bruselas": the language's own name
         big = major or any(e.demonym or e.place.layer != "embedded" or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                           or ((e.main or not common or e.place.place_id in exonyms) and e.place.population >= 100_000)
+                           or ((e.main or not common or e.place.place_id in exonyms) and e.place.population >= THRESHOLDS["city"])
                            for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place; not
@@ -693,14 +706,14 @@ class Recognizer:
         # ("Málaga" in Spanish text); "Western" (a province's name) stays weak
         weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
             e.place.kind == Kind.CITY and e.place.country_code in self.gazetteer.countries_speaking(lang)
-            and e.place.population >= 100_000 for e in entries)) and not any(
-            e.main and (e.place.kind == Kind.CITY and e.place.population >= 1_000_000  # "Lima"
+            and e.place.population >= THRESHOLDS["city"] for e in entries)) and not any(
+            e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
                       or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"
             for e in entries)
         # the first word of a longer name ("Centro de Salud") names that, not a town
         if followed and not big:
             return None
-        if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= 4.0:
+        if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= THRESHOLDS["common_zipf"]:
             return None
         # an all-capital word naming only small places is an acronym ("SEDENA", "MORENA"),
         # except in a dateline ("TORRINGTON — A fire...")
@@ -709,7 +722,7 @@ class Recognizer:
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
         if not big and name_key(first.text) in self._first_names and not any(
-                e.main and e.place.population >= 10_000 for e in entries):
+                e.main and e.place.population >= THRESHOLDS["town"] for e in entries):
             return None
         return "weak" if weak else "gazetteer"
 
@@ -820,7 +833,7 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
     """The span stands in a short quoted name: "Pizza Hut", «El Torreón», "London Stock
     Exchange". News quote the names of brands, ranches, storms and nicknames, not of
     places, unless a place word comes first (el ejido “Francisco Villa”)."""
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - THRESHOLDS["quote_chars"]):start]
     for open_q, close_q in _QUOTES.items():
         i = before.rfind(open_q)
         if i < 0:
@@ -830,7 +843,7 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
             return False
         j = text.find(close_q, end)
         inner = before[i + 1:] + text[start:j] if j >= 0 else ""
-        if j >= 0 and j - end < 60 and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
+        if j >= 0 and j - end < THRESHOLDS["quote_chars"] and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
                 and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in inner.split()):
             return True
     return False
@@ -858,7 +871,7 @@ def _score(tokens: list[_Token], j: int) -> bool:
 
 def _locative_before(text: str, start: int) -> bool:
     """"en Barcelona", "in Leeds": a preposition of place right before the span."""
-    words = text[max(0, start - 12):start].split()
+    words = text[max(0, start - THRESHOLDS["locative_chars"]):start].split()
     return bool(words) and words[-1].lower() in LOCATIVES
 
 

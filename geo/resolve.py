@@ -43,15 +43,18 @@ from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS
                        evidence_text, list_mass, named_as_place, point_mass, reading_cues)
 from .recognize import detect_language, plausible_entries
 
-__all__ = ["resolve", "Resolver", "WEIGHTS", "MAX_ALTERNATIVES"]
+__all__ = ["resolve", "Resolver", "WEIGHTS", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "FALLBACK_CONFIDENCE",
+           "RESOLVE_THRESHOLDS"]
 
+# A candidate's prior by its kind: a name shared by a country and its towns is read
+# as the country first, as news use it.
 KIND_PRIOR = {
-    Kind.COUNTRY: 4.0,
-    Kind.ADMIN1: 3.0,
-    Kind.CONTINENT: 3.0,
-    Kind.ADMIN2: 1.0,
-    Kind.CITY: 0.0,
-    Kind.FEATURE: 0.5,
+    Kind.COUNTRY: 4.0,    # "Georgia", "Jordan": the country before its namesakes
+    Kind.ADMIN1: 3.0,     # a state or province before a town of its name
+    Kind.CONTINENT: 3.0,  # as a state
+    Kind.ADMIN2: 1.0,     # a county by its own name ("Boone County")
+    Kind.CITY: 0.0,       # cities count by their population instead
+    Kind.FEATURE: 0.5,    # a named feature the text calls by its feature word
 }
 
 WEIGHTS = {
@@ -75,7 +78,27 @@ WEIGHTS = {
 
 
 # How much a recognition kind is trusted, multiplied into the confidence.
-_RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.7}
+RECOGNITION_TRUST = {
+    "gazetteer": 1.0,   # a name the gazetteer has, kept by the recogniser's rules
+    "demonym": 0.9,     # an adjective points at a country, less surely at a place in it
+    "given": 1.0,       # a span the user gave (--spans-from): its being a place is not in doubt
+    "weak": 0.7,        # a common word kept only because it names a large place ("Western", "Orange")
+    "other": 0.85,      # feature words, land features, lower-case names: a place, of less certain reading
+}
+
+# Confidence of a mention the gazetteer lacks, by what places it (Resolver._fallback).
+FALLBACK_CONFIDENCE = {
+    "namesake": 0.5,    # a place its name is built on, in the document's scope ("Salinas Valley" -> Salinas)
+    "contained": 0.6,   # the unit the text puts it in ("Camp Shelby, Mississippi")
+    "doc_admin1": 0.35, # the state or province most of the document is about
+    "doc_country": 0.2, # the country most of the document is about
+}
+
+# Sizes the resolver's readings use.
+RESOLVE_THRESHOLDS = {
+    "listed_city": 100_000,  # in a list after a comma, only a city this large is still read inside the next name
+    "base_town": 20_000,     # "Fort X" at a town smaller than this is the base beside the town, not the town
+}
 
 
 def _score(place: Place, matched: str, main: bool, surface: str) -> float:
@@ -273,7 +296,7 @@ class Resolver:
                     s, r = base, {}
                     outer = next((c for c in context[i] if _contains(c, place)), None)
                     if outer is not None and (
-                            not listed[i] or (place.kind == Kind.CITY and place.population >= 100_000)):
+                            not listed[i] or (place.kind == Kind.CITY and place.population >= RESOLVE_THRESHOLDS["listed_city"])):
                         s += WEIGHTS["contained"]
                         r[("contained", outer.name)] = WEIGHTS["contained"]
                     if place.country_code in speaking:
@@ -411,7 +434,7 @@ class Resolver:
                         total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5 and \
                         not named_as_place(text, m, place, why[key][place.place_id]):
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
-                trust = _RECOGNITION_TRUST.get(m.source, 0.85)
+                trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"])
                 kind = Kind.DEMONYM if m.demonym else place.kind
                 alts, alt_scores = others[key]
                 precision = Precision.NEARBY if _base_at_town(m, place) else Precision.EXACT
@@ -532,23 +555,23 @@ class Resolver:
         else:
             namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
         if namesake is not None:
-            return Resolution(m, namesake, kind, Precision.NEARBY, 0.5, evidence=f"not in gazetteer; named after {namesake.name}")
+            return Resolution(m, namesake, kind, Precision.NEARBY, FALLBACK_CONFIDENCE["namesake"], evidence=f"not in gazetteer; named after {namesake.name}")
         if context:
             outer = context[0]
             precision = {Kind.ADMIN1: Precision.ADMIN1, Kind.ADMIN2: Precision.ADMIN2}.get(outer.kind, Precision.COUNTRY)
-            return Resolution(m, outer, kind, precision, 0.6,
+            return Resolution(m, outer, kind, precision, FALLBACK_CONFIDENCE["contained"],
                               evidence=f'not in gazetteer; "{m.surface}, {outer.name}" in text')
         if scope_a1:
             (cc, code), _ = scope_a1.most_common(1)[0]
             outer = self.gazetteer.admin1(cc, code)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.ADMIN1, 0.35,
+                return Resolution(m, outer, kind, Precision.ADMIN1, FALLBACK_CONFIDENCE["doc_admin1"],
                                   evidence=f"not in gazetteer; document scope: {outer.name}")
         if scope_cc:
             cc, _ = scope_cc.most_common(1)[0]
             outer = self.gazetteer.country(cc)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.COUNTRY, 0.2,
+                return Resolution(m, outer, kind, Precision.COUNTRY, FALLBACK_CONFIDENCE["doc_country"],
                                   evidence=f"not in gazetteer; document scope: {outer.name}")
         return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0, evidence="not in gazetteer; nothing in the text places it")
 
@@ -569,7 +592,7 @@ def _base_at_town(m: Mention, place: Place) -> bool:
     """A base resolved to the populated place that shares its name ("Camp X", a small
     "Fort X"): the town is beside the base, not the base ("Fort Worth" is a city)."""
     first = m.surface.split()[0].lower().rstrip(".") if m.surface.split() else ""
-    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < 20_000)
+    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < RESOLVE_THRESHOLDS["base_town"])
 
 
 def resolve(doc: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
