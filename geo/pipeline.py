@@ -29,7 +29,7 @@ from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
 from .model import Document, Kind, Resolution
-from .recognize import Recognizer, detect_language
+from .recognize import RULES, Recognizer, detect_language
 from .resolve import Resolver
 
 __all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "default_geoparser"]
@@ -47,8 +47,9 @@ class Geoparser:
     corrections : paths of corrections files (see :mod:`geo.corrections`), applied in order
         (later rows win), above the layers and the embedded gazetteer; or a
         :class:`~geo.corrections.Corrections` already read.
-    disabled : names of the resolver's evidence (:data:`geo.resolve.EVIDENCE`) to switch
-        off, to measure what each is worth (``bench/accuracy.py --ablate``).
+    disabled : names of the recogniser's rules (:data:`geo.recognize.RULES`) and of the
+        resolver's evidence (:data:`geo.resolve.EVIDENCE`) to switch off, to measure what
+        each is worth (``bench/accuracy.py --ablate``).
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None,
@@ -60,9 +61,10 @@ class Geoparser:
                 self.gazetteer.add(place, names)
         self.corrections = corrections if isinstance(corrections, Corrections) else \
             Corrections.read([corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
-        self.recognizer = Recognizer(self.gazetteer)
         self.disabled = frozenset(disabled)
-        self.resolver = Resolver(self.gazetteer, disabled=self.disabled)
+        rules = {r.name for r in RULES}
+        self.recognizer = Recognizer(self.gazetteer, disabled=self.disabled & rules)
+        self.resolver = Resolver(self.gazetteer, disabled=self.disabled - rules)
         self.default_lang: str | None = None  # used for documents that do not say their language
 
     def with_corrections(self, corrections: Iterable[str | Path] | Corrections) -> Geoparser:
