@@ -7,6 +7,13 @@ top-3 recall (the gold point within 161 km of the answer or of one of its
 alternatives). Prints one table.
 
     python bench/accuracy.py [--eval DIR] [--markdown]
+    python bench/accuracy.py --ablate [--corpora lgl,geovirus] [--limit N] [--only NAME,...]
+
+``--ablate`` switches each recogniser rule (geo.recognize.RULES) and each piece of
+resolver evidence (geo.resolve.EVIDENCE) off in turn, parses every development corpus
+in this process (one gazetteer for all runs) and prints a Markdown table of overlap
+F1, end-to-end acc@161km and gold-span acc@161km, each as a change from all parts on
+(the "what each part contributes" table in docs/accuracy.md).
 """
 from __future__ import annotations
 
@@ -85,6 +92,74 @@ def top3_recall(gold: Path, pred: Path) -> float | None:
     return hit / total if total else None
 
 
+def ablate(args, scorer: Path, corpora: list[Path]) -> int:
+    """Each rule and each piece of evidence off in turn: a Markdown table of deltas."""
+    from geo.flows import extract_line
+    from geo.model import Document
+    from geo.pipeline import Geoparser
+    from geo.recognize import RULES
+    from geo.resolve import EVIDENCE
+
+    if args.corpora:
+        wanted = set(args.corpora.split(","))
+        corpora = [c for c in corpora if c.stem in wanted]
+    golds = {}
+    for gold in corpora:
+        rows = [json.loads(line) for line in gold.open(encoding="utf-8") if line.strip()]
+        golds[gold.stem] = rows[:args.limit] if args.limit else rows
+    base = Geoparser()
+    parts = [("", "all on")] + [(r.name, f"rule: {r.doc}") for r in RULES] + \
+        [(k, "resolver evidence") for k in EVIDENCE]
+    if args.only:
+        keep = set(args.only.split(","))
+        parts = [p for p in parts if not p[0] or p[0] in keep]
+    results: dict[str, dict[str, tuple]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, _ in parts:
+            t = time.perf_counter()
+            gp = Geoparser(base.gazetteer, disabled={name} if name else ())
+            results[name] = {}
+            for corpus, rows in golds.items():
+                gold = Path(tmp) / f"{corpus}.gold.jsonl"
+                if not gold.exists():
+                    gold.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in rows), encoding="utf-8")
+                pred, gpred = Path(tmp) / "pred.jsonl", Path(tmp) / "gpred.jsonl"
+                with_coords = any(tp.get("lat") is not None for d in rows for tp in d.get("toponyms", ()))
+                with open(pred, "w", encoding="utf-8") as out, open(gpred, "w", encoding="utf-8") as gout:
+                    for d in rows:
+                        doc = Document(str(d["id"]), d["text"], lang=d.get("lang"))
+                        out.write(extract_line(doc, gp.parse(doc))[0])
+                        if with_coords:
+                            spans = [(tp["start"], tp["end"]) for tp in d.get("toponyms", ())]
+                            gout.write(extract_line(doc, gp.parse(doc, spans=spans), demonyms=True)[0])
+                r = score(scorer, gold, pred)
+                g = score(scorer, gold, gpred)["resolution"]["acc161"] if with_coords else None
+                results[name][corpus] = (r["recognition"]["overlap"]["f1"], r["acc161_end_to_end"] if with_coords else None, g)
+            print(f"  {name or 'all on'}: {time.perf_counter() - t:.0f}s", file=sys.stderr)
+
+    def delta(x, y):
+        if x is None or y is None:
+            return "—"
+        d = round(x - y, 3)
+        return "0" if d == 0 else f"{d:+.3f}"
+
+    head = ["part off", "kind"] + [f"{c} {m}" for c in golds for m in ("F1", "e2e", "gold")
+                                   if m == "F1" or results[""][c][1] is not None]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2)) + "|")
+    all_on = results[""]
+    cells = [fmt(v) for c in golds for v in all_on[c] if v is not None]
+    print("| (none: all on) | | " + " | ".join(cells) + " |")
+    rule_names = {r.name for r in RULES}
+    for name, _ in parts[1:]:
+        cells = [delta(results[name][c][k], all_on[c][k]) for c in golds for k in range(3)
+                 if k == 0 or all_on[c][1] is not None]
+        print(f"| {name} | {'rule' if name in rule_names else 'evidence'} | " + " | ".join(cells) + " |")
+    print(f"\n(deltas from all on; {'first ' + str(args.limit) + ' documents of each corpus; ' if args.limit else ''}"
+          f"commit {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=ROOT).stdout.strip()})")
+    return 0
+
+
 def fmt(x, nd=3):
     return "—" if x is None else f"{x:.{nd}f}"
 
@@ -93,6 +168,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--eval", default=str(ROOT.parent / "shared" / "eval"), help="folder with score.py and data/")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for docs/accuracy.md)")
+    ap.add_argument("--ablate", action="store_true", help="each rule and piece of evidence off in turn (Markdown)")
+    ap.add_argument("--corpora", help="with --ablate: only these corpora (comma-separated stems)")
+    ap.add_argument("--limit", type=int, help="with --ablate: only the first N documents of each corpus")
+    ap.add_argument("--only", help="with --ablate: only these parts (comma-separated names)")
     args = ap.parse_args(argv)
     eval_dir = Path(args.eval)
     scorer = eval_dir / "score.py"
@@ -100,6 +179,8 @@ def main(argv=None) -> int:
     if not corpora or not scorer.exists():
         print(f"no corpora or scorer under {eval_dir}", file=sys.stderr)
         return 2
+    if args.ablate:
+        return ablate(args, scorer, corpora)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for gold in corpora:

@@ -29,7 +29,7 @@ from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
 from .model import Document, Kind, Resolution
-from .recognize import Recognizer, detect_language
+from .recognize import RULES, Recognizer, detect_language
 from .resolve import Resolver
 
 __all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "default_geoparser"]
@@ -47,10 +47,13 @@ class Geoparser:
     corrections : paths of corrections files (see :mod:`geo.corrections`), applied in order
         (later rows win), above the layers and the embedded gazetteer; or a
         :class:`~geo.corrections.Corrections` already read.
+    disabled : names of the recogniser's rules (:data:`geo.recognize.RULES`) and of the
+        resolver's evidence (:data:`geo.resolve.EVIDENCE`) to switch off, to measure what
+        each is worth (``bench/accuracy.py --ablate``).
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, layers: Iterable[str | Path] = (), geocoder=None,
-                 corrections: Iterable[str | Path] | Corrections = ()):
+                 corrections: Iterable[str | Path] | Corrections = (), disabled: Iterable[str] = ()):
         self.gazetteer = gazetteer or Gazetteer(ensure_built())
         self.geocoder = geocoder
         for path in layers:
@@ -58,23 +61,27 @@ class Geoparser:
                 self.gazetteer.add(place, names)
         self.corrections = corrections if isinstance(corrections, Corrections) else \
             Corrections.read([corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
-        self.recognizer = Recognizer(self.gazetteer)
-        self.resolver = Resolver(self.gazetteer)
+        self.disabled = frozenset(disabled)
+        rules = {r.name for r in RULES}
+        self.recognizer = Recognizer(self.gazetteer, disabled=self.disabled & rules)
+        self.resolver = Resolver(self.gazetteer, disabled=self.disabled - rules)
         self.default_lang: str | None = None  # used for documents that do not say their language
 
     def with_corrections(self, corrections: Iterable[str | Path] | Corrections) -> Geoparser:
         """A Geoparser on the same gazetteer (and geocoder) with these corrections after its own."""
         extra = corrections if isinstance(corrections, Corrections) else Corrections.read(
             [corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
-        other = Geoparser(self.gazetteer, geocoder=self.geocoder, corrections=self.corrections + extra)
+        other = Geoparser(self.gazetteer, geocoder=self.geocoder, corrections=self.corrections + extra,
+                          disabled=self.disabled)
         other.default_lang = self.default_lang
         return other
 
     def __getstate__(self):  # worker processes rebuild recogniser and resolver around the gazetteer
-        return {"gazetteer": self.gazetteer, "default_lang": self.default_lang, "corrections": self.corrections}
+        return {"gazetteer": self.gazetteer, "default_lang": self.default_lang, "corrections": self.corrections,
+                "disabled": self.disabled}
 
     def __setstate__(self, state):
-        self.__init__(state["gazetteer"], corrections=state.get("corrections", ()))
+        self.__init__(state["gazetteer"], corrections=state.get("corrections", ()), disabled=state.get("disabled", ()))
         self.default_lang = state["default_lang"]
 
     def parse(self, doc: Document, spans: Sequence[tuple[int, int]] | None = None) -> list[Resolution]:

@@ -92,15 +92,17 @@ def named_as_place(text: str, m: Mention, place: Place, reasons: dict[tuple, flo
         place.kind == Kind.CITY and place.population >= CITY_FIRST_POP and after_locative(text, m.start))
 
 
-def reading_cues(place: Place, m: Mention, exonyms: frozenset[str], actor: bool, r: dict) -> float:
-    """Exonym, dateline and actor evidence for one candidate of one mention."""
+def reading_cues(place: Place, m: Mention, exonyms: frozenset[str], actor: bool, r: dict,
+                 weights: dict[str, float] = READING_WEIGHTS) -> float:
+    """Exonym, dateline and actor evidence for one candidate of one mention (``weights``: the
+    resolver's, where evidence may be switched off)."""
     s = 0.0
     if place.place_id in exonyms:
-        s += add(r, ("exonym",), READING_WEIGHTS["exonym"])  # "Bruselas", "Pekín": the famous place
+        s += add(r, ("exonym",), weights["exonym"])  # "Bruselas", "Pekín": the famous place
     if m.role == "dateline" and place.kind == Kind.CITY:
-        s += add(r, ("dateline",), READING_WEIGHTS["dateline"])  # the wires file from cities
+        s += add(r, ("dateline",), weights["dateline"])  # the wires file from cities
     if actor and place.feature_code == "PPLC":
-        s += add(r, ("actor",), READING_WEIGHTS["actor"])  # "Washington anunció": the government, the capital
+        s += add(r, ("actor",), weights["actor"])  # "Washington anunció": the government, the capital
     return s
 
 
@@ -123,7 +125,8 @@ def city_of(unit: Place, cities: list[Place]) -> Place | None:
 
 def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
                   own_names: dict[str, frozenset[str]], unit_said: set[str],
-                  shadowed: dict[str, set[str]]) -> dict[str, set[tuple[str, str]]]:
+                  shadowed: dict[str, set[str]], weights: dict[str, float] = READING_WEIGHTS
+                  ) -> dict[str, set[tuple[str, str]]]:
     """A bare name shared by a large city and its province or state is the city
     ("Sevilla", "Valencia", "Nueva York"), unless the text says the unit ("la
     provincia de Sevilla", "New York state") or lists the name with units that
@@ -156,11 +159,11 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
         scores = local[key]
         for pid, city in found:
             unit, s = scores[pid]
-            floor = s + READING_WEIGHTS["city_first"]
+            floor = s + weights["city_first"]
             if unit.kind == Kind.ADMIN1:
                 units.setdefault(key, set()).add((unit.country_code, unit.admin1))
             shadowed.setdefault(key, set()).add(pid)
-            if scores[city.place_id][1] < floor:
+            if scores[city.place_id][1] < floor and weights["city_first"] > 0:  # (0: the evidence switched off)
                 why[key][city.place_id][("city_first", str(unit.kind))] = floor - scores[city.place_id][1]
                 scores[city.place_id] = (city, floor)
     return units

@@ -16,6 +16,10 @@ Spans that the gazetteer lacks are still found when they have a feature head
 or tail word ("Camp Shelby", "Fort Hood", "Río Bravo", "Tangipahoa Parish"):
 the resolver then falls back to the enclosing unit. Demonyms ("mexicanos",
 "American") are found as their own kind.
+
+Each rule has a name and a one-line reason in :data:`RULES`, in the order the rules
+act; ``Recognizer(gazetteer, disabled={"sports_teams"})`` skips the named ones, and
+:data:`THRESHOLDS` holds the numbers they use.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from . import langid
@@ -30,7 +35,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
 
-__all__ = ["recognize", "detect_language", "Recognizer", "is_dateline"]
+__all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "THRESHOLDS", "RULES", "Rule"]
 
 # A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
 # inner apostrophes and hyphens), or a number, or a single other character.
@@ -112,6 +117,19 @@ NATIONAL_SIDES = {"selección", "seleccionado", "combinado"}
 LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "near", "cerca"}
 NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
              "east", "west", "norte", "sur", "oriente", "poniente"}
+
+
+# Numbers the recogniser's rules use, each with its reason.
+THRESHOLDS = {
+    "town": 10_000,        # a given name alone ("José") is a person unless a town of this size has it as its main name
+    "city": 100_000,       # a city of this size is a place even when its name is a common word or heads a longer name
+    "major": 1_000_000,    # a city this large counts like a country or state: by its main name, even in lower case
+    "max_name_tokens": 7,  # the longest name looked up in the gazetteer, in tokens ("Santa María del Oro ...")
+    "bracket_tokens": 12,  # how far a bracket after a name in a line-up may close ("Matthew Jones (Bellamy, m.72)")
+    "quote_chars": 60,     # how far a quoted name may reach around a place ("the “Pizza Hut” in ...")
+    "locative_chars": 12,  # how far back a preposition of place is looked for ("in Madrid")
+    "common_zipf": 4.0,    # a sentence's first word this frequent in the language is that word, not a small place
+}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -204,8 +222,17 @@ def _hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
 class Recognizer:
     """Finds mentions with one gazetteer; reuse it across documents."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, disabled: Iterable[str] = ()):
+        """``disabled``: names of rules (see :data:`RULES`) to skip, to measure what each
+        is worth (``bench/accuracy.py --ablate``)."""
         self.gazetteer = gazetteer
+        self.disabled = frozenset(disabled)
+        unknown = self.disabled - {r.name for r in RULES}
+        if unknown:
+            raise ValueError(f"unknown recogniser rule: {', '.join(sorted(unknown))} "
+                             f"(known: {', '.join(r.name for r in RULES)})")
+        self._filters = [r for r in RULES if r.stage == "candidate" and r.name not in self.disabled]
+        self._on = {r.name: r.name not in self.disabled for r in RULES}
         self._key_cache: dict[str, list] = {}
         self._demonyms = gazetteer.demonym_keys()
         self._demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
@@ -263,14 +290,15 @@ class Recognizer:
         pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, kind-hint)
         first_names = self._first_names
 
-        nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text)
+        on = self._on
+        nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text) if on["people"] else set()
         for i, j in self._runs(tokens, text, lang):
             k = i
             while k < j:
                 if not tokens[k].cap or k in nicknamed:  # connectors start nothing; people are not places
                     k += 1
                     continue
-                person_end = self._person_at(tokens, text, k, j, first_names)
+                person_end = self._person_at(tokens, text, k, j, first_names) if on["people"] else None
                 if person_end:
                     person_tokens.update(range(k, person_end))
                     for t in tokens[k + 1:person_end]:
@@ -280,7 +308,7 @@ class Recognizer:
                     k = person_end
                     continue
                 match = None
-                for end in range(min(j, k + 7), k, -1):
+                for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
                     last = tokens[end - 1]
                     if not last.cap:
                         continue
@@ -292,7 +320,7 @@ class Recognizer:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
-                        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= 1_000_000 for e in match[2]):
+                        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= THRESHOLDS["major"] for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
                     # "estadio Azteca", "colonia Guadalupe" rather than a town
                     match = None
@@ -325,11 +353,10 @@ class Recognizer:
         bracketed = {ti: self._after_place(tokens, ti) and ti - 2 not in person_tokens
                      for ti, tj, entries, _, _ in pending if entries and _affiliation(tokens, ti, tj)}
         listed = len(bracketed) >= 3 and 2 * sum(not p for p in bracketed.values()) >= len(bracketed)
+        cand = _Candidate(self, tokens, text, lang, clubs, bracketed, listed)
         for ti, tj, entries, feature, hint in pending:
-            if ti in bracketed and not any(e.place.kind == Kind.COUNTRY for e in entries) and (listed or (
-                    not bracketed[ti] and not any(e.place.kind == Kind.ADMIN1 for e in entries))):
-                continue
             start, end = tokens[ti].start, tokens[tj - 1].end
+            cand.ti, cand.tj, cand.found_entries = ti, tj, entries
             if feature:
                 found.append(Mention(doc.id, start, end, text[start:end], feature_hint=True, source="feature-word:" + hint))
                 continue
@@ -341,24 +368,14 @@ class Recognizer:
             else:
                 entries = [e for e in entries if e not in dotted]
             surface = text[start:end]
-            if text[end:end + 1] == "$" or _names_a_disease(tokens, tj):
-                continue  # "US$460" is money; "Marburg virus", "West Nile fever" are diseases
-            if _year_after(tokens, tj) or _in_quoted_name(text, start, end):
-                continue  # "Perú 2000", "Beijing 2008": a party, an event; "Pizza Hut", "El Torreón": a brand
-            team = _club_context(tokens, ti, tj)
-            if not team and lang == "es" and tj - ti == 1 and _club_article(tokens, ti) and entries \
-                    and not self._takes_article(entries, lang):
-                team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
-            if not team and lang == "en" and _match_result(tokens, ti, tj):
-                team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
-            if team and not _is_demonym(entries):
-                clubs[name_key(surface)] = max(team, clubs.get(name_key(surface), ""))
-                continue  # "FC Barcelona", "Ourense 86 - Menorca 69": a team
+            cand.start, cand.end, cand.entries, cand.surface = start, end, entries, surface
+            if any(rule.fn(cand) for rule in self._filters):
+                continue  # money, a disease, an event, a brand, a team...: not a place
             source = self._keep(tokens, ti, tj, entries, surface, persons, lang, hint) if entries else None
             if source is None:
                 continue
             found.append(Mention(doc.id, start, end, surface, demonym=_is_demonym(entries), source=source))
-        named = self._people_in_lists(tokens, found, person_tokens)
+        named = self._people_in_lists(tokens, found, person_tokens) if on["line_ups"] else set()
         if named:  # "Freestone, Gareth Roberts, Page, Melville, Delaney": a line-up, not towns
             persons |= named
             found = [m for m in found if m.demonym or name_key(m.surface) not in named]
@@ -373,7 +390,7 @@ class Recognizer:
         # lower-case demonyms ("soldados mexicanos", "el mandatario estadounidense")
         taken = {(m.start) for m in found}
         demonym_words = self._demonym_words
-        for t in tokens:
+        for t in tokens if on["lower_case_demonyms"] else ():
             if t.cap:
                 continue
             is_demonym = demonym_words.get(t.text)
@@ -386,7 +403,7 @@ class Recognizer:
         # large places written in lower case, as in posts and chat ("flooding in houston",
         # "desde méxico"): only after a preposition of place, only by their main name
         lower_ends: set[int] = set()  # token index after each lower-case place: lists go on ("houston and dallas")
-        for n, t in enumerate(tokens):
+        for n, t in enumerate(tokens if on["lower_case_places"] else ()):
             if not n or t.cap or not t.text.isalpha() or t.start in taken:
                 continue
             prev = tokens[n - 1].text
@@ -396,8 +413,11 @@ class Recognizer:
                     lower_ends.add(place)
                     found.append(Mention(doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
                                          source="lower-case"))
-        found = self._with_land(doc, tokens, text, lang, found)
+        if on["land_features"]:
+            found = self._with_land(doc, tokens, text, lang, found)
         found.sort(key=lambda m: (m.start, m.end))
+        if not on["datelines"]:
+            return found
         return [dataclasses.replace(m, role="dateline") if not m.demonym and is_dateline(text, m.start, m.end) else m
                 for m in found]
 
@@ -476,7 +496,7 @@ class Recognizer:
             # two given names ("Francisco Javier") are a person unless they name a sizeable
             # place ("San Francisco", "Santa Rosa")
             double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-                e.place.population >= 100_000 or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+                e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
             if second in ADMIN2_TAILS or second in FEATURE_TAILS or (pair and not double_given):
                 return None
             if unknown and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
@@ -549,7 +569,7 @@ class Recognizer:
                     inside = [at.get(tokens[x].start) for a, b in asides for x in range(a, b)]
                     for p in places + inside:
                         if p is not None and " " not in p.surface and not any(
-                                e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.population >= 1_000_000
+                                e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.population >= THRESHOLDS["major"]
                                 for e in self._entries(p.surface)):
                             out.add(name_key(p.surface))
             items.clear()
@@ -571,7 +591,7 @@ class Recognizer:
             items.append((i, j))
             k = j
             if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
-                close_at = next((x for x in range(k, min(n, k + 12)) if tokens[x].text == ")"), None)
+                close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
                 if close_at is not None:
                     asides.append((k + 1, close_at))
                     k = close_at + 1
@@ -594,7 +614,7 @@ class Recognizer:
             if all(self.gazetteer.is_common_word(w.text, lang) for w in words):
                 continue  # "china", "far north": words of the language
             surface = " ".join(w.text for w in words)
-            if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 1_000_000)
+            if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["major"])
                    for e in self._entries(surface)):
                 return end
         return None
@@ -606,7 +626,7 @@ class Recognizer:
         if any(e.place.kind in (Kind.COUNTRY, Kind.CONTINENT) or e.place.feature_code in ("SEA", "RGN") for e in entries):
             return True
         return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
-            e.place.kind == Kind.CITY and e.place.population >= 100_000 for e in entries)
+            e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["city"] for e in entries)
 
     def _after_place(self, tokens: list[_Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
@@ -650,22 +670,23 @@ class Recognizer:
         entries = plausible_entries(surface, entries)
         if not entries:
             return None
-        if single and name_key(surface) in persons:
+        on = self._on
+        if single and on["people"] and name_key(surface) in persons:
             return None
         if not single:
             # "El Consejo Nacional", "La Junta de Andalucía": words of the language that
             # head a longer name name a village only by accident
             words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
-            if followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
-                    hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000
+            if on["headed_names"] and followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
+                    hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]
                                                for e in entries)):
                 return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
-            if _article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
-                    e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= 100_000 for e in entries):
+            if on["article_phrases"] and _article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
+                    e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"] for e in entries):
                 return None  # "El Consejo se reunió": an article and a noun open the sentence, not a village
             return "gazetteer"
         # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
-        common = self.gazetteer.is_common_word(first.text, lang) and not (
+        common = on["common_words"] and self.gazetteer.is_common_word(first.text, lang) and not (
             first.upper and any(_is_abbrev(e.name) for e in entries))
         if common and not (first.upper and not self.gazetteer.is_common_word(first.text.lower(), lang)):
             # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
@@ -677,12 +698,12 @@ class Recognizer:
         if cue:
             return "gazetteer"
         major = any((e.main or _is_abbrev(e.name)) and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                                                      or e.place.feature_code == "SEA" or e.place.population >= 1_000_000)
+                                                      or e.place.feature_code == "SEA" or e.place.population >= THRESHOLDS["major"])
                     for e in entries)
         # large places count by their main name, or by an exonym that is not a common word ("Londres")
         exonyms = self.gazetteer.exonym_places(surface, lang)  # "Ginebra", "Bruselas": the language's own name
         big = major or any(e.demonym or e.place.layer != "embedded" or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-                           or ((e.main or not common or e.place.place_id in exonyms) and e.place.population >= 100_000)
+                           or ((e.main or not common or e.place.place_id in exonyms) and e.place.population >= THRESHOLDS["city"])
                            for e in entries)
         # a capitalised common word ("Pero", "March", "Police") is a place only when it
         # names a large place by its main name, or the text says it is a place; not
@@ -693,23 +714,24 @@ class Recognizer:
         # ("Málaga" in Spanish text); "Western" (a province's name) stays weak
         weak = common and not (self.gazetteer.is_proper_word(first.text, lang) and any(
             e.place.kind == Kind.CITY and e.place.country_code in self.gazetteer.countries_speaking(lang)
-            and e.place.population >= 100_000 for e in entries)) and not any(
-            e.main and (e.place.kind == Kind.CITY and e.place.population >= 1_000_000  # "Lima"
+            and e.place.population >= THRESHOLDS["city"] for e in entries)) and not any(
+            e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
                       or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"
             for e in entries)
         # the first word of a longer name ("Centro de Salud") names that, not a town
-        if followed and not big:
+        if on["headed_names"] and followed and not big:
             return None
-        if not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= 4.0:
+        if on["sentence_start"] and not big and first.sent_start and _zipf(first.text.lower(), lang if lang in ("en", "es") else "en") >= THRESHOLDS["common_zipf"]:
             return None
         # an all-capital word naming only small places is an acronym ("SEDENA", "MORENA"),
         # except in a dateline ("TORRINGTON — A fire...")
-        if first.upper and first.text.isalpha() and len(first.text) > 3 and not big and not _dateline(tokens, ti, tj):
+        if on["acronyms"] and first.upper and first.text.isalpha() and len(first.text) > 3 and not big \
+                and not _dateline(tokens, ti, tj):
             return None
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
-        if not big and name_key(first.text) in self._first_names and not any(
-                e.main and e.place.population >= 10_000 for e in entries):
+        if on["first_names"] and not big and name_key(first.text) in self._first_names and not any(
+                e.main and e.place.population >= THRESHOLDS["town"] for e in entries):
             return None
         return "weak" if weak else "gazetteer"
 
@@ -820,7 +842,7 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
     """The span stands in a short quoted name: "Pizza Hut", «El Torreón», "London Stock
     Exchange". News quote the names of brands, ranches, storms and nicknames, not of
     places, unless a place word comes first (el ejido “Francisco Villa”)."""
-    before = text[max(0, start - 60):start]
+    before = text[max(0, start - THRESHOLDS["quote_chars"]):start]
     for open_q, close_q in _QUOTES.items():
         i = before.rfind(open_q)
         if i < 0:
@@ -830,7 +852,7 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
             return False
         j = text.find(close_q, end)
         inner = before[i + 1:] + text[start:j] if j >= 0 else ""
-        if j >= 0 and j - end < 60 and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
+        if j >= 0 and j - end < THRESHOLDS["quote_chars"] and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
                 and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in inner.split()):
             return True
     return False
@@ -858,7 +880,7 @@ def _score(tokens: list[_Token], j: int) -> bool:
 
 def _locative_before(text: str, start: int) -> bool:
     """"en Barcelona", "in Leeds": a preposition of place right before the span."""
-    words = text[max(0, start - 12):start].split()
+    words = text[max(0, start - THRESHOLDS["locative_chars"]):start].split()
     return bool(words) and words[-1].lower() in LOCATIVES
 
 
@@ -1017,6 +1039,112 @@ def _admin_after(tokens: list[_Token], tj: int, rec: Recognizer) -> bool:
             if e.place.kind in (Kind.ADMIN1, Kind.COUNTRY):
                 return True
     return False
+
+
+# ---------------------------------------------------------------------- the rules
+
+class _Candidate:
+    """A gazetteer match the rules look at: where it is, what the gazetteer says of it,
+    and what the document has shown so far (teams, bracketed names)."""
+    __slots__ = ("rec", "tokens", "text", "lang", "clubs", "bracketed", "listed",
+                 "ti", "tj", "start", "end", "entries", "found_entries", "surface")
+
+    def __init__(self, rec: Recognizer, tokens: list[_Token], text: str, lang: str, clubs: dict[str, str],
+                 bracketed: dict[int, bool], listed: bool):
+        self.rec, self.tokens, self.text, self.lang = rec, tokens, text, lang
+        self.clubs, self.bracketed, self.listed = clubs, bracketed, listed
+
+
+def _affiliated(c: _Candidate) -> bool:
+    """A town in brackets after a person's name is a club or party ("Unai (Mérida)"),
+    not after a place ("Ecija (Sevilla)"); in a list of such pairs, all are."""
+    if c.ti not in c.bracketed or any(e.place.kind == Kind.COUNTRY for e in c.found_entries):
+        return False
+    return c.listed or (not c.bracketed[c.ti] and not any(e.place.kind == Kind.ADMIN1 for e in c.found_entries))
+
+
+def _money(c: _Candidate) -> bool:
+    """A country's code before a currency sign is money ("US$460")."""
+    return c.text[c.end:c.end + 1] == "$"
+
+
+def _disease(c: _Candidate) -> bool:
+    """A place before a word for an illness names the disease ("Marburg virus", "West Nile fever")."""
+    return _names_a_disease(c.tokens, c.tj)
+
+
+def _event_year(c: _Candidate) -> bool:
+    """A place followed by a year names an event or a party ("Beijing 2008", "Perú 2000")."""
+    return _year_after(c.tokens, c.tj)
+
+
+def _quoted_name(c: _Candidate) -> bool:
+    """A place inside a short quoted name is a brand, ranch or nickname ("Pizza Hut", «El Torreón»)."""
+    return _in_quoted_name(c.text, c.start, c.end)
+
+
+def _sports_team(c: _Candidate) -> bool:
+    """A town written as a team is the team ("FC Barcelona", "el Valencia", "Ourense 86 - Menorca 69",
+    "Leeds beat Hull"); in the rest of the document its bare name is the team too."""
+    team = _club_context(c.tokens, c.ti, c.tj)
+    if not team and c.lang == "es" and c.tj - c.ti == 1 and _club_article(c.tokens, c.ti) and c.entries \
+            and not c.rec._takes_article(c.entries, c.lang):
+        team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
+    if not team and c.lang == "en" and _match_result(c.tokens, c.ti, c.tj):
+        team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
+    if team and not _is_demonym(c.entries):
+        key = name_key(c.surface)
+        c.clubs[key] = max(team, c.clubs.get(key, ""))
+        return True
+    return False
+
+
+class Rule(NamedTuple):
+    """One of the recogniser's rules: its name (for ``Recognizer(disabled=...)``), what it
+    is about in language or geography, where it acts, and (for a candidate filter) the
+    function that says a gazetteer match is not a place."""
+    name: str
+    doc: str
+    stage: str  # "runs": reading the runs of capitals; "candidate": a filter on each match, in
+    #             order; "keep": a test in Recognizer._keep; "document": a pass over the document
+    fn: Callable[[_Candidate], bool] | None = None
+
+
+def _rule(fn: Callable[[_Candidate], bool], name: str) -> Rule:
+    return Rule(name, (fn.__doc__ or "").split("\n")[0].strip(), "candidate", fn)
+
+
+# The rules, in the order they act. Disabling one skips it; none changes the gazetteer.
+RULES: list[Rule] = [
+    Rule("people", "A run opened by a title or a known first name is a person, and its surname names "
+         "no place elsewhere in the text (\"Donald Trump ... Trump said\").", "runs"),
+    _rule(_affiliated, "affiliations"),
+    _rule(_money, "money"),
+    _rule(_disease, "diseases"),
+    _rule(_event_year, "event_years"),
+    _rule(_quoted_name, "quoted_names"),
+    _rule(_sports_team, "sports_teams"),
+    Rule("headed_names", "A place's name heading a longer name names that (\"Centro de Salud\", "
+         "\"China Daily\"), unless it is a large place.", "keep"),
+    Rule("article_phrases", "An article and a noun opening a sentence are words, not a village "
+         "(\"El Consejo se reunió\").", "keep"),
+    Rule("common_words", "A capitalised word of the language's dictionary (\"Pero\", \"March\") is a place "
+         "only by a large place's main name or a cue in the text.", "keep"),
+    Rule("sentence_start", "A frequent word capitalised only because it opens a sentence is that word, "
+         "not a small place.", "keep"),
+    Rule("acronyms", "An all-capital word naming only small places is an acronym (\"SEDENA\"), "
+         "except in a dateline.", "keep"),
+    Rule("first_names", "A given name alone (\"José\") names a person before a village.", "keep"),
+    Rule("line_ups", "Small places in a list of people are surnames (\"Dida, Cafu, Franca, Rivaldo\").", "document"),
+    Rule("lower_case_demonyms", "Adjectives of nationality in lower case are demonyms "
+         "(\"soldados mexicanos\").", "document"),
+    Rule("lower_case_places", "Large places written in lower case after a preposition of place "
+         "(\"flooding in houston\").", "document"),
+    Rule("land_features", "Rivers, lakes, ranges named with their generic word (\"the Ohio River\") "
+         "replace the place inside them.", "document"),
+    Rule("datelines", "A place opening a news story is its dateline (\"WASHINGTON —\"), the city it "
+         "was filed from.", "document"),
+]
 
 
 def recognize(doc: Document | str, gazetteer: Gazetteer) -> list[Mention]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from geopy.distance import great_circle
@@ -43,15 +43,18 @@ from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS
                        evidence_text, list_mass, named_as_place, point_mass, reading_cues)
 from .recognize import detect_language, plausible_entries
 
-__all__ = ["resolve", "Resolver", "WEIGHTS", "MAX_ALTERNATIVES"]
+__all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "FALLBACK_CONFIDENCE",
+           "RESOLVE_THRESHOLDS"]
 
+# A candidate's prior by its kind: a name shared by a country and its towns is read
+# as the country first, as news use it.
 KIND_PRIOR = {
-    Kind.COUNTRY: 4.0,
-    Kind.ADMIN1: 3.0,
-    Kind.CONTINENT: 3.0,
-    Kind.ADMIN2: 1.0,
-    Kind.CITY: 0.0,
-    Kind.FEATURE: 0.5,
+    Kind.COUNTRY: 4.0,    # "Georgia", "Jordan": the country before its namesakes
+    Kind.ADMIN1: 3.0,     # a state or province before a town of its name
+    Kind.CONTINENT: 3.0,  # as a state
+    Kind.ADMIN2: 1.0,     # a county by its own name ("Boone County")
+    Kind.CITY: 0.0,       # cities count by their population instead
+    Kind.FEATURE: 0.5,    # a named feature the text calls by its feature word
 }
 
 WEIGHTS = {
@@ -73,28 +76,51 @@ WEIGHTS = {
     **READING_WEIGHTS,      # exonym, dateline, actor, unit named, city first, list place (geo.readings)
 }
 
+# The named pieces of evidence a Resolver can be told to leave out (all of WEIGHTS but
+# the softmax temperature, which is no evidence).
+EVIDENCE = tuple(k for k in WEIGHTS if k != "temperature")
 
 # How much a recognition kind is trusted, multiplied into the confidence.
-_RECOGNITION_TRUST = {"gazetteer": 1.0, "demonym": 0.9, "given": 1.0, "weak": 0.7}
+RECOGNITION_TRUST = {
+    "gazetteer": 1.0,   # a name the gazetteer has, kept by the recogniser's rules
+    "demonym": 0.9,     # an adjective points at a country, less surely at a place in it
+    "given": 1.0,       # a span the user gave (--spans-from): its being a place is not in doubt
+    "weak": 0.7,        # a common word kept only because it names a large place ("Western", "Orange")
+    "other": 0.85,      # feature words, land features, lower-case names: a place, of less certain reading
+}
+
+# Confidence of a mention the gazetteer lacks, by what places it (Resolver._fallback).
+FALLBACK_CONFIDENCE = {
+    "namesake": 0.5,    # a place its name is built on, in the document's scope ("Salinas Valley" -> Salinas)
+    "contained": 0.6,   # the unit the text puts it in ("Camp Shelby, Mississippi")
+    "doc_admin1": 0.35, # the state or province most of the document is about
+    "doc_country": 0.2, # the country most of the document is about
+}
+
+# Sizes the resolver's readings use.
+RESOLVE_THRESHOLDS = {
+    "listed_city": 100_000,  # in a list after a comma, only a city this large is still read inside the next name
+    "base_town": 20_000,     # "Fort X" at a town smaller than this is the base beside the town, not the town
+}
 
 
-def _score(place: Place, matched: str, main: bool, surface: str) -> float:
+def _score(place: Place, matched: str, main: bool, surface: str, w: dict[str, float] = WEIGHTS) -> float:
     # a county's prior needs its own name: "Boone County" yes, "Arlington" for Arlington County no
     s = KIND_PRIOR.get(place.kind, 0.0) if (main or place.kind != Kind.ADMIN2) else 0.0
     if place.feature_code in ("SEA", "RGN"):
         # oceans and world regions, like continents, outrank namesake towns; they have no
         # population, so by their own names they get a continent's ("Pacific" is not
         # Pacific, Missouri; "Lincoln" is not the Lincoln Sea)
-        s = KIND_PRIOR[Kind.CONTINENT] + (WEIGHTS["population"] * WEIGHTS["open_water"] if main else 0.0)
-    s += WEIGHTS["population"] * math.log10(place.population + 1)
+        s = KIND_PRIOR[Kind.CONTINENT] + (w["population"] * w["open_water"] if main else 0.0)
+    s += w["population"] * math.log10(place.population + 1)
     if main:
-        s += WEIGHTS["main_name"]
+        s += w["main_name"]
     if matched == surface:
-        s += WEIGHTS["same_case"]
+        s += w["same_case"]
     if place.feature_code == "PPLC":
-        s += WEIGHTS["capital"]
+        s += w["capital"]
     if place.layer != "embedded":
-        s += WEIGHTS["layer"]
+        s += w["layer"]
     return s
 
 
@@ -198,8 +224,15 @@ def _softmax(scores: dict[str, tuple[Place, float]]) -> dict[str, float]:
 class Resolver:
     """Resolves the mentions of one document at a time against a gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, disabled: Iterable[str] = ()):
+        """``disabled``: names of pieces of evidence (see :data:`EVIDENCE`) that count
+        nothing, to measure what each is worth (``bench/accuracy.py --ablate``)."""
         self.gazetteer = gazetteer
+        self.disabled = frozenset(disabled)
+        unknown = self.disabled - set(EVIDENCE)
+        if unknown:
+            raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
+        self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
         if mention.source.startswith("land:"):
@@ -213,7 +246,7 @@ class Resolver:
             entries = named or entries
         best: dict[str, tuple[Place, float]] = {}
         for place, matched, main, _dem in entries:
-            s = _score(place, matched, main, mention.surface)
+            s = _score(place, matched, main, mention.surface, self.weights)
             if place.place_id not in best or s > best[place.place_id][1]:
                 best[place.place_id] = (place, s)
         return sorted(best.values(), key=lambda ps: (-ps[1], ps[0].place_id))
@@ -273,15 +306,15 @@ class Resolver:
                     s, r = base, {}
                     outer = next((c for c in context[i] if _contains(c, place)), None)
                     if outer is not None and (
-                            not listed[i] or (place.kind == Kind.CITY and place.population >= 100_000)):
-                        s += WEIGHTS["contained"]
-                        r[("contained", outer.name)] = WEIGHTS["contained"]
+                            not listed[i] or (place.kind == Kind.CITY and place.population >= RESOLVE_THRESHOLDS["listed_city"])):
+                        s += self.weights["contained"]
+                        r[("contained", outer.name)] = self.weights["contained"]
                     if place.country_code in speaking:
-                        s += WEIGHTS["language"]
-                        r[("language", lang)] = WEIGHTS["language"]
-                    s += reading_cues(place, mentions[i], exonym[i], actor[i], r)
+                        s += self.weights["language"]
+                        r[("language", lang)] = self.weights["language"]
+                    s += reading_cues(place, mentions[i], exonym[i], actor[i], r, self.weights)
                     if said_unit[i] and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
-                        s += add(r, ("unit_named",), WEIGHTS["unit_named"])
+                        s += add(r, ("unit_named",), self.weights["unit_named"])
                     if place.place_id not in scores or s > scores[place.place_id][1]:
                         scores[place.place_id] = (place, s)
                         reasons[place.place_id] = r
@@ -300,7 +333,8 @@ class Resolver:
         own_names = {key: exonym[idxs[0]] for key, idxs in by_key.items()}
         shadowed: dict[str, set[str]] = {}
         city_units = cities_first(local, why, list_others, own_names,
-                                        {key for key, idxs in by_key.items() if any(said_unit[i] for i in idxs)}, shadowed)
+                                        {key for key, idxs in by_key.items() if any(said_unit[i] for i in idxs)}, shadowed,
+                                 self.weights)
         surface_of = {key: mentions[idxs[0]].surface for key, idxs in by_key.items()}
         long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
         probs = {key: _softmax(scores) for key, scores in local.items()}
@@ -341,22 +375,22 @@ class Resolver:
                         # the bonus also goes to a country itself, so that a mentioned
                         # country never makes its own namesake state win over it
                         other = total_cc[place.country_code] - mass_cc[key][place.country_code]
-                        s += add(r, ("doc_country", place.country_code), WEIGHTS["doc_country"] * min(1.0, other))
+                        s += add(r, ("doc_country", place.country_code), self.weights["doc_country"] * min(1.0, other))
                         if place.kind != Kind.COUNTRY and place.admin1:
                             a1 = (place.country_code, place.admin1)
                             other = total_a1[a1] - mass_a1[key][a1]
-                            s += add(r, ("doc_admin1", *a1), WEIGHTS["doc_admin1"] * min(1.0, other))
-                    s += add(r, ("near",), WEIGHTS["near"] * min(1.0, support_near.get((key, pid), 0.0)))
+                            s += add(r, ("doc_admin1", *a1), self.weights["doc_admin1"] * min(1.0, other))
+                    s += add(r, ("near",), self.weights["near"] * min(1.0, support_near.get((key, pid), 0.0)))
                     if list_kind.get(key) and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) \
                             and pid not in shadowed.get(key, ()):
                         s += add(r, ("list_kind", str(place.kind)),
-                                  WEIGHTS["list_kind"] * list_kind[key].get(place.kind, 0.0))
+                                  self.weights["list_kind"] * list_kind[key].get(place.kind, 0.0))
                     if key in shares and place.country_code:
                         # the country's share goes to its states too ("New York City and Florida")
                         a1_share, cc_share = shares[key]
                         same_a1 = a1_share.get((place.country_code, place.admin1), 0.0) \
                             if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        bonus = WEIGHTS["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(place.country_code, 0.0)))
+                        bonus = self.weights["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(place.country_code, 0.0)))
                         s += add(r, ("list_place", surface_of[list_others[key][0]]), bonus)
                     updated[pid] = (place, s)
                 final[key] = updated
@@ -411,7 +445,7 @@ class Resolver:
                         total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5 and \
                         not named_as_place(text, m, place, why[key][place.place_id]):
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
-                trust = _RECOGNITION_TRUST.get(m.source, 0.85)
+                trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"])
                 kind = Kind.DEMONYM if m.demonym else place.kind
                 alts, alt_scores = others[key]
                 precision = Precision.NEARBY if _base_at_town(m, place) else Precision.EXACT
@@ -441,8 +475,8 @@ class Resolver:
                 info = self.gazetteer.land_info(place.place_id)
                 if info is None or not compatible(word_class, info[0]):
                     continue
-                s = (LAND_PRIOR - WEIGHTS["land_rank"] * info[2] + WEIGHTS["land_size"] * math.log10(info[3] + 1)
-                     + (WEIGHTS["main_name"] if whole else 0.0))
+                s = (LAND_PRIOR - self.weights["land_rank"] * info[2] + self.weights["land_size"] * math.log10(info[3] + 1)
+                     + (self.weights["main_name"] if whole else 0.0))
                 if place.place_id not in best or s > best[place.place_id][1]:
                     best[place.place_id] = (place, s)
         return sorted(best.values(), key=lambda ps: (-ps[1], ps[0].place_id))
@@ -458,9 +492,9 @@ class Resolver:
         for place, base in cands:
             info = self.gazetteer.land_info(place.place_id)
             touched = set(info[1]) if info else {place.country_code}
-            s = base + WEIGHTS["doc_country"] * bool(touched & countries) + WEIGHTS["language"] * bool(touched & speaking)
+            s = base + self.weights["doc_country"] * bool(touched & countries) + self.weights["language"] * bool(touched & speaking)
             if points and any(great_circle((place.lat, place.lon), pt).km <= LAND_NEAR_KM for pt in points):
-                s += WEIGHTS["near"]
+                s += self.weights["near"]
             scored[place.place_id] = (place, s)
         probs = _softmax(scored)
         pid = max(probs, key=lambda p: (probs[p], p))
@@ -491,7 +525,7 @@ class Resolver:
             cc = scope_cc.most_common(1)[0][0]
             a1 = {code for (c, code) in scope_a1 if c == cc}
             inside = lambda p: p.country_code == cc  # noqa: E731
-            bonus = lambda p: WEIGHTS["doc_admin1"] if p.admin1 in a1 else 0.0  # noqa: E731
+            bonus = lambda p: self.weights["doc_admin1"] if p.admin1 in a1 else 0.0  # noqa: E731
         else:
             return None
         best = None
@@ -532,23 +566,23 @@ class Resolver:
         else:
             namesake = self._namesake(m.surface, context, scope_cc, scope_a1)
         if namesake is not None:
-            return Resolution(m, namesake, kind, Precision.NEARBY, 0.5, evidence=f"not in gazetteer; named after {namesake.name}")
+            return Resolution(m, namesake, kind, Precision.NEARBY, FALLBACK_CONFIDENCE["namesake"], evidence=f"not in gazetteer; named after {namesake.name}")
         if context:
             outer = context[0]
             precision = {Kind.ADMIN1: Precision.ADMIN1, Kind.ADMIN2: Precision.ADMIN2}.get(outer.kind, Precision.COUNTRY)
-            return Resolution(m, outer, kind, precision, 0.6,
+            return Resolution(m, outer, kind, precision, FALLBACK_CONFIDENCE["contained"],
                               evidence=f'not in gazetteer; "{m.surface}, {outer.name}" in text')
         if scope_a1:
             (cc, code), _ = scope_a1.most_common(1)[0]
             outer = self.gazetteer.admin1(cc, code)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.ADMIN1, 0.35,
+                return Resolution(m, outer, kind, Precision.ADMIN1, FALLBACK_CONFIDENCE["doc_admin1"],
                                   evidence=f"not in gazetteer; document scope: {outer.name}")
         if scope_cc:
             cc, _ = scope_cc.most_common(1)[0]
             outer = self.gazetteer.country(cc)
             if outer is not None:
-                return Resolution(m, outer, kind, Precision.COUNTRY, 0.2,
+                return Resolution(m, outer, kind, Precision.COUNTRY, FALLBACK_CONFIDENCE["doc_country"],
                                   evidence=f"not in gazetteer; document scope: {outer.name}")
         return Resolution(m, None, kind, Precision.UNRESOLVED, 0.0, evidence="not in gazetteer; nothing in the text places it")
 
@@ -569,7 +603,7 @@ def _base_at_town(m: Mention, place: Place) -> bool:
     """A base resolved to the populated place that shares its name ("Camp X", a small
     "Fort X"): the town is beside the base, not the base ("Fort Worth" is a city)."""
     first = m.surface.split()[0].lower().rstrip(".") if m.surface.split() else ""
-    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < 20_000)
+    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < RESOLVE_THRESHOLDS["base_town"])
 
 
 def resolve(doc: Document, mentions: Sequence[Mention], gazetteer: Gazetteer) -> list[Resolution]:
