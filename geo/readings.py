@@ -92,14 +92,23 @@ def named_as_place(text: str, m: Mention, place: Place, reasons: dict[tuple, flo
         place.kind == Kind.CITY and place.population >= CITY_FIRST_POP and after_locative(text, m.start))
 
 
+DATELINE_POP_SHARE = 0.1  # a dateline names the best-known city of its name: namesakes under a tenth of
+                          # its population get no dateline weight ("WASHINGTON —" is D.C., not every Washington)
+
+
+def dateline_floor(candidates) -> float:
+    """The population a city candidate of a dateline needs for the dateline weight."""
+    return DATELINE_POP_SHARE * max((p.population for p, _ in candidates if p.kind == Kind.CITY), default=0)
+
+
 def reading_cues(place: Place, m: Mention, exonyms: frozenset[str], actor: bool, r: dict,
-                 weights: dict[str, float] = READING_WEIGHTS) -> float:
+                 weights: dict[str, float] = READING_WEIGHTS, city_floor: float = 0.0) -> float:
     """Exonym, dateline and actor evidence for one candidate of one mention (``weights``: the
-    resolver's, where evidence may be switched off)."""
+    resolver's, where evidence may be switched off; ``city_floor``: see :func:`dateline_floor`)."""
     s = 0.0
     if place.place_id in exonyms:
         s += add(r, ("exonym",), weights["exonym"])  # "Bruselas", "Pekín": the famous place
-    if m.role == "dateline" and place.kind == Kind.CITY:
+    if m.role == "dateline" and place.kind == Kind.CITY and place.population >= city_floor:
         s += add(r, ("dateline",), weights["dateline"])  # the wires file from cities
     if actor and place.feature_code == "PPLC":
         s += add(r, ("actor",), weights["actor"])  # "Washington anunció": the government, the capital

@@ -39,7 +39,7 @@ from .cues import acts, paired, unit_named
 from .gazetteer import Gazetteer, name_key
 from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
-from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS, add, cities_first, distinct,
+from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS, add, cities_first, dateline_floor, distinct,
                        evidence_text, list_mass, named_as_place, point_mass, reading_cues)
 from .recognize import detect_language, plausible_entries
 
@@ -302,6 +302,7 @@ class Resolver:
             scores: dict[str, tuple[Place, float]] = {}
             reasons: dict[str, dict[tuple, float]] = {}
             for i in idxs:
+                floor = dateline_floor(cands[i]) if mentions[i].role == "dateline" else 0.0
                 for place, base in cands[i]:
                     s, r = base, {}
                     outer = next((c for c in context[i] if _contains(c, place)), None)
@@ -312,7 +313,7 @@ class Resolver:
                     if place.country_code in speaking:
                         s += self.weights["language"]
                         r[("language", lang)] = self.weights["language"]
-                    s += reading_cues(place, mentions[i], exonym[i], actor[i], r, self.weights)
+                    s += reading_cues(place, mentions[i], exonym[i], actor[i], r, self.weights, floor)
                     if said_unit[i] and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
                         s += add(r, ("unit_named",), self.weights["unit_named"])
                     if place.place_id not in scores or s > scores[place.place_id][1]:

@@ -261,3 +261,13 @@ def test_a_country_named_as_an_actor_is_the_country(parse, text):
     """The capital acts for the government only under its own name; a country's name is the country."""
     first = parse(text)[0]
     assert first.kind == Kind.COUNTRY and "actor" not in first.evidence, (text, first.place.name)
+
+
+@pytest.mark.parametrize("text", ["WASHINGTON — Lawmakers returned on Monday to a crowded agenda.",
+                                  "PORTLAND, Ore. — The council voted late on Thursday."])
+def test_a_dateline_names_the_best_known_city_of_its_name_with_confidence(parse, text):
+    """Namesakes far smaller than the best-known city of a dateline's name get no dateline weight,
+    so the answer is not shared out among every small town of that name."""
+    first = parse(text)[0]
+    assert first.mention.role == "dateline" and first.kind == Kind.CITY and first.confidence > 0.5, (
+        first.place.name, first.place.admin1, first.confidence)
