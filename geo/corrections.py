@@ -34,12 +34,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GazetteerFileError
+from .frames import slug
 from .gazetteer import Gazetteer, name_key
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 
@@ -65,11 +65,6 @@ class Correction:
     @property
     def key(self) -> str:
         return name_key(self.surface)
-
-
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
 def _unescape(cell: str) -> str:
@@ -169,7 +164,7 @@ def _correction(get, gazetteer: Gazetteer, path: Path, label: str, line: int) ->
         if cc and not re.fullmatch(r"[A-Z]{2}", cc):
             raise GazetteerFileError(f"country_code {cc!r} is not a two-letter ISO code", path=label, line=line)
         name = get("name") or get("surface")
-        place = Place(f"fix:{_slug(name)}:{lat:.5f}:{lon:.5f}", name, kind, lat, lon, cc, "", 0, "",
+        place = Place(f"fix:{slug(name)}:{lat:.5f}:{lon:.5f}", name, kind, lat, lon, cc, "", 0, "",
                       f"correction:{path.name}")
     return Correction(get("surface"), get("doc_id"), action, place, source)
 
@@ -254,6 +249,13 @@ class Corrections:
     def read(cls, paths: Iterable[str | Path], gazetteer: Gazetteer) -> Corrections:
         """Read the files in order (later rows win)."""
         return cls([c for p in paths for c in read_corrections(p, gazetteer)])
+
+    @classmethod
+    def of(cls, given: Iterable[str | Path] | str | Path | Corrections, gazetteer: Gazetteer) -> Corrections:
+        """``given`` as Corrections: itself if it is one, else the file or files it names, read in order."""
+        if isinstance(given, Corrections):
+            return given
+        return cls.read([given] if isinstance(given, (str, Path)) else given, gazetteer)
 
     def __bool__(self) -> bool:
         return bool(self.rows)

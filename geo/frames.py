@@ -96,7 +96,8 @@ DOCUMENT_COLUMNS: dict[str, str] = {
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+|\n\s*\n|\n")
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """``text`` as an id part: ASCII lower case and hyphens ("Camp Shelby" -> "camp-shelby")."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -113,7 +114,7 @@ def display_place_id(resolution: Resolution) -> str | None:
         return None
     if resolution.precision == Precision.EXACT:
         return resolution.place.place_id
-    return f"{resolution.place.place_id}/{_slug(resolution.mention.surface)}"
+    return f"{resolution.place.place_id}/{slug(resolution.mention.surface)}"
 
 
 def alternative_records(resolution: Resolution) -> list[dict]:

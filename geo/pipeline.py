@@ -28,7 +28,7 @@ from .frames import alternative_records, display_place_id, mentions_frame, place
 from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
-from .model import Document, Kind, Resolution
+from .model import Document, Kind, Mention, Resolution
 from .recognize import RULES, Recognizer, detect_language
 from .resolve import Resolver
 
@@ -59,8 +59,7 @@ class Geoparser:
         for path in layers:
             for place, names in read_layer(path):
                 self.gazetteer.add(place, names)
-        self.corrections = corrections if isinstance(corrections, Corrections) else \
-            Corrections.read([corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
+        self.corrections = Corrections.of(corrections, self.gazetteer)
         self.disabled = frozenset(disabled)
         rules = {r.name for r in RULES}
         self.recognizer = Recognizer(self.gazetteer, disabled=self.disabled & rules)
@@ -69,8 +68,7 @@ class Geoparser:
 
     def with_corrections(self, corrections: Iterable[str | Path] | Corrections) -> Geoparser:
         """A Geoparser on the same gazetteer (and geocoder) with these corrections after its own."""
-        extra = corrections if isinstance(corrections, Corrections) else Corrections.read(
-            [corrections] if isinstance(corrections, (str, Path)) else corrections, self.gazetteer)
+        extra = Corrections.of(corrections, self.gazetteer)
         other = Geoparser(self.gazetteer, geocoder=self.geocoder, corrections=self.corrections + extra,
                           disabled=self.disabled)
         other.default_lang = self.default_lang
@@ -104,11 +102,13 @@ class Geoparser:
         else:
             given = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
             wanted = {(m.start, m.end) for m in given}
-            context = [m for m in self.recognizer.recognize(doc)
-                       if not any(m.start < end and start < m.end for start, end in wanted)]
+
+            def outside_given(found: list[Mention]) -> list[Mention]:
+                return [m for m in found if not any(m.start < end and start < m.end for start, end in wanted)]
+
+            context = outside_given(self.recognizer.recognize(doc))
             if self.corrections:  # names that are not places give no context either
-                context = self.corrections.mentions(doc, context)
-                context = [m for m in context if not any(m.start < end and start < m.end for start, end in wanted)]
+                context = outside_given(self.corrections.mentions(doc, context))
             mentions = sorted(given + context, key=lambda m: (m.start, m.end))
             resolutions = [r for r in self.resolver.resolve(doc, mentions)
                            if (r.mention.start, r.mention.end) in wanted and r.mention.source == "given"]
