@@ -34,27 +34,17 @@ from . import langid
 from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
+from .tokens import Token, capitalised_runs, tokenize
 
 __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "THRESHOLDS", "RULES", "Rule"]
-
-# A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
-# inner apostrophes and hyphens), or a number, or a single other character.
-_TOKEN = re.compile(
-    r"(?:[^\W\d_]{1,3}\.){2,}"
-    r"|[^\W\d_]\.(?=\s[^\W\d_])"  # an initial: "Lawrence R. Klein"
-    r"|[^\W\d_]+(?:(?:['’](?![sS]\b)|\-)[^\W\d_]+)*"
-    r"|\d+"
-    r"|\S",
-)
-_SENTENCE_END = {".", "!", "?", "…", ":", ";", "\"", "“", "”", "«", "»", "(", ")", "—", "–"}
 
 # Lower-case words that may sit inside a name, as whole sequences: "Ciudad de
 # México", "Río de la Plata", "Isle of Man", "Rio de Janeiro". Articles alone are
 # not connectors ("presentó en Palma la V Temporada").
 CONNECTORS = {
-    "es": {("de",), ("del",), ("de", "la"), ("de", "las"), ("de", "los"), ("de", "el")},
-    "en": {("of",), ("upon",), ("de",), ("del",), ("de", "la"), ("du",), ("da",), ("do",), ("dos",), ("das",),
-           ("des",), ("di",), ("van",), ("von",)},
+    "es": frozenset({("de",), ("del",), ("de", "la"), ("de", "las"), ("de", "los"), ("de", "el")}),
+    "en": frozenset({("of",), ("upon",), ("de",), ("del",), ("de", "la"), ("du",), ("da",), ("do",), ("dos",),
+                     ("das",), ("des",), ("di",), ("van",), ("von",)}),
 }
 # Words that make a run a named feature even when the gazetteer lacks it.
 FEATURE_HEADS = {
@@ -155,70 +145,6 @@ def detect_language(text: str, *, default: str = "en") -> str:
     return langid.classify(sample) or default
 
 
-class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
-    text: str
-    start: int
-    end: int
-    cap: bool          # starts with a capital letter
-    upper: bool        # all capitals
-    sent_start: bool   # first word of a sentence or line
-
-
-# the blanks before each token, and the token: findall gives both as strings, with no match objects
-# (only blanks lie between tokens, since any other character is a token of its own)
-_GAP_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
-_new_token = tuple.__new__  # _Token's own __new__ is a Python function: this one is C (same tuple)
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    append = tokens.append
-    sent_start = True
-    end = 0
-    for gap, tok in _GAP_TOKEN.findall(text):
-        start = end + len(gap)
-        end = start + len(tok)
-        if not tok[0].isalpha():
-            if tok in _SENTENCE_END:
-                sent_start = True
-            elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
-                sent_start = False
-            append(_new_token(_Token, (tok, start, end, False, False, False)))
-            continue
-        if "\n" in gap:  # a line break before a word starts a new "sentence" (titles, lists)
-            sent_start = True
-        if "-" in tok:
-            for pstart, part in _hyphen_parts(tok, start):
-                # all capitals (a bare hyphen counts as such, having no letters)
-                append(_new_token(_Token, (part, pstart, pstart + len(part), part[0].isupper(),
-                                           part.isupper() or part == "-", sent_start)))
-                sent_start = False
-            continue
-        append(_new_token(_Token, (tok, start, end, tok[0].isupper(), tok.isupper(), sent_start)))
-        sent_start = False
-    return tokens
-
-
-def _hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
-    """Split "Atlanta-area" and "Mexico-based" at the hyphen; keep "Winston-Salem" whole.
-
-    A hyphenated word with a lower-case part is a compound around a name; one
-    with only capitalised parts is usually a name of its own. The hyphen itself
-    becomes a token so offsets stay exact.
-    """
-    if "-" not in tok:
-        return [(start, tok)]
-    parts = re.split(r"(-)", tok)
-    if all(p[:1].isupper() for p in parts[::2]):
-        return [(start, tok)]
-    out, pos = [], start
-    for p in parts:
-        if p:
-            out.append((pos, p))
-        pos += len(p)
-    return out
-
-
 class Recognizer:
     """Finds mentions with one gazetteer; reuse it across documents."""
 
@@ -250,39 +176,11 @@ class Recognizer:
             self._key_cache[key] = hit
         return hit
 
-    # ------------------------------------------------------------------ runs
-    def _runs(self, tokens: list[_Token], text: str, lang: str) -> list[tuple[int, int]]:
-        """Maximal runs of capitalised tokens (with inner connectors) as token index ranges."""
-        connectors = CONNECTORS.get(lang, CONNECTORS["en"])
-        runs = []
-        i, n = 0, len(tokens)
-        while i < n:
-            if not tokens[i].cap:
-                i += 1
-                continue
-            j = i + 1
-            while j < n:
-                gap = text[tokens[j - 1].end:tokens[j].start]
-                if gap not in (" ", "") or "\n" in gap:
-                    break
-                if tokens[j].cap:
-                    j += 1
-                    continue
-                # connectors followed by a capitalised word keep the run going ("de la República")
-                seq = _connector_at(tokens, text, j, connectors)
-                if seq and j + seq < n and tokens[j + seq].cap:
-                    j += seq + 1
-                    continue
-                break
-            runs.append((i, j))
-            i = j
-        return runs
-
     def recognize(self, doc: Document) -> list[Mention]:
         text = doc.text
         lang = doc.lang or detect_language(text)
         self._lang = lang
-        tokens = _tokenize(text)
+        tokens = tokenize(text)
         found: list[Mention] = []
         persons: set[str] = set()
         person_tokens: set[int] = set()
@@ -292,7 +190,7 @@ class Recognizer:
 
         on = self._on
         nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text) if on["people"] else set()
-        for i, j in self._runs(tokens, text, lang):
+        for i, j in capitalised_runs(tokens, text, CONNECTORS.get(lang, CONNECTORS["en"])):
             k = i
             while k < j:
                 if not tokens[k].cap or k in nicknamed:  # connectors start nothing; people are not places
@@ -422,7 +320,7 @@ class Recognizer:
                 for m in found]
 
     # ------------------------------------------------------------------ land features
-    def _with_land(self, doc: Document, tokens: list[_Token], text: str, lang: str,
+    def _with_land(self, doc: Document, tokens: list[Token], text: str, lang: str,
                    found: list[Mention]) -> list[Mention]:
         """Rivers, lakes, ranges, peaks... named with their generic word ("the Ohio
         River", "el río Lerma") or alone after an article ("los Cárpatos"): each
@@ -449,7 +347,7 @@ class Recognizer:
         role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
         return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)
 
-    def _bylines(self, tokens: list[_Token], text: str) -> set[int]:
+    def _bylines(self, tokens: list[Token], text: str) -> set[int]:
         """Token indices of bylines: a line holding only a name ("Demian Duarte",
         "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
         out: set[int] = set()
@@ -467,7 +365,7 @@ class Recognizer:
             i = j
         return out
 
-    def _person_at(self, tokens: list[_Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
+    def _person_at(self, tokens: list[Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
         """End of a person's name starting at token k, or None.
 
         A person is a title followed by a capitalised word ("presidente
@@ -509,7 +407,7 @@ class Recognizer:
         return k + 1 if titled else None
 
     @staticmethod
-    def _inside_name(tokens: list[_Token], run_start: int, k: int) -> bool:
+    def _inside_name(tokens: list[Token], run_start: int, k: int) -> bool:
         """A place at the end of a longer Spanish name: "Universidad de Sonora", "Copa de Europa".
 
         The place is the complement of an organisation, event or building
@@ -529,7 +427,7 @@ class Recognizer:
             return False  # "ministro del Interior de Colombia": an office of the place
         return head.text.lower() not in PLACE_HEADS and head.text.lower() not in FEATURE_HEADS
 
-    def _modifies_a_name(self, tokens: list[_Token], run_start: int, k: int, lang: str) -> bool:
+    def _modifies_a_name(self, tokens: list[Token], run_start: int, k: int, lang: str) -> bool:
         """Spanish "Cártel Jalisco", "Grupo de Coordinación Tamaulipas": a place right
         after a capitalised common noun names the thing, as English "Texas Rangers" does
         with the place first."""
@@ -545,7 +443,7 @@ class Recognizer:
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
 
-    def _people_in_lists(self, tokens: list[_Token], found: list[Mention], person_tokens: set[int]) -> set[str]:
+    def _people_in_lists(self, tokens: list[Token], found: list[Mention], person_tokens: set[int]) -> set[str]:
         """Names of small places that stand in a list of people ("Dida, Cafu, Franca,
         Rivaldo"; "Page, Melville, Delaney, Matthew Jones").
 
@@ -603,7 +501,7 @@ class Recognizer:
         close()
         return out
 
-    def _lower_case_place(self, tokens: list[_Token], n: int, lang: str) -> int | None:
+    def _lower_case_place(self, tokens: list[Token], n: int, lang: str) -> int | None:
         """End of a large place written in lower case from token n ("houston", "new york"),
         or None. Countries, states and cities of a million by their main name, not
         words of the language ("china", "turkey", "chile")."""
@@ -628,11 +526,11 @@ class Recognizer:
         return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
             e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["city"] for e in entries)
 
-    def _after_place(self, tokens: list[_Token], ti: int) -> bool:
+    def _after_place(self, tokens: list[Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
         return ti >= 2 and bool(self._entries(tokens[ti - 2].text))
 
-    def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
+    def _feature_span(self, tokens: list[Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
         # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera",
@@ -736,7 +634,7 @@ class Recognizer:
         return "weak" if weak else "gazetteer"
 
 
-def _article_phrase(tokens: list[_Token], ti: int, tj: int, words: list[_Token], lang: str, gazetteer) -> bool:
+def _article_phrase(tokens: list[Token], ti: int, tj: int, words: list[Token], lang: str, gazetteer) -> bool:
     """A Spanish article and common nouns open a sentence ("El Consejo", "La Junta"), with
     no preposition of place or place word before: the subject of the sentence, not a
     village that happens to bear the phrase."""
@@ -749,7 +647,7 @@ _OPEN_QUOTES = {"“", '"', "«", "‘"}
 _CLOSE_QUOTES = {"”", '"', "»", "’"}
 
 
-def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[int]:
+def _nicknamed_people(tokens: list[Token], first_names: frozenset[str]) -> set[int]:
     """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán."""
     out: set[int] = set()
     n = len(tokens)
@@ -770,7 +668,7 @@ def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[
 _DASHES = {"-", "–", "—"}
 
 
-def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
+def _club_context(tokens: list[Token], ti: int, tj: int) -> str:
     """How the span names a sports team, or "".
 
     "name": a club word before or after it ("FC Barcelona", "BM. Granollers",
@@ -802,7 +700,7 @@ RESULT_VERBS = {"beat", "beats", "defeated", "defeats", "edged", "edges", "route
 _RESULT_OBJECT = {"lost": "to", "fell": "to", "drew": "with", "tied": "with", "shut": "out"}
 
 
-def _match_result(tokens: list[_Token], ti: int, tj: int) -> bool:
+def _match_result(tokens: list[Token], ti: int, tj: int) -> bool:
     """The span stands on one side of a game's result, with a capitalised name on the
     other: "Manchester United beat Liverpool", "the Lakers beat Boston", "Boston lost to
     the Lakers". Places do not beat each other; teams named after them do."""
@@ -824,7 +722,7 @@ def _match_result(tokens: list[_Token], ti: int, tj: int) -> bool:
     return False
 
 
-def _year_after(tokens: list[_Token], tj: int) -> bool:
+def _year_after(tokens: list[Token], tj: int) -> bool:
     """A year right after the name, in the same run of words: "Perú 2000", "Barcelona '92"."""
     if tj + 1 < len(tokens) and tokens[tj].text in ("'", "’") and tokens[tj + 1].text.isdigit():
         return len(tokens[tj + 1].text) == 2 and tokens[tj].start == tokens[tj - 1].end + 1
@@ -862,19 +760,19 @@ _NAME_LINKS = {"de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "
 _QUOTED_PLACE_CUES = LOCAL_CUES | PLACE_CUES | {"rancho"}
 
 
-def _club_article(tokens: list[_Token], ti: int) -> bool:
+def _club_article(tokens: list[Token], ti: int) -> bool:
     """"el Barcelona", "del Valencia", "El Portland sacó...": a Spanish article before a town."""
     return ti > 0 and (tokens[ti - 1].text in ("el", "del", "al")
                        or (tokens[ti - 1].text == "El" and tokens[ti - 1].sent_start))
 
 
-def _club_word(tok: _Token, words: set[str]) -> bool:
+def _club_word(tok: Token, words: set[str]) -> bool:
     """A capitalised club word; the short ones ("FC", "CD") only as capitals."""
     word = tok.text.lower()
     return tok.cap and word in words and (tok.upper or len(word) > 3)
 
 
-def _score(tokens: list[_Token], j: int) -> bool:
+def _score(tokens: list[Token], j: int) -> bool:
     return 0 <= j < len(tokens) and tokens[j].text.isdigit() and len(tokens[j].text) <= 3
 
 
@@ -884,26 +782,7 @@ def _locative_before(text: str, start: int) -> bool:
     return bool(words) and words[-1].lower() in LOCATIVES
 
 
-def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
-    """Length of the longest connector sequence starting at token j (0 if none)."""
-    best = 0
-    by_first = _CONNECTOR_INDEX.get(id(connectors))
-    if by_first is None:
-        by_first = _CONNECTOR_INDEX[id(connectors)] = {}
-        for seq in connectors:
-            by_first.setdefault(seq[0], []).append(seq)
-    for seq in by_first.get(tokens[j].text, ()):
-        k = len(seq)
-        if j + k <= len(tokens) and all(tokens[j + x].text == w for x, w in enumerate(seq)) and all(
-                text[tokens[j + x].end:tokens[j + x + 1].start] == " " for x in range(k) if j + x + 1 < len(tokens)):
-            best = max(best, k)
-    return best
-
-
-_CONNECTOR_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}  # id(CONNECTORS[lang]) -> first word -> sequences
-
-
-def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
+def _affiliation(tokens: list[Token], ti: int, tj: int) -> bool:
     """"Name (X)": the span is alone in brackets right after a capitalised word."""
     return (ti >= 2 and tokens[ti - 1].text == "(" and tokens[ti - 2].cap
             and tj < len(tokens) and tokens[tj].text == ")")
@@ -912,7 +791,7 @@ def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
 DISEASE_NOUNS = {"virus", "viruses", "fever", "disease", "flu", "influenza", "syndrome", "encephalitis"}
 
 
-def _names_a_disease(tokens: list[_Token], tj: int) -> bool:
+def _names_a_disease(tokens: list[Token], tj: int) -> bool:
     """The span names a disease or virus: "Marburg virus", "Reston ebolavirus", "West Nile fever"."""
     for t in tokens[tj:tj + 2]:
         word = t.text.lower()
@@ -923,7 +802,7 @@ def _names_a_disease(tokens: list[_Token], tj: int) -> bool:
     return False
 
 
-def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
+def _dateline(tokens: list[Token], ti: int, tj: int) -> bool:
     """The span opens a line and is followed by a dash or comma: "TORRINGTON —", "SEVILLA, 23 may"."""
     return tokens[ti].sent_start and tj < len(tokens) and tokens[tj].text in ("—", "–", "-", ",")
 
@@ -952,7 +831,7 @@ def is_dateline(text: str, start: int, end: int) -> bool:
     return bool(_DATELINE_TAIL.match(text, end))
 
 
-def _news_dateline(tokens: list[_Token], tj: int) -> bool:
+def _news_dateline(tokens: list[Token], tj: int) -> bool:
     """A news dateline follows the span: "Palma, 23 may (EFE)", "Lyon (Francia), 23 may",
     "Mérida (EFE)", "RALEIGH, N.C. (AP)": the wire's convention puts a place there."""
     n = len(tokens)
@@ -1019,7 +898,7 @@ def _is_abbrev(name: str) -> bool:
     return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
 
 
-def _cue_before(tokens: list[_Token], ti: int) -> bool:
+def _cue_before(tokens: list[Token], ti: int) -> bool:
     """Lower-case words before the span that say a place follows.
 
     "ciudad de X", "the town of X", "municipio de X", "near X", "north of X".
@@ -1032,7 +911,7 @@ def _cue_before(tokens: list[_Token], ti: int) -> bool:
     return False
 
 
-def _admin_after(tokens: list[_Token], tj: int, rec: Recognizer) -> bool:
+def _admin_after(tokens: list[Token], tj: int, rec: Recognizer) -> bool:
     """", Texas" or ", Mexico" right after the span."""
     if tj + 1 < len(tokens) and tokens[tj].text == "," and tokens[tj + 1].cap:
         for e in rec._entries(tokens[tj + 1].text):
@@ -1049,7 +928,7 @@ class _Candidate:
     __slots__ = ("rec", "tokens", "text", "lang", "clubs", "bracketed", "listed",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface")
 
-    def __init__(self, rec: Recognizer, tokens: list[_Token], text: str, lang: str, clubs: dict[str, str],
+    def __init__(self, rec: Recognizer, tokens: list[Token], text: str, lang: str, clubs: dict[str, str],
                  bracketed: dict[int, bool], listed: bool):
         self.rec, self.tokens, self.text, self.lang = rec, tokens, text, lang
         self.clubs, self.bracketed, self.listed = clubs, bracketed, listed
