@@ -35,78 +35,27 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
 from .tokens import Token, capitalised_runs, tokenize
+from .wordlists import pairs, sequences, words
 
 __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "THRESHOLDS", "RULES", "Rule"]
 
-# Lower-case words that may sit inside a name, as whole sequences: "Ciudad de
-# México", "Río de la Plata", "Isle of Man", "Rio de Janeiro". Articles alone are
-# not connectors ("presentó en Palma la V Temporada").
-CONNECTORS = {
-    "es": frozenset({("de",), ("del",), ("de", "la"), ("de", "las"), ("de", "los"), ("de", "el")}),
-    "en": frozenset({("of",), ("upon",), ("de",), ("del",), ("de", "la"), ("du",), ("da",), ("do",), ("dos",),
-                     ("das",), ("des",), ("di",), ("van",), ("von",)}),
-}
-# Words that make a run a named feature even when the gazetteer lacks it.
-FEATURE_HEADS = {
-    "camp", "fort", "fuerte", "mount", "mt", "monte", "lake", "lago", "laguna", "base", "río", "rio", "river",
-    "sierra", "cerro", "volcán", "volcan", "isla", "islas", "isle", "island", "islands", "bahía", "bahia",
-    "golfo", "gulf", "bay", "cape", "cabo", "sea", "mar", "península", "peninsula", "desierto", "desert",
-    "playa", "presa", "parque", "aeropuerto", "airport", "estrecho", "strait", "canal", "valle", "valley",
-    "arrecife", "cordillera",
-    # buildings and grounds that news locate things at ("Palacio de la Moneda", "Estadio Azteca")
-    "palacio", "palau", "pabellón", "estadio", "auditorio", "coliseo", "recinto", "monasterio", "catedral",
-    "basílica", "castillo", "paseo",
-}
-FEATURE_TAILS = {
-    "river", "lake", "mountains", "mountain", "island", "islands", "bay", "base", "airport",
-    "dam", "park", "beach", "valley", "canyon", "creek", "falls", "desert", "sea", "ocean", "peninsula",
-    "reservoir", "harbor", "harbour", "strait", "channel", "field", "forest", "springs",
-    # streets: "Memphis St." is a street, not the city
-    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "highway", "hwy",
-    "parkway", "pkwy",
-    "stadium", "palace", "cathedral", "bridge",
-}
-ADMIN2_TAILS = {"county", "parish", "borough", "municipality", "municipio", "condado", "partido", "district"}
-TITLES = {
-    "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "gov", "sen", "rep", "gen", "lt", "col",
-    "capt", "sgt", "president", "presidente", "presidenta", "governor", "gobernador", "gobernadora",
-    "senator", "senador", "senadora", "mayor", "alcalde", "alcaldesa", "minister", "ministro", "ministra",
-    "secretary", "secretario", "secretaria", "general", "judge", "juez", "jueza", "rev", "father", "padre",
-}
-# Head words of a name whose "de X" complement is still a place ("Ciudad de México").
-PLACE_HEADS = {
-    "ciudad", "estado", "municipio", "provincia", "región", "region", "departamento", "distrito", "condado",
-    "city", "state", "county", "province", "district", "republic", "república", "comunidad", "isla", "islas",
-    "port", "puerto", "villa", "san", "santa", "santo", "nueva", "new", "north", "south", "east", "west",
-    "norte", "sur", "bajo", "alto", "baja", "alta",
-}
-# Lower-case nouns that name a local place by what follows ("colonia Beltrones").
-LOCAL_CUES = {"colonia", "calle", "avenida", "fraccionamiento", "ejido", "barrio", "bulevar", "boulevard",
-              "carretera", "poblado", "localidad", "comunidad", "municipio", "plaza", "estadio", "pabellón",
-              "palacio", "teatro", "auditorio", "paseo", "puente"}
-# Those of them that name a street, a neighbourhood or a building, never a town.
-URBAN_CUES = LOCAL_CUES - {"poblado", "localidad", "comunidad", "municipio", "ejido"}
-# Offices held for a place: "ministro del Interior de Colombia", "alcalde de Jerez".
-OFFICES = {"alcalde", "alcaldesa", "gobernador", "gobernadora", "embajador",
-           "embajadora", "cónsul", "consejero", "consejera", "conseller", "mayor", "governor", "ambassador"}
-# Words before a name that say it is a place ("ciudad de X", "town of X").
-PLACE_CUES = {
-    "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
-    "colonia", "city", "town", "village", "township", "state", "county", "province", "region", "suburb",
-}
-# Sports clubs named after their town: "FC Barcelona", "BM. Granollers", "Mérida CP",
-# "Real Sociedad", "Olympique Lyon", "Leeds United". Compared in lower case, dots dropped.
-CLUB_PREFIXES = {"fc", "cf", "cd", "ud", "sd", "rcd", "cb", "bm", "cp", "ac", "as", "ss", "sc", "afc", "fk", "sk",
-                 "real", "atlético", "atletico", "athletic", "deportivo", "sporting", "racing", "olympique",
-                 "inter", "dinamo", "dynamo", "club", "unión", "union"}
-CLUB_SUFFIXES = {"fc", "cf", "cp", "cd", "sad", "sc", "afc", "united", "rovers", "wanderers", "hotspur",
-                 "albion", "athletic"}
-# "la selección de Brasil": a country's team.
-NATIONAL_SIDES = {"selección", "seleccionado", "combinado"}
-# Prepositions after which a town is the town even where the club shares its name.
-LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "near", "cerca"}
-NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
-             "east", "west", "norte", "sur", "oriente", "poniente"}
+# The word lists (geo/data/words/, each file says what it holds and why)
+CONNECTORS = sequences("connectors")  # language -> lower-case word sequences inside a name ("de la")
+FEATURE_HEADS = words("feature_heads")  # "Camp Shelby", "Río Bravo"
+FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
+ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
+TITLES = words("titles")  # "presidente Maduro", "Mr. Ripley"
+PLACE_HEADS = words("place_heads")  # "Ciudad de México"
+LOCAL_CUES = words("local_cues")  # "colonia Beltrones"
+URBAN_CUES = LOCAL_CUES - words("settlement_cues")  # a street, a neighbourhood or a building, never a town
+OFFICES = words("offices")  # "alcalde de Jerez"
+PLACE_CUES = words("place_cues")  # "the town of X"
+CLUB_PREFIXES = words("club_prefixes")  # "FC Barcelona"
+CLUB_SUFFIXES = words("club_suffixes")  # "Leeds United"
+NATIONAL_SIDES = words("national_sides")  # "la selección de Brasil"
+LOCATIVES = words("locatives")  # "en Barcelona"
+NEAR_CUES = words("near_cues")  # "north of X"
+BYLINE_WORDS = words("byline_words")  # "Por: Ana López Ruiz"
 
 
 # Numbers the recogniser's rules use, each with its reason.
@@ -357,8 +306,8 @@ class Recognizer:
             while j < n and "\n" not in text[tokens[j - 1].end:tokens[j].start]:
                 j += 1
             line = tokens[i:j]
-            words = line[2:] if len(line) > 2 and line[0].text.lower() in ("por", "by") and line[1].text == ":" else \
-                line[1:] if line and line[0].text.lower() in ("por", "by") else line
+            words = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
+                line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
             if 2 <= len(words) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in words) \
                     and not self._entries(text[words[0].start:words[-1].end]):
                 out.update(range(i, j))
@@ -695,9 +644,8 @@ def _club_context(tokens: list[Token], ti: int, tj: int) -> str:
 
 
 # English verbs of a game's result: the names on either side are teams ("the Lakers beat Boston")
-RESULT_VERBS = {"beat", "beats", "defeated", "defeats", "edged", "edges", "routed", "thrashed", "downed",
-                "outscored", "overcame", "upset", "whipped", "blanked", "shut", "swept", "tied", "drew", "lost", "fell"}
-_RESULT_OBJECT = {"lost": "to", "fell": "to", "drew": "with", "tied": "with", "shut": "out"}
+RESULT_VERBS = words("result_verbs")
+_RESULT_OBJECT = pairs("result_objects")  # "lost to", "drew with"
 
 
 def _match_result(tokens: list[Token], ti: int, tj: int) -> bool:
@@ -756,8 +704,8 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
     return False
 
 
-_NAME_LINKS = {"de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "&"}
-_QUOTED_PLACE_CUES = LOCAL_CUES | PLACE_CUES | {"rancho"}
+_NAME_LINKS = words("name_links")
+_QUOTED_PLACE_CUES = LOCAL_CUES | PLACE_CUES | words("quoted_place_cues")
 
 
 def _club_article(tokens: list[Token], ti: int) -> bool:
@@ -788,7 +736,7 @@ def _affiliation(tokens: list[Token], ti: int, tj: int) -> bool:
             and tj < len(tokens) and tokens[tj].text == ")")
 
 
-DISEASE_NOUNS = {"virus", "viruses", "fever", "disease", "flu", "influenza", "syndrome", "encephalitis"}
+DISEASE_NOUNS = words("disease_nouns")
 
 
 def _names_a_disease(tokens: list[Token], tj: int) -> bool:
@@ -807,9 +755,8 @@ def _dateline(tokens: list[Token], ti: int, tj: int) -> bool:
     return tokens[ti].sent_start and tj < len(tokens) and tokens[tj].text in ("—", "–", "-", ",")
 
 
-MONTHS = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "set", "oct", "nov", "dic",
-          "jan", "apr", "aug", "dec"}
-NEWS_AGENCIES = {"efe", "efecom", "ap", "afp", "reuters", "notimex", "ntx", "dpa", "ansa", "upi", "ips"}
+MONTHS = words("months")
+NEWS_AGENCIES = words("news_agencies")
 
 
 _AGENCY = r"\((?:" + "|".join(sorted(NEWS_AGENCIES)) + r")\)"
