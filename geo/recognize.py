@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -34,89 +33,23 @@ from . import langid
 from .gazetteer import Gazetteer, name_key
 from .land import is_land, land_spans
 from .model import Document, Kind, Mention
+from .tokens import Token, capitalised_runs, tokenize
+from .context import (LOCAL_CUES, LOCATIVES, OFFICES, CLUB_PREFIXES, admin_after, affiliation, article_phrase,
+                      club_article, club_context, cue_before, in_quoted_name, is_dateline, locative_before,
+                      match_result, names_a_disease, news_dateline, nicknamed_people, opens_dateline, year_after)
+from .wordlists import sequences, words
 
 __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "THRESHOLDS", "RULES", "Rule"]
 
-# A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
-# inner apostrophes and hyphens), or a number, or a single other character.
-_TOKEN = re.compile(
-    r"(?:[^\W\d_]{1,3}\.){2,}"
-    r"|[^\W\d_]\.(?=\s[^\W\d_])"  # an initial: "Lawrence R. Klein"
-    r"|[^\W\d_]+(?:(?:['’](?![sS]\b)|\-)[^\W\d_]+)*"
-    r"|\d+"
-    r"|\S",
-)
-_SENTENCE_END = {".", "!", "?", "…", ":", ";", "\"", "“", "”", "«", "»", "(", ")", "—", "–"}
-
-# Lower-case words that may sit inside a name, as whole sequences: "Ciudad de
-# México", "Río de la Plata", "Isle of Man", "Rio de Janeiro". Articles alone are
-# not connectors ("presentó en Palma la V Temporada").
-CONNECTORS = {
-    "es": {("de",), ("del",), ("de", "la"), ("de", "las"), ("de", "los"), ("de", "el")},
-    "en": {("of",), ("upon",), ("de",), ("del",), ("de", "la"), ("du",), ("da",), ("do",), ("dos",), ("das",),
-           ("des",), ("di",), ("van",), ("von",)},
-}
-# Words that make a run a named feature even when the gazetteer lacks it.
-FEATURE_HEADS = {
-    "camp", "fort", "fuerte", "mount", "mt", "monte", "lake", "lago", "laguna", "base", "río", "rio", "river",
-    "sierra", "cerro", "volcán", "volcan", "isla", "islas", "isle", "island", "islands", "bahía", "bahia",
-    "golfo", "gulf", "bay", "cape", "cabo", "sea", "mar", "península", "peninsula", "desierto", "desert",
-    "playa", "presa", "parque", "aeropuerto", "airport", "estrecho", "strait", "canal", "valle", "valley",
-    "arrecife", "cordillera",
-    # buildings and grounds that news locate things at ("Palacio de la Moneda", "Estadio Azteca")
-    "palacio", "palau", "pabellón", "estadio", "auditorio", "coliseo", "recinto", "monasterio", "catedral",
-    "basílica", "castillo", "paseo",
-}
-FEATURE_TAILS = {
-    "river", "lake", "mountains", "mountain", "island", "islands", "bay", "base", "airport",
-    "dam", "park", "beach", "valley", "canyon", "creek", "falls", "desert", "sea", "ocean", "peninsula",
-    "reservoir", "harbor", "harbour", "strait", "channel", "field", "forest", "springs",
-    # streets: "Memphis St." is a street, not the city
-    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "drive", "lane", "highway", "hwy",
-    "parkway", "pkwy",
-    "stadium", "palace", "cathedral", "bridge",
-}
-ADMIN2_TAILS = {"county", "parish", "borough", "municipality", "municipio", "condado", "partido", "district"}
-TITLES = {
-    "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "don", "doña", "gov", "sen", "rep", "gen", "lt", "col",
-    "capt", "sgt", "president", "presidente", "presidenta", "governor", "gobernador", "gobernadora",
-    "senator", "senador", "senadora", "mayor", "alcalde", "alcaldesa", "minister", "ministro", "ministra",
-    "secretary", "secretario", "secretaria", "general", "judge", "juez", "jueza", "rev", "father", "padre",
-}
-# Head words of a name whose "de X" complement is still a place ("Ciudad de México").
-PLACE_HEADS = {
-    "ciudad", "estado", "municipio", "provincia", "región", "region", "departamento", "distrito", "condado",
-    "city", "state", "county", "province", "district", "republic", "república", "comunidad", "isla", "islas",
-    "port", "puerto", "villa", "san", "santa", "santo", "nueva", "new", "north", "south", "east", "west",
-    "norte", "sur", "bajo", "alto", "baja", "alta",
-}
-# Lower-case nouns that name a local place by what follows ("colonia Beltrones").
-LOCAL_CUES = {"colonia", "calle", "avenida", "fraccionamiento", "ejido", "barrio", "bulevar", "boulevard",
-              "carretera", "poblado", "localidad", "comunidad", "municipio", "plaza", "estadio", "pabellón",
-              "palacio", "teatro", "auditorio", "paseo", "puente"}
-# Those of them that name a street, a neighbourhood or a building, never a town.
-URBAN_CUES = LOCAL_CUES - {"poblado", "localidad", "comunidad", "municipio", "ejido"}
-# Offices held for a place: "ministro del Interior de Colombia", "alcalde de Jerez".
-OFFICES = {"alcalde", "alcaldesa", "gobernador", "gobernadora", "embajador",
-           "embajadora", "cónsul", "consejero", "consejera", "conseller", "mayor", "governor", "ambassador"}
-# Words before a name that say it is a place ("ciudad de X", "town of X").
-PLACE_CUES = {
-    "ciudad", "municipio", "estado", "pueblo", "poblado", "localidad", "provincia", "región", "comunidad",
-    "colonia", "city", "town", "village", "township", "state", "county", "province", "region", "suburb",
-}
-# Sports clubs named after their town: "FC Barcelona", "BM. Granollers", "Mérida CP",
-# "Real Sociedad", "Olympique Lyon", "Leeds United". Compared in lower case, dots dropped.
-CLUB_PREFIXES = {"fc", "cf", "cd", "ud", "sd", "rcd", "cb", "bm", "cp", "ac", "as", "ss", "sc", "afc", "fk", "sk",
-                 "real", "atlético", "atletico", "athletic", "deportivo", "sporting", "racing", "olympique",
-                 "inter", "dinamo", "dynamo", "club", "unión", "union"}
-CLUB_SUFFIXES = {"fc", "cf", "cp", "cd", "sad", "sc", "afc", "united", "rovers", "wanderers", "hotspur",
-                 "albion", "athletic"}
-# "la selección de Brasil": a country's team.
-NATIONAL_SIDES = {"selección", "seleccionado", "combinado"}
-# Prepositions after which a town is the town even where the club shares its name.
-LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "near", "cerca"}
-NEAR_CUES = {"near", "cerca", "outside", "northeast", "northwest", "southeast", "southwest", "north", "south",
-             "east", "west", "norte", "sur", "oriente", "poniente"}
+# The word lists (geo/data/words/, each file says what it holds and why)
+CONNECTORS = sequences("connectors")  # language -> lower-case word sequences inside a name ("de la")
+FEATURE_HEADS = words("feature_heads")  # "Camp Shelby", "Río Bravo"
+FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
+ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
+TITLES = words("titles")  # "presidente Maduro", "Mr. Ripley"
+PLACE_HEADS = words("place_heads")  # "Ciudad de México"
+URBAN_CUES = LOCAL_CUES - words("settlement_cues")  # a street, a neighbourhood or a building, never a town
+BYLINE_WORDS = words("byline_words")  # "Por: Ana López Ruiz"
 
 
 # Numbers the recogniser's rules use, each with its reason.
@@ -155,70 +88,6 @@ def detect_language(text: str, *, default: str = "en") -> str:
     return langid.classify(sample) or default
 
 
-class _Token(NamedTuple):  # a tuple: made once per word, so cheap to build
-    text: str
-    start: int
-    end: int
-    cap: bool          # starts with a capital letter
-    upper: bool        # all capitals
-    sent_start: bool   # first word of a sentence or line
-
-
-# the blanks before each token, and the token: findall gives both as strings, with no match objects
-# (only blanks lie between tokens, since any other character is a token of its own)
-_GAP_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
-_new_token = tuple.__new__  # _Token's own __new__ is a Python function: this one is C (same tuple)
-
-
-def _tokenize(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    append = tokens.append
-    sent_start = True
-    end = 0
-    for gap, tok in _GAP_TOKEN.findall(text):
-        start = end + len(gap)
-        end = start + len(tok)
-        if not tok[0].isalpha():
-            if tok in _SENTENCE_END:
-                sent_start = True
-            elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
-                sent_start = False
-            append(_new_token(_Token, (tok, start, end, False, False, False)))
-            continue
-        if "\n" in gap:  # a line break before a word starts a new "sentence" (titles, lists)
-            sent_start = True
-        if "-" in tok:
-            for pstart, part in _hyphen_parts(tok, start):
-                # all capitals (a bare hyphen counts as such, having no letters)
-                append(_new_token(_Token, (part, pstart, pstart + len(part), part[0].isupper(),
-                                           part.isupper() or part == "-", sent_start)))
-                sent_start = False
-            continue
-        append(_new_token(_Token, (tok, start, end, tok[0].isupper(), tok.isupper(), sent_start)))
-        sent_start = False
-    return tokens
-
-
-def _hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
-    """Split "Atlanta-area" and "Mexico-based" at the hyphen; keep "Winston-Salem" whole.
-
-    A hyphenated word with a lower-case part is a compound around a name; one
-    with only capitalised parts is usually a name of its own. The hyphen itself
-    becomes a token so offsets stay exact.
-    """
-    if "-" not in tok:
-        return [(start, tok)]
-    parts = re.split(r"(-)", tok)
-    if all(p[:1].isupper() for p in parts[::2]):
-        return [(start, tok)]
-    out, pos = [], start
-    for p in parts:
-        if p:
-            out.append((pos, p))
-        pos += len(p)
-    return out
-
-
 class Recognizer:
     """Finds mentions with one gazetteer; reuse it across documents."""
 
@@ -250,39 +119,11 @@ class Recognizer:
             self._key_cache[key] = hit
         return hit
 
-    # ------------------------------------------------------------------ runs
-    def _runs(self, tokens: list[_Token], text: str, lang: str) -> list[tuple[int, int]]:
-        """Maximal runs of capitalised tokens (with inner connectors) as token index ranges."""
-        connectors = CONNECTORS.get(lang, CONNECTORS["en"])
-        runs = []
-        i, n = 0, len(tokens)
-        while i < n:
-            if not tokens[i].cap:
-                i += 1
-                continue
-            j = i + 1
-            while j < n:
-                gap = text[tokens[j - 1].end:tokens[j].start]
-                if gap not in (" ", "") or "\n" in gap:
-                    break
-                if tokens[j].cap:
-                    j += 1
-                    continue
-                # connectors followed by a capitalised word keep the run going ("de la República")
-                seq = _connector_at(tokens, text, j, connectors)
-                if seq and j + seq < n and tokens[j + seq].cap:
-                    j += seq + 1
-                    continue
-                break
-            runs.append((i, j))
-            i = j
-        return runs
-
     def recognize(self, doc: Document) -> list[Mention]:
         text = doc.text
         lang = doc.lang or detect_language(text)
         self._lang = lang
-        tokens = _tokenize(text)
+        tokens = tokenize(text)
         found: list[Mention] = []
         persons: set[str] = set()
         person_tokens: set[int] = set()
@@ -291,8 +132,8 @@ class Recognizer:
         first_names = self._first_names
 
         on = self._on
-        nicknamed = _nicknamed_people(tokens, first_names) | self._bylines(tokens, text) if on["people"] else set()
-        for i, j in self._runs(tokens, text, lang):
+        nicknamed = nicknamed_people(tokens, first_names) | self._bylines(tokens, text) if on["people"] else set()
+        for i, j in capitalised_runs(tokens, text, CONNECTORS.get(lang, CONNECTORS["en"])):
             k = i
             while k < j:
                 if not tokens[k].cap or k in nicknamed:  # connectors start nothing; people are not places
@@ -351,7 +192,7 @@ class Recognizer:
         # the text lists such pairs and most are names, all are: surnames are often
         # towns too ("Suárez (Toledo)"), and states join ("Fredi (Extremadura)")
         bracketed = {ti: self._after_place(tokens, ti) and ti - 2 not in person_tokens
-                     for ti, tj, entries, _, _ in pending if entries and _affiliation(tokens, ti, tj)}
+                     for ti, tj, entries, _, _ in pending if entries and affiliation(tokens, ti, tj)}
         listed = len(bracketed) >= 3 and 2 * sum(not p for p in bracketed.values()) >= len(bracketed)
         cand = _Candidate(self, tokens, text, lang, clubs, bracketed, listed)
         for ti, tj, entries, feature, hint in pending:
@@ -383,7 +224,7 @@ class Recognizer:
             # one sense per document: where a town names a team, its bare name is the team;
             # a country or state only when it played ("Gales, 0 - Brasil, 3"), not after
             # "Racing NSW", a body that runs races in the state
-            found = [m for m in found if name_key(m.surface) not in clubs or m.demonym or _locative_before(text, m.start)
+            found = [m for m in found if name_key(m.surface) not in clubs or m.demonym or locative_before(text, m.start, THRESHOLDS["locative_chars"])
                      or (clubs[name_key(m.surface)] != "score"
                          and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in self._entries(m.surface)))]
 
@@ -422,7 +263,7 @@ class Recognizer:
                 for m in found]
 
     # ------------------------------------------------------------------ land features
-    def _with_land(self, doc: Document, tokens: list[_Token], text: str, lang: str,
+    def _with_land(self, doc: Document, tokens: list[Token], text: str, lang: str,
                    found: list[Mention]) -> list[Mention]:
         """Rivers, lakes, ranges, peaks... named with their generic word ("the Ohio
         River", "el río Lerma") or alone after an article ("los Cárpatos"): each
@@ -449,7 +290,7 @@ class Recognizer:
         role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
         return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)
 
-    def _bylines(self, tokens: list[_Token], text: str) -> set[int]:
+    def _bylines(self, tokens: list[Token], text: str) -> set[int]:
         """Token indices of bylines: a line holding only a name ("Demian Duarte",
         "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
         out: set[int] = set()
@@ -459,15 +300,15 @@ class Recognizer:
             while j < n and "\n" not in text[tokens[j - 1].end:tokens[j].start]:
                 j += 1
             line = tokens[i:j]
-            words = line[2:] if len(line) > 2 and line[0].text.lower() in ("por", "by") and line[1].text == ":" else \
-                line[1:] if line and line[0].text.lower() in ("por", "by") else line
+            words = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
+                line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
             if 2 <= len(words) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in words) \
                     and not self._entries(text[words[0].start:words[-1].end]):
                 out.update(range(i, j))
             i = j
         return out
 
-    def _person_at(self, tokens: list[_Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
+    def _person_at(self, tokens: list[Token], text: str, k: int, j: int, first_names: frozenset[str]) -> int | None:
         """End of a person's name starting at token k, or None.
 
         A person is a title followed by a capitalised word ("presidente
@@ -503,13 +344,13 @@ class Recognizer:
                                for e in self._entries(tokens[k + 1].text)):
                 return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
             end = k + 1
-            while end < j and tokens[end].cap and not (end > k + 1 and _news_dateline(tokens, end + 1)):
+            while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)):
                 end += 1
             return end
         return k + 1 if titled else None
 
     @staticmethod
-    def _inside_name(tokens: list[_Token], run_start: int, k: int) -> bool:
+    def _inside_name(tokens: list[Token], run_start: int, k: int) -> bool:
         """A place at the end of a longer Spanish name: "Universidad de Sonora", "Copa de Europa".
 
         The place is the complement of an organisation, event or building
@@ -529,7 +370,7 @@ class Recognizer:
             return False  # "ministro del Interior de Colombia": an office of the place
         return head.text.lower() not in PLACE_HEADS and head.text.lower() not in FEATURE_HEADS
 
-    def _modifies_a_name(self, tokens: list[_Token], run_start: int, k: int, lang: str) -> bool:
+    def _modifies_a_name(self, tokens: list[Token], run_start: int, k: int, lang: str) -> bool:
         """Spanish "Cártel Jalisco", "Grupo de Coordinación Tamaulipas": a place right
         after a capitalised common noun names the thing, as English "Texas Rangers" does
         with the place first."""
@@ -545,7 +386,7 @@ class Recognizer:
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
 
-    def _people_in_lists(self, tokens: list[_Token], found: list[Mention], person_tokens: set[int]) -> set[str]:
+    def _people_in_lists(self, tokens: list[Token], found: list[Mention], person_tokens: set[int]) -> set[str]:
         """Names of small places that stand in a list of people ("Dida, Cafu, Franca,
         Rivaldo"; "Page, Melville, Delaney, Matthew Jones").
 
@@ -603,7 +444,7 @@ class Recognizer:
         close()
         return out
 
-    def _lower_case_place(self, tokens: list[_Token], n: int, lang: str) -> int | None:
+    def _lower_case_place(self, tokens: list[Token], n: int, lang: str) -> int | None:
         """End of a large place written in lower case from token n ("houston", "new york"),
         or None. Countries, states and cities of a million by their main name, not
         words of the language ("china", "turkey", "chile")."""
@@ -628,11 +469,11 @@ class Recognizer:
         return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
             e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["city"] for e in entries)
 
-    def _after_place(self, tokens: list[_Token], ti: int) -> bool:
+    def _after_place(self, tokens: list[Token], ti: int) -> bool:
         """"Ecija (Sevilla)": the word before the bracket is itself a place."""
         return ti >= 2 and bool(self._entries(tokens[ti - 2].text))
 
-    def _feature_span(self, tokens: list[_Token], k: int, j: int) -> tuple[int, str] | None:
+    def _feature_span(self, tokens: list[Token], k: int, j: int) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
         # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera",
@@ -677,11 +518,11 @@ class Recognizer:
             # "El Consejo Nacional", "La Junta de Andalucía": words of the language that
             # head a longer name name a village only by accident
             words = [t for t in tokens[ti:tj] if t.text[0].isalpha()]
-            if on["headed_names"] and followed and not _cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
+            if on["headed_names"] and followed and not cue_before(tokens, ti) and all(self.gazetteer.is_common_word(t.text, lang) for t in words) and (
                     hint == "named" or not any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]
                                                for e in entries)):
                 return None  # ("La Unión Europea": directly before another capitalised word, whatever its size)
-            if on["article_phrases"] and _article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
+            if on["article_phrases"] and article_phrase(tokens, ti, tj, words, lang, self.gazetteer) and not any(
                     e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"] for e in entries):
                 return None  # "El Consejo se reunió": an article and a noun open the sentence, not a village
             return "gazetteer"
@@ -694,7 +535,7 @@ class Recognizer:
             entries = [e for e in entries if not _strip_accents_differ(e.name, surface)]
             if not entries:
                 return None
-        cue = _cue_before(tokens, ti) or _admin_after(tokens, tj, self) or _news_dateline(tokens, tj)
+        cue = cue_before(tokens, ti) or admin_after(tokens, tj, self._entries) or news_dateline(tokens, tj)
         if cue:
             return "gazetteer"
         major = any((e.main or _is_abbrev(e.name)) and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
@@ -726,7 +567,7 @@ class Recognizer:
         # an all-capital word naming only small places is an acronym ("SEDENA", "MORENA"),
         # except in a dateline ("TORRINGTON — A fire...")
         if on["acronyms"] and first.upper and first.text.isalpha() and len(first.text) > 3 and not big \
-                and not _dateline(tokens, ti, tj):
+                and not opens_dateline(tokens, ti, tj):
             return None
         # a given name alone ("José", "Jesús") names a person before a village; a
         # town of some size keeps its name (Augusta, Alton)
@@ -734,238 +575,6 @@ class Recognizer:
                 e.main and e.place.population >= THRESHOLDS["town"] for e in entries):
             return None
         return "weak" if weak else "gazetteer"
-
-
-def _article_phrase(tokens: list[_Token], ti: int, tj: int, words: list[_Token], lang: str, gazetteer) -> bool:
-    """A Spanish article and common nouns open a sentence ("El Consejo", "La Junta"), with
-    no preposition of place or place word before: the subject of the sentence, not a
-    village that happens to bear the phrase."""
-    return (lang == "es" and tokens[ti].sent_start and tokens[ti].text in ("El", "La", "Los", "Las")
-            and len(words) >= 2 and all(gazetteer.is_common_word(t.text, lang) for t in words)
-            and not _cue_before(tokens, ti))
-
-
-_OPEN_QUOTES = {"“", '"', "«", "‘"}
-_CLOSE_QUOTES = {"”", '"', "»", "’"}
-
-
-def _nicknamed_people(tokens: list[_Token], first_names: frozenset[str]) -> set[int]:
-    """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán."""
-    out: set[int] = set()
-    n = len(tokens)
-    for i in range(n - 3):
-        if not (tokens[i + 1].text in _OPEN_QUOTES and tokens[i].cap and name_key(tokens[i].text) in first_names):
-            continue  # (the rare quote first: most tokens stop there)
-        j = i + 2
-        while j < n and j - i < 7 and tokens[j].cap:
-            j += 1
-        if j < n and j > i + 2 and tokens[j].text in _CLOSE_QUOTES:
-            end = j + 1
-            while end < n and tokens[end].cap:
-                end += 1
-            out.update(range(i, end))
-    return out
-
-
-_DASHES = {"-", "–", "—"}
-
-
-def _club_context(tokens: list[_Token], ti: int, tj: int) -> str:
-    """How the span names a sports team, or "".
-
-    "name": a club word before or after it ("FC Barcelona", "BM. Granollers",
-    "Mérida CP", "Leeds United") or a national side ("la selección de Brasil");
-    "score": a score beside it ("Ourense 86 - Menorca 69", "Gales, 0 - Brasil,
-    3", "3 - Brasil:").
-    """
-    prev = tokens[ti - 1] if ti > 0 else None
-    if prev is not None and (prev.text == "." or prev.text.lower() in ("de", "del")) and ti > 1:
-        prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
-    if prev is not None and _club_word(prev, CLUB_PREFIXES):
-        return "name"
-    if tj < len(tokens) and _club_word(tokens[tj], CLUB_SUFFIXES):
-        return "name"
-    if ti >= 2 and tokens[ti - 1].text in ("de", "del") and tokens[ti - 2].text.lower() in NATIONAL_SIDES:
-        return "name"
-    j = tj + (tj < len(tokens) and tokens[tj].text == ",")
-    if _score(tokens, j) and j + 1 < len(tokens) and tokens[j + 1].text in _DASHES:
-        return "score"  # "Ourense 86 -"
-    if ti >= 2 and tokens[ti - 1].text in _DASHES and _score(tokens, ti - 2) and (
-            _score(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
-        return "score"  # "- Menorca 69", "3 - Brasil:"
-    return ""
-
-
-# English verbs of a game's result: the names on either side are teams ("the Lakers beat Boston")
-RESULT_VERBS = {"beat", "beats", "defeated", "defeats", "edged", "edges", "routed", "thrashed", "downed",
-                "outscored", "overcame", "upset", "whipped", "blanked", "shut", "swept", "tied", "drew", "lost", "fell"}
-_RESULT_OBJECT = {"lost": "to", "fell": "to", "drew": "with", "tied": "with", "shut": "out"}
-
-
-def _match_result(tokens: list[_Token], ti: int, tj: int) -> bool:
-    """The span stands on one side of a game's result, with a capitalised name on the
-    other: "Manchester United beat Liverpool", "the Lakers beat Boston", "Boston lost to
-    the Lakers". Places do not beat each other; teams named after them do."""
-    def name_at(k: int, step: int) -> bool:
-        if 0 <= k < len(tokens) and tokens[k].text.lower() == "the":
-            k += step if step > 0 else 0
-        return 0 <= k < len(tokens) and tokens[k].cap and tokens[k].text.isalpha() and not tokens[k].sent_start
-    if tj < len(tokens) and tokens[tj].text in RESULT_VERBS:  # subject
-        k = tj + 1
-        if tokens[tj].text in _RESULT_OBJECT and k < len(tokens) and tokens[k].text == _RESULT_OBJECT[tokens[tj].text]:
-            k += 1
-        return name_at(k, 1)
-    k = ti - 1  # object
-    if k >= 1 and tokens[k].text in _RESULT_OBJECT.values() and tokens[k - 1].text in _RESULT_OBJECT:
-        k -= 1
-    if k >= 1 and tokens[k].text in RESULT_VERBS:
-        j = k - 1
-        return j >= 0 and tokens[j].cap and tokens[j].text.isalpha()
-    return False
-
-
-def _year_after(tokens: list[_Token], tj: int) -> bool:
-    """A year right after the name, in the same run of words: "Perú 2000", "Barcelona '92"."""
-    if tj + 1 < len(tokens) and tokens[tj].text in ("'", "’") and tokens[tj + 1].text.isdigit():
-        return len(tokens[tj + 1].text) == 2 and tokens[tj].start == tokens[tj - 1].end + 1
-    if tj + 2 < len(tokens) and tokens[tj + 1].text in _DASHES and tokens[tj + 2].text.isdigit():
-        return False  # "el Distrito Federal 2012-2013": a period, not a name
-    return (tj < len(tokens) and tokens[tj].text.isdigit() and len(tokens[tj].text) == 4
-            and tokens[tj].text[:2] in ("19", "20") and tokens[tj].start == tokens[tj - 1].end + 1
-            and (tj + 1 == len(tokens) or not tokens[tj + 1].text.isalpha() or tokens[tj + 1].cap))
-
-
-_QUOTES = {'"': '"', "“": "”", "«": "»"}
-
-
-def _in_quoted_name(text: str, start: int, end: int) -> bool:
-    """The span stands in a short quoted name: "Pizza Hut", «El Torreón», "London Stock
-    Exchange". News quote the names of brands, ranches, storms and nicknames, not of
-    places, unless a place word comes first (el ejido “Francisco Villa”)."""
-    before = text[max(0, start - THRESHOLDS["quote_chars"]):start]
-    for open_q, close_q in _QUOTES.items():
-        i = before.rfind(open_q)
-        if i < 0:
-            continue
-        words = before[:i].split()
-        if words and words[-1].lower() in _QUOTED_PLACE_CUES:
-            return False
-        j = text.find(close_q, end)
-        inner = before[i + 1:] + text[start:j] if j >= 0 else ""
-        if j >= 0 and j - end < THRESHOLDS["quote_chars"] and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
-                and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in inner.split()):
-            return True
-    return False
-
-
-_NAME_LINKS = {"de", "del", "la", "las", "los", "el", "y", "of", "the", "and", "&"}
-_QUOTED_PLACE_CUES = LOCAL_CUES | PLACE_CUES | {"rancho"}
-
-
-def _club_article(tokens: list[_Token], ti: int) -> bool:
-    """"el Barcelona", "del Valencia", "El Portland sacó...": a Spanish article before a town."""
-    return ti > 0 and (tokens[ti - 1].text in ("el", "del", "al")
-                       or (tokens[ti - 1].text == "El" and tokens[ti - 1].sent_start))
-
-
-def _club_word(tok: _Token, words: set[str]) -> bool:
-    """A capitalised club word; the short ones ("FC", "CD") only as capitals."""
-    word = tok.text.lower()
-    return tok.cap and word in words and (tok.upper or len(word) > 3)
-
-
-def _score(tokens: list[_Token], j: int) -> bool:
-    return 0 <= j < len(tokens) and tokens[j].text.isdigit() and len(tokens[j].text) <= 3
-
-
-def _locative_before(text: str, start: int) -> bool:
-    """"en Barcelona", "in Leeds": a preposition of place right before the span."""
-    words = text[max(0, start - THRESHOLDS["locative_chars"]):start].split()
-    return bool(words) and words[-1].lower() in LOCATIVES
-
-
-def _connector_at(tokens: list[_Token], text: str, j: int, connectors: set[tuple[str, ...]]) -> int:
-    """Length of the longest connector sequence starting at token j (0 if none)."""
-    best = 0
-    by_first = _CONNECTOR_INDEX.get(id(connectors))
-    if by_first is None:
-        by_first = _CONNECTOR_INDEX[id(connectors)] = {}
-        for seq in connectors:
-            by_first.setdefault(seq[0], []).append(seq)
-    for seq in by_first.get(tokens[j].text, ()):
-        k = len(seq)
-        if j + k <= len(tokens) and all(tokens[j + x].text == w for x, w in enumerate(seq)) and all(
-                text[tokens[j + x].end:tokens[j + x + 1].start] == " " for x in range(k) if j + x + 1 < len(tokens)):
-            best = max(best, k)
-    return best
-
-
-_CONNECTOR_INDEX: dict[int, dict[str, list[tuple[str, ...]]]] = {}  # id(CONNECTORS[lang]) -> first word -> sequences
-
-
-def _affiliation(tokens: list[_Token], ti: int, tj: int) -> bool:
-    """"Name (X)": the span is alone in brackets right after a capitalised word."""
-    return (ti >= 2 and tokens[ti - 1].text == "(" and tokens[ti - 2].cap
-            and tj < len(tokens) and tokens[tj].text == ")")
-
-
-DISEASE_NOUNS = {"virus", "viruses", "fever", "disease", "flu", "influenza", "syndrome", "encephalitis"}
-
-
-def _names_a_disease(tokens: list[_Token], tj: int) -> bool:
-    """The span names a disease or virus: "Marburg virus", "Reston ebolavirus", "West Nile fever"."""
-    for t in tokens[tj:tj + 2]:
-        word = t.text.lower()
-        if t.cap or not word.isalpha():
-            return False
-        if word in DISEASE_NOUNS or word.endswith("virus"):
-            return True
-    return False
-
-
-def _dateline(tokens: list[_Token], ti: int, tj: int) -> bool:
-    """The span opens a line and is followed by a dash or comma: "TORRINGTON —", "SEVILLA, 23 may"."""
-    return tokens[ti].sent_start and tj < len(tokens) and tokens[tj].text in ("—", "–", "-", ",")
-
-
-MONTHS = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "set", "oct", "nov", "dic",
-          "jan", "apr", "aug", "dec"}
-NEWS_AGENCIES = {"efe", "efecom", "ap", "afp", "reuters", "notimex", "ntx", "dpa", "ansa", "upi", "ips"}
-
-
-_AGENCY = r"\((?:" + "|".join(sorted(NEWS_AGENCIES)) + r")\)"
-# what follows a dateline's place: "WASHINGTON —", "BOGOTÁ.—", "CIUDAD DE MÉXICO (AP).—",
-# "Londres, 3 mar (EFE).-", "Mérida (EFE)", "RALEIGH, N.C. (AP) —", "SEVILLA, 23 may"
-_DATELINE_TAIL = re.compile(
-    r"(?:\s*\.?\s*[—–]|\s+-\s|\.-|\s*" + _AGENCY + r"|\s*\([^()\n]{1,30}\)\s*\.?\s*[—–-]"
-    r"|(?:\s*\([^()\n]{1,30}\))?\s*,\s*\d{1,2}\s+[A-Za-z]{3}|,\s*[A-Z][A-Za-z.]{1,10}\s*(?:" + _AGENCY + r")?\s*[—–-])",
-    re.IGNORECASE)
-
-
-def is_dateline(text: str, start: int, end: int) -> bool:
-    """The span is a news dateline: it opens the text, a line or a sentence and the
-    wire's punctuation follows ("WASHINGTON —", "Londres, 3 mar (EFE).-", "BOGOTÁ.—").
-    It names the place the story was filed from."""
-    before = text[max(0, start - 3):start].rstrip(" \t")
-    if before and not before.endswith(("\n", ".", "!", "?", "”", '"')):
-        return False
-    return bool(_DATELINE_TAIL.match(text, end))
-
-
-def _news_dateline(tokens: list[_Token], tj: int) -> bool:
-    """A news dateline follows the span: "Palma, 23 may (EFE)", "Lyon (Francia), 23 may",
-    "Mérida (EFE)", "RALEIGH, N.C. (AP)": the wire's convention puts a place there."""
-    n = len(tokens)
-    if tj < n and tokens[tj].text == "(":  # "(Francia)" or "(EFE)"
-        close = next((x for x in range(tj + 1, min(n, tj + 6)) if tokens[x].text == ")"), None)
-        if close is None:
-            return False
-        if close == tj + 2 and tokens[tj + 1].text.lower() in NEWS_AGENCIES:
-            return True
-        tj = close + 1
-    if tj + 2 < n and tokens[tj].text == "," and tokens[tj + 1].text.isdigit() and len(tokens[tj + 1].text) <= 2:
-        return tokens[tj + 2].text.lower()[:3] in MONTHS
-    return False
 
 
 def _is_demonym(entries: list) -> bool:
@@ -1019,28 +628,6 @@ def _is_abbrev(name: str) -> bool:
     return 0 < len(letters) <= 5 and all(c.isupper() for c in letters)
 
 
-def _cue_before(tokens: list[_Token], ti: int) -> bool:
-    """Lower-case words before the span that say a place follows.
-
-    "ciudad de X", "the town of X", "municipio de X", "near X", "north of X".
-    """
-    if ti >= 1 and not tokens[ti - 1].cap and tokens[ti - 1].text in NEAR_CUES:
-        return True
-    if ti >= 2 and tokens[ti - 1].text in ("de", "del", "of") and not tokens[ti - 2].cap:
-        word = tokens[ti - 2].text
-        return word in PLACE_CUES or word in NEAR_CUES or word in OFFICES
-    return False
-
-
-def _admin_after(tokens: list[_Token], tj: int, rec: Recognizer) -> bool:
-    """", Texas" or ", Mexico" right after the span."""
-    if tj + 1 < len(tokens) and tokens[tj].text == "," and tokens[tj + 1].cap:
-        for e in rec._entries(tokens[tj + 1].text):
-            if e.place.kind in (Kind.ADMIN1, Kind.COUNTRY):
-                return True
-    return False
-
-
 # ---------------------------------------------------------------------- the rules
 
 class _Candidate:
@@ -1049,7 +636,7 @@ class _Candidate:
     __slots__ = ("rec", "tokens", "text", "lang", "clubs", "bracketed", "listed",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface")
 
-    def __init__(self, rec: Recognizer, tokens: list[_Token], text: str, lang: str, clubs: dict[str, str],
+    def __init__(self, rec: Recognizer, tokens: list[Token], text: str, lang: str, clubs: dict[str, str],
                  bracketed: dict[int, bool], listed: bool):
         self.rec, self.tokens, self.text, self.lang = rec, tokens, text, lang
         self.clubs, self.bracketed, self.listed = clubs, bracketed, listed
@@ -1070,27 +657,27 @@ def _money(c: _Candidate) -> bool:
 
 def _disease(c: _Candidate) -> bool:
     """A place before a word for an illness names the disease ("Marburg virus", "West Nile fever")."""
-    return _names_a_disease(c.tokens, c.tj)
+    return names_a_disease(c.tokens, c.tj)
 
 
 def _event_year(c: _Candidate) -> bool:
     """A place followed by a year names an event or a party ("Beijing 2008", "Perú 2000")."""
-    return _year_after(c.tokens, c.tj)
+    return year_after(c.tokens, c.tj)
 
 
 def _quoted_name(c: _Candidate) -> bool:
     """A place inside a short quoted name is a brand, ranch or nickname ("Pizza Hut", «El Torreón»)."""
-    return _in_quoted_name(c.text, c.start, c.end)
+    return in_quoted_name(c.text, c.start, c.end, THRESHOLDS["quote_chars"])
 
 
 def _sports_team(c: _Candidate) -> bool:
     """A town written as a team is the team ("FC Barcelona", "el Valencia", "Ourense 86 - Menorca 69",
     "Leeds beat Hull"); in the rest of the document its bare name is the team too."""
-    team = _club_context(c.tokens, c.ti, c.tj)
-    if not team and c.lang == "es" and c.tj - c.ti == 1 and _club_article(c.tokens, c.ti) and c.entries \
+    team = club_context(c.tokens, c.ti, c.tj)
+    if not team and c.lang == "es" and c.tj - c.ti == 1 and club_article(c.tokens, c.ti) and c.entries \
             and not c.rec._takes_article(c.entries, c.lang):
         team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
-    if not team and c.lang == "en" and _match_result(c.tokens, c.ti, c.tj):
+    if not team and c.lang == "en" and match_result(c.tokens, c.ti, c.tj):
         team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
     if team and not _is_demonym(c.entries):
         key = name_key(c.surface)

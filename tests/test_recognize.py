@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from geo.model import Document
-from geo.recognize import Recognizer, _tokenize, detect_language
+from geo.recognize import Recognizer, detect_language
+from geo.tokens import tokenize
 
 
 def spans(gazetteer, text, lang=None):
@@ -80,7 +81,7 @@ def test_language_detection():
 
 def test_tokens_keep_offsets():
     text = "Kenya's U.S. R. Klein d’Ivoire"
-    for t in _tokenize(text):
+    for t in tokenize(text):
         assert text[t.start:t.end] == t.text
 
 

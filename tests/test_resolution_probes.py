@@ -9,7 +9,7 @@ from geopy.distance import great_circle
 
 from geo.cues import acts, paired, unit_named
 from geo.model import Kind
-from geo.recognize import is_dateline
+from geo.context import is_dateline
 from geo.readings import DUPLICATE_KM
 
 

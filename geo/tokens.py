@@ -1,0 +1,151 @@
+"""Splitting text into tokens, sentences and runs of capitalised words.
+
+The recogniser reads a text as :class:`Token` s (:func:`tokenize`): words, numbers,
+abbreviations with dots and single other characters, each with its offsets and
+whether it is capitalised, in capitals, or the first word of a sentence or line.
+:func:`capitalised_runs` groups them into the runs of capitals (with their inner
+connectors, "Ciudad de México") that may name a place.
+
+>>> [t.text for t in tokenize("Llegó a EE.UU. desde Winston-Salem.")]
+['Llegó', 'a', 'EE.UU.', 'desde', 'Winston-Salem', '.']
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+__all__ = ["Token", "tokenize", "hyphen_parts", "capitalised_runs", "connector_at", "SENTENCE_END"]
+
+# A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
+# inner apostrophes and hyphens), or a number, or a single other character.
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]{1,3}\.){2,}"
+    r"|[^\W\d_]\.(?=\s[^\W\d_])"  # an initial: "Lawrence R. Klein"
+    r"|[^\W\d_]+(?:(?:['’](?![sS]\b)|\-)[^\W\d_]+)*"
+    r"|\d+"
+    r"|\S",
+)
+# Characters after which the next word opens a sentence (or a quotation, a bracket, an aside).
+SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", "\"", "“", "”", "«", "»", "(", ")", "—", "–"})
+
+
+class Token(NamedTuple):  # a tuple: made once per word, so cheap to build
+    text: str
+    start: int
+    end: int
+    cap: bool          # starts with a capital letter
+    upper: bool        # all capitals
+    sent_start: bool   # first word of a sentence or line
+
+
+# the blanks before each token, and the token: findall gives both as strings, with no match objects
+# (only blanks lie between tokens, since any other character is a token of its own)
+_GAP_TOKEN = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
+_new_token = tuple.__new__  # Token's own __new__ is a Python function: this one is C (same tuple)
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``, in order, with exact offsets.
+
+    A word after a sentence's end (see :data:`SENTENCE_END`) or a line break opens a
+    sentence; a comma keeps it going. Hyphenated words are split by :func:`hyphen_parts`.
+    """
+    tokens: list[Token] = []
+    append = tokens.append
+    sent_start = True
+    end = 0
+    for gap, tok in _GAP_TOKEN.findall(text):
+        start = end + len(gap)
+        end = start + len(tok)
+        if not tok[0].isalpha():
+            if tok in SENTENCE_END:
+                sent_start = True
+            elif tok == ",":  # "(CONFIEP), Roque Benavides": the sentence goes on
+                sent_start = False
+            append(_new_token(Token, (tok, start, end, False, False, False)))
+            continue
+        if "\n" in gap:  # a line break before a word starts a new "sentence" (titles, lists)
+            sent_start = True
+        if "-" in tok:
+            for pstart, part in hyphen_parts(tok, start):
+                # all capitals (a bare hyphen counts as such, having no letters)
+                append(_new_token(Token, (part, pstart, pstart + len(part), part[0].isupper(),
+                                          part.isupper() or part == "-", sent_start)))
+                sent_start = False
+            continue
+        append(_new_token(Token, (tok, start, end, tok[0].isupper(), tok.isupper(), sent_start)))
+        sent_start = False
+    return tokens
+
+
+def hyphen_parts(tok: str, start: int) -> list[tuple[int, str]]:
+    """Split "Atlanta-area" and "Mexico-based" at the hyphen; keep "Winston-Salem" whole.
+
+    A hyphenated word with a lower-case part is a compound around a name; one
+    with only capitalised parts is usually a name of its own. The hyphen itself
+    becomes a token so offsets stay exact.
+
+    >>> hyphen_parts("Mexico-based", 10)
+    [(10, 'Mexico'), (16, '-'), (17, 'based')]
+    """
+    if "-" not in tok:
+        return [(start, tok)]
+    parts = re.split(r"(-)", tok)
+    if all(p[:1].isupper() for p in parts[::2]):
+        return [(start, tok)]
+    out, pos = [], start
+    for p in parts:
+        if p:
+            out.append((pos, p))
+        pos += len(p)
+    return out
+
+
+def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised tokens as token index ranges, on one line, single-spaced.
+
+    Lower-case ``connectors`` (word sequences such as ``("de", "la")``) keep a run going
+    when a capitalised word follows them ("Ciudad de México", "Isle of Man").
+    """
+    runs = []
+    i, n = 0, len(tokens)
+    while i < n:
+        if not tokens[i].cap:
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            gap = text[tokens[j - 1].end:tokens[j].start]
+            if gap not in (" ", "") or "\n" in gap:
+                break
+            if tokens[j].cap:
+                j += 1
+                continue
+            # connectors followed by a capitalised word keep the run going ("de la República")
+            seq = connector_at(tokens, text, j, connectors)
+            if seq and j + seq < n and tokens[j + seq].cap:
+                j += seq + 1
+                continue
+            break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def connector_at(tokens: list[Token], text: str, j: int, connectors: frozenset[tuple[str, ...]]) -> int:
+    """Length of the longest connector sequence starting at token j (0 if none)."""
+    best = 0
+    by_first = _CONNECTOR_INDEX.get(connectors)
+    if by_first is None:
+        by_first = _CONNECTOR_INDEX[connectors] = {}
+        for seq in connectors:
+            by_first.setdefault(seq[0], []).append(seq)
+    for seq in by_first.get(tokens[j].text, ()):
+        k = len(seq)
+        if j + k <= len(tokens) and all(tokens[j + x].text == w for x, w in enumerate(seq)) and all(
+                text[tokens[j + x].end:tokens[j + x + 1].start] == " " for x in range(k) if j + x + 1 < len(tokens)):
+            best = max(best, k)
+    return best
+
+
+_CONNECTOR_INDEX: dict[frozenset, dict[str, list[tuple[str, ...]]]] = {}  # connectors -> first word -> sequences
