@@ -213,7 +213,7 @@ def load_tables(b: Builder, country_pid: dict[str, str], admin1: dict[tuple[str,
 
 def load_exonyms(b: Builder) -> None:
     """Spanish names of world towns ("Bruselas", "Pekín", "Nueva York"; geo/data/exonyms_es.tsv,
-    made by tools/derive_exonyms.py): Spanish-only names of their GeoNames entries,
+    made by scripts/derive_exonyms.py): Spanish-only names of their GeoNames entries,
     remembered as exonyms (evidence for the famous place, not a namesake)."""
     data = importlib.resources.files("geo").joinpath("data")
     with data.joinpath("exonyms_es.tsv").open(encoding="utf-8") as fh:
