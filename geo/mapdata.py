@@ -1,7 +1,7 @@
 """The data a map page is drawn from: places, fallback areas, shapes, documents, mentions.
 
 :func:`page_data` turns the mentions and places frames into the one JSON object
-that ``geo/templates/map.js`` draws: each place with its popup's "Why here?" and
+that the page script (``geo/templates/map-*.js``) draws: each place with its popup's "Why here?" and
 "Other candidates", the areas that fallbacks stand for (a country's outline, a
 state's footprint or a circle), the footprints (rivers, lakes, states) each once
 within the page's shape budget (:class:`geo.footprints.PageShapes`), the offline

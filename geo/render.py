@@ -45,6 +45,11 @@ __all__ = ["make_map", "write_map", "move_texts_out", "side_texts_name", "side_t
 
 _LEAFLET = "js_lib_leaflet"
 _CLUSTER = "xstatic.pkg.leaflet_markercluster"
+# The page's script (geo/templates/), by concern: the parts of one function scope, joined in this
+# order: set-up, layers and shapes; filters and country shading; popups; the reader's corrections;
+# choosing a place or document, the panel and links; time and stories; map furniture and the API.
+MAP_SCRIPTS = ("map-base.js", "map-filters.js", "map-popups.js", "map-corrections.js", "map-panel.js",
+               "map-time.js", "map-api.js")
 
 
 def make_map(
@@ -232,7 +237,7 @@ def _assets() -> tuple[str, str]:
     js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.M)
     ours = resources.files("geo") / "templates"
     css += "\n" + (ours / "map.css").read_text(encoding="utf-8")
-    js += "\n" + (ours / "map.js").read_text(encoding="utf-8")
+    js += "\n" + "".join((ours / name).read_text(encoding="utf-8") for name in MAP_SCRIPTS)
     if "</style" in css.lower() or "</script" in js.lower():
         raise ValueError("an inlined asset would close its own <style>/<script> tag")
     return css, js
@@ -311,7 +316,7 @@ class _Panel(_Inert):
 
 
 class _Page(_Inert):
-    """Hands the data to map.js, which draws the places and fills the panel."""
+    """Hands the data to the page's script (``MAP_SCRIPTS``), which draws the places and fills the panel."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
