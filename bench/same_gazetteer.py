@@ -22,7 +22,7 @@ def rows(path, table):
 
 def main(a, b):
     status = 0
-    for table in ("places", "names", "admin1", "meta", "lexicon"):
+    for table in ("places", "names", "admin1", "meta", "lexicon", "land"):
         ra, rb = rows(a, table), rows(b, table)
         if ra == rb:
             print(f"same: {table} ({len(ra):,} rows)")

@@ -7,6 +7,8 @@ fields, HTML metadata, a front-matter block) is read by :mod:`geo.metadata`.
 Every failure becomes an :class:`~geo.errors.InputError` handed to ``on_error``
 and the run goes on with the next input. Files are read in chunks, so a file
 far larger than memory is split into several documents instead of loaded whole.
+Decoding bytes is :mod:`geo.decoding`'s work, the text of HTML :mod:`geo.htmltext`'s;
+this module finds the files, cuts long texts and reads JSONL lines.
 """
 from __future__ import annotations
 
@@ -14,53 +16,25 @@ import codecs
 import errno
 import json
 import os
-import re
 import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
-import charset_normalizer
-
 from geo import metadata
-from geo.errors import DecodeError, InputError
+from geo.decoding import CHUNK_BYTES, Unreadable, decode, normalise
+from geo.errors import InputError
+from geo.htmltext import html_article, visible_text
 from geo.model import Document
 
 __all__ = ["SUFFIXES", "iter_documents", "read_text", "count_inputs", "document_from_text", "visible_text"]
 
 SUFFIXES = {".txt": "text", ".md": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-DETECT_BYTES = 2 << 20  # encoding and binary detection look at this much of a file
-CHUNK_BYTES = 1 << 20
-BINARY_RATIO = 0.05  # a file with more control characters than this is not text ...
-NUL_RATIO = 0.3  # ... nor one with more NULs than this (fewer are removed as strays)
-
-# UTF-32 before UTF-16: the UTF-32-LE mark starts with the UTF-16-LE one.
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_MAGIC = ((b"%PDF-", "a PDF"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-          (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP/Office file"), (b"\x1f\x8b", "gzip-compressed"),
-          (b"\xfd7zXZ\x00", "xz-compressed"), (b"\x7fELF", "a program"),
-          (b"\xd0\xcf\x11\xe0", "an old MS Office file"), (b"SQLite format 3\x00", "an SQLite database"))
-# C0 controls but \t \n \v \f \r, and DEL; once decoded, C1 controls too.
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
-_CONTROL_CHARS = _CONTROL_BYTES.decode("latin-1") + "".join(map(chr, range(0x80, 0xA0)))
-_BLOCK_TAGS = frozenset("address article aside blockquote dd div dl dt fieldset figcaption figure footer "
-                        "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table title tr ul".split())
-_PARAGRAPH_TAGS = frozenset("article blockquote h1 h2 h3 h4 h5 h6 hr p pre section table title".split())
-_DROPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
-_HTML_SPACE = " \t\n\r\f"  # not U+00A0: a no-break space is text
-_HTML_SPACE_RUN = re.compile(f"[{_HTML_SPACE}]+")
-HTML_ARTICLE_MAX = 20 << 20  # HTML pages up to this many characters are read as articles (main text + metadata)
-MAIN_TEXT_SHARE = 0.9  # a main text with more of the page's letters than this leaves nothing out
-
-
-class _Failure(Exception):
-    """Internal: an input cannot be read at all; ``args[0]`` is the InputError to report."""
 
 
 def _raise(error: InputError) -> None:
     raise error
+
 
 
 def iter_documents(
@@ -151,56 +125,25 @@ def _iter_documents(paths, encoding, report, max_chars, date_order="auto", warn=
             try:
                 with open(path, "rb") as f:
                     if kind == "jsonl":
-                        chunks = _text_chunks(f, src, kind, encoding, report)
+                        chunks = _text_chunks(f, src, encoding, report)
                         yield from _jsonl_documents(chunks, src, seen, report, max_chars, date_order, warn)
                         continue
                     if kind == "html":
-                        chunks, story = _html_article(f, src, encoding, report)
+                        chunks, story = html_article(f, src, encoding, report)
                     else:
-                        chunks, story = metadata.front_matter(_text_chunks(f, src, kind, encoding, report), src, warn)
+                        chunks, story = metadata.front_matter(_text_chunks(f, src, encoding, report), src, warn)
                     story = metadata.story_fields(story, base, src, None, date_order, warn)
                     pieces = _split(chunks, max_chars)
                     yield from _documents(pieces, base, None, src, None, seen, report, kind == "html", story)
-            except _Failure as failure:
+            except Unreadable as failure:
                 report(failure.args[0])
             except OSError as exc:
                 report(_os_error(src, exc))
 
 
-# -- story metadata -------------------------------------------------------------------------------------
-
-def _html_article(f, src: str, encoding, report) -> tuple[Iterable[str], dict]:
-    """An HTML file's main text (as chunks) and metadata.
-
-    All its visible text when trafilatura finds no main content, or when the
-    main content is nearly all of it (nothing to leave out: the page's own
-    line breaks are kept then).
-    """
-    raw: list[str] = []
-    size = 0
-    decoded = _decode(f, src, encoding, report)
-    for chunk in decoded:
-        raw.append(chunk)
-        size += len(chunk)
-        if size > HTML_ARTICLE_MAX:  # too large to parse whole: stream its visible text
-            return _normalise(_html_text(_chain(raw, decoded))), {}
-    html = "".join(raw)
-    visible = "".join(_html_text([html]))
-    main, story = metadata.html_article(html) if visible.strip() else (None, {})
-    if main is not None:
-        text = "".join(_html_text([main]))
-        if text.strip() and _letters(text) < MAIN_TEXT_SHARE * _letters(visible):
-            return _normalise([text]), story
-    return _normalise([visible]), story
-
-
-def _letters(text: str) -> int:
-    return sum(1 for c in text if c.isalnum())
-
-
-def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield from head
-    yield from rest
+def _text_chunks(f, src: str, encoding: str | None, report) -> Iterator[str]:
+    """The decoded, normalised text of file ``f``, chunk by chunk."""
+    return normalise(decode(f, src, encoding, report))
 
 
 def read_text(path: str | Path, *, encoding: str | None = None) -> str:
@@ -227,11 +170,11 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
     try:
         with open(path, "rb") as f:
             if kind == "html":
-                chunks, _ = _html_article(f, src, encoding, _raise)
+                chunks, _ = html_article(f, src, encoding, _raise)
             else:
-                chunks, _ = metadata.front_matter(_text_chunks(f, src, kind, encoding, _raise), src, lambda e: None)
+                chunks, _ = metadata.front_matter(_text_chunks(f, src, encoding, _raise), src, lambda e: None)
             text = "".join(chunks)
-    except _Failure as failure:
+    except Unreadable as failure:
         raise failure.args[0] from None
     except OSError as exc:
         raise _os_error(src, exc) from exc
@@ -281,7 +224,7 @@ def document_from_text(text: str, id: str = "text", lang: str | None = None) -> 
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return Document(id=id, text="".join(_normalise([text.removeprefix("\ufeff")])), lang=lang)
+    return Document(id=id, text="".join(normalise([text.removeprefix("\ufeff")])), lang=lang)
 
 
 # -- finding files ---------------------------------------------------------------------------------
@@ -350,175 +293,7 @@ def _os_error(src: str, exc: OSError) -> InputError:
     return InputError(f"cannot be read ({exc.strerror or exc}); check the file", path=src, reason="unreadable")
 
 
-# -- decoding -----------------------------------------------------------------------------------------
-
-def _text_chunks(f, src: str, kind: str | None, encoding: str | None, report) -> Iterator[str]:
-    """The decoded, normalised text of file ``f`` (the visible text for HTML), chunk by chunk."""
-    chunks = _decode(f, src, encoding, report)
-    return _normalise(_html_text(chunks) if kind == "html" else chunks)
-
-
-def _decode(f, src: str, forced: str | None, report) -> Iterator[str]:
-    """Yield the text of binary file ``f`` in chunks; raise :class:`_Failure` if it is not text."""
-    head = f.read(DETECT_BYTES)
-    if not head:
-        raise _Failure(InputError("file is empty; add text or leave it out", path=src, reason="empty"))
-    final = len(head) < DETECT_BYTES
-    enc, doubt = _choose_encoding(head, final, forced, src)
-    if doubt:
-        report(DecodeError(doubt, path=src, reason="encoding-guess", skips=False))
-    decoder = codecs.getincrementaldecoder(enc)("strict")
-    data, offset = head, 0
-    while True:
-        state = decoder.getstate()
-        try:
-            text = decoder.decode(data, final)
-        except UnicodeDecodeError as exc:  # only past the head, which was checked whole
-            how = "given" if forced else f"guessed from the first {DETECT_BYTES >> 20} MB"
-            report(DecodeError(f"not valid {enc} at byte {offset - len(state[0]) + exc.start} (the encoding "
-                               f"was {how}); bad bytes replaced with U+FFFD; pass the right --encoding",
-                               path=src, reason="decode", skips=False))
-            decoder = codecs.getincrementaldecoder(enc)("replace")
-            decoder.setstate(state)
-            text = decoder.decode(data, final)
-        if offset == 0:
-            text = text.removeprefix("\ufeff")
-        if text:
-            yield text
-        if final:
-            return
-        offset += len(data)
-        data = f.read(CHUNK_BYTES)
-        final = not data
-
-
-def _choose_encoding(head: bytes, final: bool, forced: str | None, src: str) -> tuple[str, str | None]:
-    """The encoding of a file from its first bytes, and a warning when the guess is uncertain."""
-    for bom, enc in _BOMS:  # a byte-order mark is unambiguous, so it beats ``forced``
-        if head.startswith(bom):
-            return enc, None
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            raise _binary(src, what)
-    if head[257:262] == b"ustar":
-        raise _binary(src, "a tar archive")
-    enc, doubt = forced or "utf-8", None
-    if (text := _try_decode(head, enc, final)) is None:
-        if forced:
-            raise _Failure(DecodeError(f"cannot be decoded as {enc}; pass the right --encoding",
-                                       path=src, reason="decode"))
-        if _looks_binary(head):
-            raise _binary(src, "binary data")
-        enc = _detect(head)
-        if enc is None or (text := _try_decode(head, enc, final)) is None:
-            raise _Failure(DecodeError("not UTF-8 and no encoding detected; pass --encoding",
-                                       path=src, reason="decode"))
-        enc, text, doubt = _prefer_words(head, final, enc, text)
-    if _looks_binary(text):
-        raise _binary(src, "binary data")
-    return enc, doubt
-
-
-def _binary(src: str, what: str) -> _Failure:
-    return _Failure(DecodeError(f"looks like {what}, not text; convert it to .txt first "
-                               "(or pass the right --encoding)", path=src, reason="binary"))
-
-
-def _try_decode(data: bytes, enc: str, final: bool) -> str | None:
-    try:
-        return codecs.getincrementaldecoder(enc)("strict").decode(data, final)
-    except UnicodeDecodeError:
-        return None
-
-
-def _looks_binary(data: bytes | str) -> bool:
-    """Too many control characters for text. A few NULs are tolerated (and removed later)."""
-    if isinstance(data, bytes):
-        controls, nuls = len(data) - len(data.translate(None, _CONTROL_BYTES)), data.count(0)
-    else:
-        controls, nuls = sum(map(data.count, _CONTROL_CHARS)), data.count("\0")
-    return controls - nuls > BINARY_RATIO * len(data) or nuls > NUL_RATIO * len(data)
-
-
-def _detect(head: bytes) -> str | None:
-    """The legacy encoding charset-normalizer finds best for ``head``; cp1252 wins ties."""
-    # UTF-16/32 without a byte-order mark would be mostly NULs, which _looks_binary rejects first.
-    matches = [m for m in charset_normalizer.from_bytes(head) if not m.encoding.startswith(("utf_16", "utf_32"))]
-    if not matches:
-        return None
-    best = (matches[0].chaos, matches[0].coherence)
-    tied = [m.encoding for m in matches if (m.chaos, m.coherence) == best]
-    # Short samples tie between many code pages; Western European text is the common case.
-    return min(tied, key=lambda e: 0 if e == "cp1252" else 1 if e.startswith("cp125") else 2)
-
-
-# Legacy code pages that Spanish and English text is most often written in, tried beside
-# charset-normalizer's guesses: a short text ties between many (Latin-1 read as Baltic cp775
-# gives "Querķtaro"), and the one whose accented words are words of a language wins.
-_WESTERN = ("cp1252", "latin_1")
-_WORD_LANGS = ("es", "en", "pt", "fr", "it", "de")  # wordfreq's word lists asked
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_WORDS_JUDGED = 200  # accented words looked at per candidate
-
-
-def _prefer_words(head: bytes, final: bool, enc: str, text: str) -> tuple[str, str, str | None]:
-    """Among the plausible decodings of ``head``, the one whose accented words read as words.
-
-    Returns (encoding, text, warning): ``enc`` and ``text`` unless another decoding's
-    non-ASCII words are more often words of Spanish, English or a neighbour language;
-    a warning when most of the chosen decoding's accented words are not.
-    """
-    share = _word_share(text)
-    if share is None or share == 1:  # nothing beyond ASCII, or every accented word a word
-        return enc, text, None
-    candidates = [m.encoding for m in charset_normalizer.from_bytes(head)] + list(_WESTERN)
-    seen = {text}
-    for other in candidates:
-        decoded = _try_decode(head, other, final)
-        if decoded is None or decoded in seen:
-            continue
-        seen.add(decoded)
-        other_share = _word_share(decoded)
-        if other_share is not None and other_share > share:
-            enc, text, share = other, decoded, other_share
-    if share < 0.5:
-        return enc, text, (f"encoding guessed as {enc}, but most accented words do not read as words "
-                           f"({share:.0%} do); pass --encoding if the text reads wrong")
-    return enc, text, None
-
-
-def _word_share(text: str) -> float | None:
-    """Share of the words with non-ASCII characters that are words of a language
-    (letters only, known to wordfreq), or None when there are no such words."""
-    from wordfreq import zipf_frequency  # only when a file is not UTF-8
-
-    good = judged = 0
-    for chunk in text.split():
-        word = _EDGES.sub("", chunk)
-        if not word or word.isascii():
-            continue
-        judged += 1
-        lower = word.lower()
-        if word.isalpha() and any(zipf_frequency(lower, lang) > 0 for lang in _WORD_LANGS):
-            good += 1
-        if judged >= _WORDS_JUDGED:
-            break
-    return good / judged if judged else None
-
-
 # -- shaping text ------------------------------------------------------------------------------------
-
-def _normalise(chunks: Iterable[str]) -> Iterator[str]:
-    r"""Remove NULs and turn ``\r\n`` and ``\r`` into ``\n``, across chunk boundaries too."""
-    carry = ""
-    for chunk in chunks:
-        chunk = carry + chunk.replace("\0", "")
-        carry = "\r" if chunk.endswith("\r") else ""
-        if chunk := chunk[:-1] if carry else chunk:
-            yield chunk.replace("\r\n", "\n").replace("\r", "\n")
-    if carry:
-        yield "\n"
-
 
 def _split(chunks: Iterable[str], max_chars: int) -> Iterator[str]:
     """Re-cut a text stream into pieces of at most ``max_chars``, at a paragraph, line or word break if any."""
@@ -554,7 +329,7 @@ def _documents(pieces, base, lang, source, line, seen, report, html=False, story
                            **(story or {}))
         pending = piece
     if pending is None:
-        raise _Failure(_empty(source.rpartition(":")[0] if line else source, html, line))
+        raise Unreadable(_empty(source.rpartition(":")[0] if line else source, html, line))
     last = f"{doc_id}#{n + 1}" if n else base
     yield Document(_unique_id(last, source, line, seen, report), pending, lang, source, **(story or {}))
 
@@ -579,76 +354,6 @@ def _unique_id(base: str, source: str, line: int | None, seen: dict[str, str], r
                           reason="duplicate-id", skips=False))
     return new
 
-
-def visible_text(html: str) -> str:
-    """All the visible text of an HTML page, menus and footers included (scripts and styles left out).
-
-    >>> visible_text("<nav>Home</nav><p>Rain in <b>Lima</b>.</p><script>x()</script>")
-    'Home\\n\\nRain in Lima.'
-    """
-    return "".join(_normalise(_html_text([html])))
-
-
-def _html_text(chunks: Iterable[str]) -> Iterator[str]:
-    parser = _TextExtractor()
-    for chunk in chunks:
-        parser.feed(chunk)
-        if text := parser.take():
-            yield text
-    parser.close()
-    if text := parser.take():
-        yield text
-
-
-class _TextExtractor(HTMLParser):
-    """The visible text of HTML: scripts and styles dropped, block elements as line breaks.
-
-    Whitespace collapses as in a browser, except inside ``<pre>``; line breaks
-    are written just before the next text, so none trail. The base class
-    unescapes entities.
-    """
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self._out: list[str] = []
-        self._skip = self._pre = self._newlines = 0
-        self._space = self._started = False
-
-    def take(self) -> str:
-        text, self._out = "".join(self._out), []
-        return text
-
-    def handle_starttag(self, tag, attrs):
-        self._newlines += tag == "br"
-        self._tag(tag, +1)
-
-    def handle_endtag(self, tag):
-        self._tag(tag, -1)
-
-    def _tag(self, tag, step):
-        if tag in _DROPPED_TAGS:
-            self._skip = max(self._skip + step, 0)
-        elif tag == "pre":
-            self._pre = max(self._pre + step, 0)
-        if tag in _BLOCK_TAGS:
-            self._newlines = max(self._newlines, 2 if tag in _PARAGRAPH_TAGS else 1)
-        elif tag in ("td", "th"):  # cells side by side must not run together
-            self._space = True
-
-    def handle_data(self, data):
-        if self._skip or not data:
-            return
-        words = data if self._pre else " ".join(_HTML_SPACE_RUN.split(data.strip(_HTML_SPACE)))
-        if not words:
-            self._space = True
-            return
-        if self._started and self._newlines:
-            self._out.append("\n" * self._newlines)
-        elif self._started and not self._pre and (self._space or data[0] in _HTML_SPACE):
-            self._out.append(" ")
-        self._out.append(words)
-        self._newlines, self._started = 0, True
-        self._space = not self._pre and data[-1] in _HTML_SPACE
 
 
 # -- JSONL ---------------------------------------------------------------------------------------------
@@ -705,9 +410,9 @@ def _jsonl_documents(chunks, src, seen, report, max_chars, date_order="auto", wa
                 fields["meta"] = extra
             story = metadata.story_fields(fields, str(doc_id), src, n, date_order, warn or report, text, lang)
             try:
-                pieces = _split(_normalise([text]), max_chars)
+                pieces = _split(normalise([text]), max_chars)
                 yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report, story=story)
-            except _Failure as failure:
+            except Unreadable as failure:
                 report(failure.args[0])
     if not found:
-        raise _Failure(_empty(src))
+        raise Unreadable(_empty(src))

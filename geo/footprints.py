@@ -6,7 +6,7 @@ point says it all). Three sources, all offline:
 
 - countries: :func:`geo.outlines.country_outline` (Natural Earth admin-0);
 - states and provinces: ``geo/data/admin1_outlines.geojson.gz`` (Natural
-  Earth admin-1, derived by ``tools/derive_admin1.py``), keyed by gazetteer
+  Earth admin-1, derived by ``scripts/derive_admin1.py``), keyed by gazetteer
   place id (``gn:4436296`` is Mississippi);
 - land features (rivers, lakes, ranges, deserts, islands, parks, seas):
   ``geo/data/land/shapes.geojson.gz`` when it is installed, keyed by place id,

@@ -18,7 +18,7 @@ from .gazetteer import lexicon_key, name_key
 __all__ = ["read_lexicon", "read_first_names", "HUNSPELL"]
 
 # English and Spanish Hunspell dictionaries, shipped gzipped in geo/data/hunspell/
-# (npm's dictionary-en and dictionary-es 4.0.0; tools/derive_hunspell.py copies them)
+# (npm's dictionary-en and dictionary-es 4.0.0; scripts/derive_hunspell.py copies them)
 HUNSPELL = importlib.resources.files("geo").joinpath("data", "hunspell")
 
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo import documents
+from geo import decoding, documents
 from geo.documents import count_inputs, document_from_text, iter_documents, read_text
 from geo.errors import DecodeError, InputError
 from geo.model import Document
@@ -293,7 +293,7 @@ def test_forced_encoding_that_does_not_fit(tmp_path):
 
 
 def test_undetectable_encoding(tmp_path, monkeypatch):
-    monkeypatch.setattr(documents, "_detect", lambda head: None)
+    monkeypatch.setattr(decoding, "_detect", lambda head: None)
     path = write(tmp_path / "a.txt", SPANISH.encode("cp1252"))
     docs, errors = read_all(path)
     assert docs == []
@@ -302,7 +302,7 @@ def test_undetectable_encoding(tmp_path, monkeypatch):
 
 
 def test_bad_bytes_after_the_detection_window_are_replaced_with_a_warning(tmp_path):
-    size = documents.DETECT_BYTES + 1000
+    size = decoding.DETECT_BYTES + 1000
     path = write(tmp_path / "late.txt", b"a" * size + b" caf\xe9 end\n")
     docs, errors = read_all(path, max_doc_chars=10 * size)
     assert [(e.reason, e.skips) for e in errors] == [("decode", False)]
@@ -320,7 +320,7 @@ def test_mixed_line_endings_become_newlines(tmp_path):
 
 
 def test_carriage_return_split_across_chunks_is_one_newline():
-    assert "".join(documents._normalise(["a\r", "\nb\r", "c\r"])) == "a\nb\nc\n"
+    assert "".join(decoding.normalise(["a\r", "\nb\r", "c\r"])) == "a\nb\nc\n"
 
 
 def test_stray_nul_bytes_are_removed_and_text_kept(tmp_path):

@@ -32,3 +32,16 @@ def test_the_command_line_shows_the_gazetteer_build_progress(capsys):
     cli._show_build_progress()  # once is enough: no line twice
     logging.getLogger("geo.gazetteer_build").info("building gazetteer: %s (%.0fs)", "airports, seas", 3.2)
     assert capsys.readouterr().err == "geo: building gazetteer: airports, seas (3s)\n"
+
+
+def test_data_scripts_have_one_home_and_every_mention_of_one_exists():
+    """The scripts that derive geo/data live in scripts/; README, docs, code and data name only those."""
+    import re
+
+    assert not (ROOT / "tools").exists()
+    texts = [ROOT / "README.md", ROOT / "Makefile", ROOT / "pyproject.toml", *(ROOT / "docs").glob("*.md"),
+             *(ROOT / "geo").rglob("*.py"), *(ROOT / "geo" / "data").glob("*.tsv"), *(ROOT / "scripts").glob("*.py")]
+    named = {m for p in texts for m in re.findall(r"\b(?:scripts|tools)/derive_\w+\.py", p.read_text(encoding="utf-8"))}
+    assert {"scripts/derive_land.py", "scripts/derive_exonyms.py"} <= named
+    assert {n for n in named if not (ROOT / n).is_file()} == set()
+    assert {f"scripts/{p.name}" for p in (ROOT / "scripts").glob("derive_*.py")} <= named  # each one documented

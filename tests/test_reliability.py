@@ -22,7 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo import documents, flows
+from geo import decoding, documents, flows
 from geo.cli import main
 from geo.pipeline import Geoparser
 
@@ -121,7 +121,7 @@ def test_a_wrong_or_unknown_encoding_is_reported(tmp_path, capsys):
 
 
 def test_bad_bytes_past_the_detected_head_are_a_warning(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(documents, "DETECT_BYTES", 64)  # the real head is 2 MB
+    monkeypatch.setattr(decoding, "DETECT_BYTES", 64)  # the real head is 2 MB
     path = write(tmp_path / "a.txt", "Llegaron a México. ".encode("utf-8") * 5 + b"Y a Per\xfa.")
     code, err = geo_map(capsys, tmp_path / "out", path)
     assert code == 0

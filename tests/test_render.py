@@ -59,6 +59,21 @@ def test_no_external_scripts_or_stylesheets(html):
     assert "$(document)" not in page_script and "$(`" not in page_script, "jQuery is used but not loaded"
 
 
+def test_the_page_script_is_every_part_once_in_order(html):
+    """The map client lives in parts by concern (map-*.js); the page inlines each, in MAP_SCRIPTS order."""
+    from importlib import resources
+
+    from geo.render import MAP_SCRIPTS
+
+    folder = resources.files("geo") / "templates"
+    assert sorted(MAP_SCRIPTS) == sorted(p.name for p in folder.iterdir() if p.name.endswith(".js"))
+    script = "".join((folder / name).read_text(encoding="utf-8") for name in MAP_SCRIPTS)
+    assert html.count(script) == 1
+    assert script.startswith("/* geo map client") and script.rstrip().endswith("})();")
+    # one function scope, opened in the first part and closed in the last
+    assert script.count('(function () {\n  "use strict";') == 1 and script.count("\n})();") == 1
+
+
 def test_folium_class_defaults_untouched(render_sample):
     before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
     _render(*render_sample)

