@@ -388,7 +388,7 @@ def case_profile(path: str, report: str) -> dict:
 
 PARTS = ["build", "load", "extract", "news10", "linear", "spacy", "parallel", "dask", "map", "profile"]
 # functions whose share of geo extract's time the table shows (cumulative, callees included)
-PROFILED = ["recognize", "resolve", "tokenize", "name_key", "_entries", "_keep", "_first_names", "demonym_keys"]
+PROFILED = ["recognize", "resolve", "tokenize", "name_key", "entries", "_keep", "_first_names", "demonym_keys"]
 CASES = {"build": case_build, "load": case_load, "steady": case_steady, "long_doc": case_long_doc,
          "spacy": case_spacy, "map": case_map, "draw": case_draw, "profile": case_profile}
 

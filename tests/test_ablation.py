@@ -6,6 +6,7 @@ import pytest
 from geo.model import Document, Kind
 from geo.pipeline import Geoparser
 from geo.recognize import RULES, Recognizer
+from geo.rules import STAGES, functions, rule
 from geo.resolve import EVIDENCE, WEIGHTS, Resolver
 
 
@@ -76,7 +77,9 @@ def mentions(recognizer, text, lang):
 def test_every_rule_is_named_documented_and_tested():
     assert [r.name for r in RULES] == list(dict.fromkeys(r.name for r in RULES))  # no name twice
     assert set(RULE_CASES) == {r.name for r in RULES}
-    assert all(r.doc and (r.fn is not None) == (r.stage == "candidate") for r in RULES)
+    for r in RULES:  # each a function (or more, one a stage) with a one-line docstring saying what it is about
+        assert r.doc and "\n" not in r.doc and len(r.functions) == len(r.stages) >= 1
+        assert set(r.stages) <= set(STAGES) and all(fn.__doc__.strip() for fn in r.functions)
     assert not {r.name for r in RULES} & set(EVIDENCE)  # Geoparser(disabled=...) tells them apart
 
 
@@ -101,3 +104,25 @@ def test_geoparser_passes_rules_to_the_recogniser_and_evidence_to_the_resolver(g
     g = Geoparser(gazetteer, disabled={"sports_teams", "near"})
     assert g.recognizer.disabled == {"sports_teams"} and g.resolver.disabled == {"near"}
     assert "Valencia" in places(g, RULE_CASES["sports_teams"][0], "es")
+
+
+def test_rules_keep_their_order_and_stages():
+    assert [r.name for r in RULES] == [
+        "people", "affiliations", "money", "diseases", "event_years", "quoted_names", "sports_teams",
+        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names",
+        "line_ups", "lower_case_demonyms", "lower_case_places", "land_features", "datelines"]
+    by_name = {r.name: r for r in RULES}
+    assert by_name["people"].stages == ("runs", "keep")  # finds people; their surnames are no places
+    assert by_name["sports_teams"].stages == ("candidate", "document")  # a team; then the same name throughout
+    # within a stage, in the order registered: the line-ups pass runs before one sense per team
+    document = functions("document")
+    assert document.index(by_name["line_ups"].functions[0]) < document.index(by_name["sports_teams"].functions[1])
+    assert by_name["sports_teams"].functions[0] not in functions("candidate", frozenset({"sports_teams"}))
+
+
+def test_a_rule_needs_a_known_stage_and_a_docstring():
+    with pytest.raises(ValueError, match="unknown stage"):
+        rule("anything", "somewhere")
+    with pytest.raises(ValueError, match="docstring"):
+        rule("anything", "candidate")(lambda r: False)
+    assert "anything" not in {r.name for r in RULES}

@@ -1,0 +1,276 @@
+"""What the recogniser's rules read (:mod:`geo.rules`).
+
+:class:`Reading` holds one document as the recogniser reads it (its tokens, the
+mentions found so far, the people and teams it has named) and the gazetteer match
+the rules look at, with the facts of its form they share (a common word? a large
+place? a cue in the text?). :data:`THRESHOLDS` holds the numbers they use; the
+functions below find people, line-ups and places written in lower case for them.
+"""
+from __future__ import annotations
+
+from .context import admin_after, cue_before, news_dateline
+from .entries import is_abbrev, strip_accents_differ
+from .gazetteer import name_key
+from .model import Kind, Mention
+from .wordlists import words
+
+__all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "takes_article"]
+
+# Numbers the recogniser's rules use, each with its reason.
+THRESHOLDS = {
+    "town": 10_000,        # a given name alone ("José") is a person unless a town of this size has it as its main name
+    "city": 100_000,       # a city of this size is a place even when its name is a common word or heads a longer name
+    "major": 1_000_000,    # a city this large counts like a country or state: by its main name, even in lower case
+    "max_name_tokens": 7,  # the longest name looked up in the gazetteer, in tokens ("Santa María del Oro ...")
+    "bracket_tokens": 12,  # how far a bracket after a name in a line-up may close ("Matthew Jones (Bellamy, m.72)")
+    "quote_chars": 60,     # how far a quoted name may reach around a place ("the “Pizza Hut” in ...")
+    "locative_chars": 12,  # how far back a preposition of place is looked for ("in Madrid")
+    "common_zipf": 4.0,    # a sentence's first word this frequent in the language is that word, not a small place
+}
+
+TITLES = words("titles")  # "presidente Maduro", "Mr. Ripley"
+BYLINE_WORDS = words("byline_words")  # "Por: Ana López Ruiz"
+_NAME_TAILS = words("admin2_tails") | words("feature_tails")  # "Jackson County", "Hoover Dam": not a surname
+_NOT_GIVEN = words("feature_heads") | words("place_heads")  # "Fort", "San": open a place's name, not a person's
+_BIG_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+
+
+class Reading:
+    """The recogniser's reading of one document, and the gazetteer match its rules look at.
+
+    ``rec`` is the :class:`geo.recognize.Recognizer` (its gazetteer, ``entries(surface)``
+    and ``first_names``). The document's state: ``found`` (the mentions so far),
+    ``persons`` (name keys of people), ``person_tokens``, ``clubs`` (name key -> "score"
+    or "name", how a town showed as a team), ``pending`` (the matches to test). The
+    match: tokens ``ti:tj``, characters ``start:end``, ``surface``, its gazetteer
+    ``entries`` (``found_entries`` before a trailing dot was read), ``hint`` (how it
+    heads a longer name) and, for the ``keep`` stage, its form (:meth:`read_form`).
+    """
+    __slots__ = ("rec", "doc", "text", "tokens", "lang", "found", "persons", "person_tokens", "clubs", "pending",
+                 "not_people", "bracketed", "listed",
+                 "ti", "tj", "start", "end", "entries", "found_entries", "surface", "hint",
+                 "plausible", "single", "first", "followed", "common", "_cue", "_major", "_big")
+
+    def __init__(self, rec, doc, tokens: list, lang: str):
+        self.rec, self.doc, self.text, self.tokens, self.lang = rec, doc, doc.text, tokens, lang
+        self.found: list[Mention] = []
+        self.persons: set[str] = set()
+        self.person_tokens: set[int] = set()
+        self.clubs: dict[str, str] = {}
+        self.pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, hint)
+        self.not_people: set[int] | None = None  # token indices of nicknamed names and bylines (people)
+        self.bracketed: dict[int, bool] | None = None  # affiliations
+
+    def read_form(self, plausible: list, reads_common: bool) -> None:
+        """The facts the ``keep`` rules read: one word or more, its first token, whether it
+        heads a longer name, whether it is a common word of the language (only when
+        ``reads_common``: the common_words rule), and the entries its form allows."""
+        first = self.first = self.tokens[self.ti]
+        self.single = self.tj - self.ti == 1
+        self.followed = self.hint in ("followed", "named")
+        self._cue = self._major = self._big = None
+        gaz, lang = self.rec.gazetteer, self.lang
+        # all capitals hide whether a word is common ("PARA"), except for abbreviations ("US")
+        common = self.common = reads_common and self.single and gaz.is_common_word(first.text, lang) and not (
+            first.upper and any(is_abbrev(e.name) for e in plausible))
+        if common and not (first.upper and not gaz.is_common_word(first.text.lower(), lang)):
+            # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
+            # "Para" is the word, "Pará" the state: accents must agree for common words
+            plausible = [e for e in plausible if not strip_accents_differ(e.name, self.surface)]
+        self.plausible = plausible
+
+    def cue(self) -> bool:
+        """The text says the one-word match is a place: a place word or nearness before it,
+        ", Texas" after it, or a wire's dateline."""
+        if self._cue is None:
+            t = self.tokens
+            self._cue = cue_before(t, self.ti) or admin_after(t, self.tj, self.rec.entries) or news_dateline(t, self.tj)
+        return self._cue
+
+    def major(self) -> bool:
+        """A country, state, continent, sea or city of a million by its main name or abbreviation."""
+        if self._major is None:
+            self._major = any((e.main or is_abbrev(e.name)) and (
+                e.place.kind in _BIG_KINDS or e.place.feature_code == "SEA" or e.place.population >= THRESHOLDS["major"])
+                for e in self.plausible)
+        return self._major
+
+    def big(self) -> bool:
+        """A large place: major, or a city by its main name, or by an exonym that is not a
+        common word ("Londres", "Ginebra"), or a demonym, or a place outside the embedded layer."""
+        if self._big is None:
+            exonyms = self.rec.gazetteer.exonym_places(self.surface, self.lang)
+            self._big = self.major() or any(
+                e.demonym or e.place.layer != "embedded" or e.place.kind in _BIG_KINDS
+                or ((e.main or not self.common or e.place.place_id in exonyms) and e.place.population >= THRESHOLDS["city"])
+                for e in self.plausible)
+        return self._big
+
+    def weak(self) -> bool:
+        """A common word kept only because it names a large place ("Western", "Orange"), unless
+        the language knows it as a city where it is spoken ("Málaga") or as a very large place."""
+        gaz, lang = self.rec.gazetteer, self.lang
+        return self.common and not (gaz.is_proper_word(self.first.text, lang) and any(
+            e.place.kind == Kind.CITY and e.place.country_code in gaz.countries_speaking(lang)
+            and e.place.population >= THRESHOLDS["city"] for e in self.plausible)) and not any(
+            e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
+                        or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"
+            for e in self.plausible)
+
+    def large_or_state(self) -> bool:
+        """A country or state, or a city of a hundred thousand, among the match's entries."""
+        return any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]
+                   for e in self.plausible)
+
+
+# ---------------------------------------------------------------------- people, line-ups, lower case
+
+def bylines(r: Reading) -> set[int]:
+    """Token indices of bylines: a line holding only a name ("Demian Duarte",
+    "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
+    tokens, text = r.tokens, r.text
+    out: set[int] = set()
+    i, n = 0, len(tokens)
+    while i < n:
+        j = i + 1
+        while j < n and "\n" not in text[tokens[j - 1].end:tokens[j].start]:
+            j += 1
+        line = tokens[i:j]
+        names = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
+            line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
+        if 2 <= len(names) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in names) \
+                and not r.rec.entries(text[names[0].start:names[-1].end]):
+            out.update(range(i, j))
+        i = j
+    return out
+
+
+def person_at(r: Reading, k: int, j: int) -> int | None:
+    """End of a person's name starting at token k (in a run ending at j), or None.
+
+    A person is a title followed by a capitalised word ("presidente
+    Maduro"), or a given name followed by a capitalised word ("Donald
+    Trump"), unless the gazetteer knows the pair ("Santa Fe") or the second
+    word makes it a place ("Jackson County").
+    """
+    tokens, rec = r.tokens, r.rec
+    gaz, first_names = rec.gazetteer, rec.first_names
+    prev = tokens[k - 1] if k > 0 else None
+    if prev is not None and prev.text == "." and k > 1:
+        prev = tokens[k - 2]
+    titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
+    is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
+    if is_given and tokens[k].sent_start and gaz.is_common_word(tokens[k].text, r.lang):
+        is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
+    # a word that is neither a place nor a dictionary word, before a capitalised
+    # word, is most likely a given name the name list lacks ("Demian Duarte")
+    unknown = (not is_given and not titled and not tokens[k].upper and not tokens[k].sent_start
+               and not rec.entries(tokens[k].text)
+               and not gaz.is_common_word(tokens[k].text, r.lang)
+               and tokens[k].text.lower() not in _NOT_GIVEN)
+    if not (titled or is_given or unknown):
+        return None
+    if k + 1 < j and tokens[k + 1].cap:
+        second = tokens[k + 1].text.lower()
+        pair = rec.entries(r.text[tokens[k].start:tokens[k + 1].end])
+        # two given names ("Francisco Javier") are a person unless they name a sizeable
+        # place ("San Francisco", "Santa Rosa")
+        double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
+            e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+        if second in _NAME_TAILS or (pair and not double_given):
+            return None
+        if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
+            return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
+        end = k + 1
+        while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)):
+            end += 1
+        return end
+    return k + 1 if titled else None
+
+
+def people_in_lists(r: Reading) -> set[str]:
+    """Names of small places that stand in a list of people ("Dida, Cafu, Franca,
+    Rivaldo"; "Page, Melville, Delaney, Matthew Jones").
+
+    A list is four or more short capitalised items separated by commas (the last
+    by "y", "and"); bracketed asides stay with their item. Where at least two
+    items are people and fewer than half are places, its one-word places (and
+    those of its asides) that are not countries, states or cities of a million
+    are taken for surnames, here and elsewhere in the text.
+    """
+    tokens, person_tokens = r.tokens, r.person_tokens
+    at = {m.start: m for m in r.found if not m.demonym}
+    out: set[str] = set()
+    items: list[tuple[int, int]] = []  # token ranges
+    asides: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if len(items) >= 4:
+            places = [at.get(tokens[a].start) for a, b in items]
+            places = [p if p is not None and p.end == tokens[b - 1].end else None for p, (a, b) in zip(places, items)]
+            people = sum(any(x in person_tokens for x in range(a, b)) for a, b in items)
+            if people >= 2 and 2 * sum(p is not None for p in places) < len(items):
+                inside = [at.get(tokens[x].start) for a, b in asides for x in range(a, b)]
+                for p in places + inside:
+                    if p is not None and " " not in p.surface and not any(
+                            e.place.kind in _BIG_KINDS or e.place.population >= THRESHOLDS["major"]
+                            for e in r.rec.entries(p.surface)):
+                        out.add(name_key(p.surface))
+        items.clear()
+        asides.clear()
+
+    i, n = 0, len(tokens)
+    while i < n:
+        if not tokens[i].cap:
+            close()
+            i += 1
+            continue
+        j = i
+        while j < n and tokens[j].cap and j - i < 4:
+            j += 1
+        if j < n and tokens[j].cap:  # too long for a name
+            close()
+            i = j
+            continue
+        items.append((i, j))
+        k = j
+        if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
+            close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
+            if close_at is not None:
+                asides.append((k + 1, close_at))
+                k = close_at + 1
+        if k < n and (tokens[k].text in (",", ";") or tokens[k].text in ("y", "e", "and", "&")):
+            i = k + 1
+            continue
+        close()
+        i = k + 1 if k < n else n
+    close()
+    return out
+
+
+def lower_case_place(r: Reading, n: int) -> int | None:
+    """End of a large place written in lower case from token n ("houston", "new york"),
+    or None. Countries, states and cities of a million by their main name, not
+    words of the language ("china", "turkey", "chile")."""
+    tokens, gaz, lang = r.tokens, r.rec.gazetteer, r.lang
+    for end in range(min(len(tokens), n + 3), n, -1):
+        span = tokens[n:end]
+        if any(not w.text.isalpha() or w.cap for w in span):
+            continue
+        if all(gaz.is_common_word(w.text, lang) for w in span):
+            continue  # "china", "far north": words of the language
+        surface = " ".join(w.text for w in span)
+        if any(e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["major"])
+               for e in r.rec.entries(surface)):
+            return end
+    return None
+
+
+def takes_article(entries: list) -> bool:
+    """Seas, regions, countries and states take an article ("el Pacífico", "el
+    Perú", "el Chocó", "el Tíbet"); a state that shares its name with a city does
+    not ("el Madrid", "el Puebla", "el Portland" are clubs)."""
+    if any(e.place.kind in (Kind.COUNTRY, Kind.CONTINENT) or e.place.feature_code in ("SEA", "RGN") for e in entries):
+        return True
+    return any(e.place.kind == Kind.ADMIN1 for e in entries) and not any(
+        e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["city"] for e in entries)

@@ -1,0 +1,336 @@
+"""The recogniser's rules: an ordered registry of named functions.
+
+Each rule says one fact of language or geography that tells a place's name from
+the same word meaning something else ("FC Barcelona" is a club, "Lyme disease" a
+disease, "Donald Trump" a person). A rule is one or more functions, each
+registered for the stage of :meth:`geo.recognize.Recognizer.recognize` where it acts;
+within a stage, functions run in the order they are registered here:
+
+* ``runs`` — ``fn(r, k, j) -> int | None``: reading the runs of capitals, a name from
+  token ``k`` (in the run ending at ``j``) that is not a place: where it ends;
+* ``candidate`` — ``fn(r) -> bool``: the gazetteer match ``r.ti:r.tj`` is not a place
+  by its context;
+* ``keep`` — ``fn(r) -> bool``: the match is not a place by its written form and what
+  the gazetteer says of it (:meth:`Reading.read_form`);
+* ``document`` — ``fn(r) -> None``: a pass over the document's mentions ``r.found``.
+
+``Recognizer(gazetteer, disabled={"sports_teams"})`` leaves a rule's functions out;
+``bench/accuracy.py --ablate`` switches each off in turn. :data:`RULES` lists them
+in order, and :data:`THRESHOLDS` holds the numbers they use.
+
+Adding a rule: write a function with a one-line docstring that says what it is about,
+decorate it with ``@rule("name", "stage")`` where it should act (its place in this
+file is its place in the order), add a sentence of your own in ``RULE_CASES`` of
+``tests/test_ablation.py`` where the rule changes what is found, and regenerate the
+table in docs/accuracy.md with ``bench/accuracy.py --ablate``. Word lists go in
+``geo/data/words/`` (:mod:`geo.wordlists`), cues that read the words around a span in
+:mod:`geo.context`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from typing import NamedTuple
+
+from .context import (LOCATIVES, affiliation, article_phrase, club_article, club_context, cue_before, in_quoted_name,
+                      is_dateline, locative_before, match_result, names_a_disease, nicknamed_people, opens_dateline,
+                      year_after)
+from .entries import is_demonym
+from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
+from .gazetteer import name_key
+from .land import land_spans
+from .model import Kind, Mention
+
+__all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
+
+STAGES = ("runs", "candidate", "keep", "document")
+
+
+class Rule(NamedTuple):
+    """One of the recogniser's rules: its name (for ``Recognizer(disabled=...)``), what it
+    is about in language or geography, and its functions with the stage of each."""
+    name: str
+    doc: str
+    stages: tuple[str, ...]
+    functions: tuple[Callable, ...]
+
+
+RULES: list[Rule] = []  # in the order of their first function
+_BY_STAGE: dict[str, list[tuple[str, Callable]]] = {stage: [] for stage in STAGES}
+
+
+def rule(name: str, stage: str) -> Callable[[Callable], Callable]:
+    """Register the decorated function as (part of) the rule ``name``, acting at ``stage``."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r} (known: {', '.join(STAGES)})")
+
+    def register(fn: Callable) -> Callable:
+        doc = (fn.__doc__ or "").strip().split("\n")[0].strip()
+        if not doc:
+            raise ValueError(f"rule {name}: {fn.__name__} needs a one-line docstring")
+        at = next((i for i, r in enumerate(RULES) if r.name == name), None)
+        if at is None:
+            RULES.append(Rule(name, doc, (stage,), (fn,)))
+        else:
+            old = RULES[at]
+            RULES[at] = old._replace(stages=old.stages + (stage,), functions=old.functions + (fn,))
+        _BY_STAGE[stage].append((name, fn))
+        return fn
+    return register
+
+
+def functions(stage: str, disabled: frozenset[str] = frozenset()) -> list[Callable]:
+    """The functions acting at ``stage``, in order, but those of the ``disabled`` rules."""
+    return [fn for name, fn in _BY_STAGE[stage] if name not in disabled]
+
+
+@functools.lru_cache(maxsize=200_000)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+# ---------------------------------------------------------------------- the rules, in order
+
+@rule("people", "runs")
+def people(r: Reading, k: int, j: int) -> int | None:
+    """A run opened by a title or a known first name is a person ("Donald Trump", "presidente Maduro").
+
+    Its surname then names no place elsewhere in the text ("Trump said"; :func:`surname`);
+    nicknamed names (Joaquín “El Chapo” Guzmán) and bylines are no places either.
+    """
+    if r.not_people is None:
+        r.not_people = nicknamed_people(r.tokens, r.rec.first_names) | bylines(r)
+    if k in r.not_people:  # (not recorded as a person: the nickname is no surname)
+        return k + 1
+    end = person_at(r, k, j)
+    if end:
+        r.person_tokens.update(range(k, end))
+        for t in r.tokens[k + 1:end]:
+            r.persons.add(name_key(t.text))
+        if end == k + 1:  # "Mr. Ripley", "presidente Maduro"
+            r.persons.add(name_key(r.tokens[k].text))
+    return end
+
+
+@rule("affiliations", "candidate")
+def affiliated(r: Reading) -> bool:
+    """A town in brackets after a person's name is a club or party ("Unai (Mérida)").
+
+    Not after a place ("Ecija (Sevilla)"), which it is the province of. Where the text
+    lists such pairs and most are names, all are: surnames are often towns too
+    ("Suárez (Toledo)"), and states join ("Fredi (Extremadura)").
+    """
+    if r.bracketed is None:
+        tokens = r.tokens
+        r.bracketed = {ti: ti >= 2 and bool(r.rec.entries(tokens[ti - 2].text)) and ti - 2 not in r.person_tokens
+                       for ti, tj, entries, _, _ in r.pending if entries and affiliation(tokens, ti, tj)}
+        r.listed = len(r.bracketed) >= 3 and 2 * sum(not p for p in r.bracketed.values()) >= len(r.bracketed)
+    if r.ti not in r.bracketed or any(e.place.kind == Kind.COUNTRY for e in r.found_entries):
+        return False
+    return r.listed or (not r.bracketed[r.ti] and not any(e.place.kind == Kind.ADMIN1 for e in r.found_entries))
+
+
+@rule("money", "candidate")
+def money(r: Reading) -> bool:
+    """A country's code before a currency sign is money ("US$460")."""
+    return r.text[r.end:r.end + 1] == "$"
+
+
+@rule("diseases", "candidate")
+def disease(r: Reading) -> bool:
+    """A place before a word for an illness names the disease ("Marburg virus", "West Nile fever")."""
+    return names_a_disease(r.tokens, r.tj)
+
+
+@rule("event_years", "candidate")
+def event_year(r: Reading) -> bool:
+    """A place followed by a year names an event or a party ("Beijing 2008", "Perú 2000")."""
+    return year_after(r.tokens, r.tj)
+
+
+@rule("quoted_names", "candidate")
+def quoted_name(r: Reading) -> bool:
+    """A place inside a short quoted name is a brand, ranch or nickname ("Pizza Hut", «El Torreón»)."""
+    return in_quoted_name(r.text, r.start, r.end, THRESHOLDS["quote_chars"])
+
+
+@rule("sports_teams", "candidate")
+def sports_team(r: Reading) -> bool:
+    """A town written as a team is the team ("FC Barcelona", "el Valencia", "Leeds beat Hull").
+
+    Club words, a score ("Ourense 86 - Menorca 69"), a Spanish article before a town
+    (towns take none), or a game's result say so; the town is remembered as a team
+    for :func:`one_sense_per_document`.
+    """
+    team = club_context(r.tokens, r.ti, r.tj)
+    if not team and r.lang == "es" and r.tj - r.ti == 1 and club_article(r.tokens, r.ti) and r.entries \
+            and not takes_article(r.entries):
+        team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
+    if not team and r.lang == "en" and match_result(r.tokens, r.ti, r.tj):
+        team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
+    if team and not is_demonym(r.entries):
+        key = name_key(r.surface)
+        r.clubs[key] = max(team, r.clubs.get(key, ""))
+        return True
+    return False
+
+
+@rule("people", "keep")
+def surname(r: Reading) -> bool:
+    """A person's surname is not a place anywhere in the document ("Trump said")."""
+    return r.single and name_key(r.surface) in r.persons
+
+
+@rule("headed_names", "keep")
+def headed_name(r: Reading) -> bool:
+    """A place's name heading a longer name names that ("Centro de Salud", "China Daily"), unless large."""
+    if r.single:  # the first word of a longer name ("Centro de Salud") names that, not a town
+        return r.followed and not r.cue() and not r.big()
+    # "El Consejo Nacional", "La Junta de Andalucía": words of the language that head a
+    # longer name name a village only by accident; directly before another capitalised
+    # word ("La Unión Europea"), whatever its size
+    gaz = r.rec.gazetteer
+    return r.followed and not cue_before(r.tokens, r.ti) and all(
+        gaz.is_common_word(t.text, r.lang) for t in r.tokens[r.ti:r.tj] if t.text[0].isalpha()) and (
+        r.hint == "named" or not r.large_or_state())
+
+
+@rule("article_phrases", "keep")
+def article_opening(r: Reading) -> bool:
+    """An article and a noun opening a sentence are words, not a village ("El Consejo se reunió")."""
+    if r.single:
+        return False
+    words_ = [t for t in r.tokens[r.ti:r.tj] if t.text[0].isalpha()]
+    return article_phrase(r.tokens, r.ti, r.tj, words_, r.lang, r.rec.gazetteer) and not r.large_or_state()
+
+
+@rule("common_words", "keep")
+def common_word(r: Reading) -> bool:
+    """A capitalised dictionary word ("Pero", "March") is a place only as a large place's main name or by a cue.
+
+    Its accents must agree ("Para" is the word, "Pará" the state), and it must not open
+    a sentence or head a longer name ("Reunión Internacional") unless the place is major.
+    With the rule off, no word counts as common for the other rules either.
+    """
+    if not r.common:
+        return False
+    if not r.plausible:
+        return True  # only entries whose accents the word lacks
+    if r.cue():
+        return False
+    major = r.major()
+    return not r.big() or (r.first.sent_start and not major) or (r.followed and not major) or r.hint == "named"
+
+
+@rule("sentence_start", "keep")
+def sentence_start(r: Reading) -> bool:
+    """A frequent word capitalised only because it opens a sentence is that word, not a small place."""
+    first = r.first
+    return r.single and first.sent_start and not r.cue() and not r.big() and _zipf(
+        first.text.lower(), r.lang if r.lang in ("en", "es") else "en") >= THRESHOLDS["common_zipf"]
+
+
+@rule("acronyms", "keep")
+def acronym(r: Reading) -> bool:
+    """An all-capital word naming only small places is an acronym ("SEDENA"), but in a dateline ("TORRINGTON —")."""
+    first = r.first
+    return r.single and first.upper and first.text.isalpha() and len(first.text) > 3 and not r.cue() \
+        and not r.big() and not opens_dateline(r.tokens, r.ti, r.tj)
+
+
+@rule("first_names", "keep")
+def first_name(r: Reading) -> bool:
+    """A given name alone ("José") names a person before a village; a town of some size keeps it (Augusta)."""
+    return r.single and name_key(r.first.text) in r.rec.first_names and not r.cue() and not r.big() and not any(
+        e.main and e.place.population >= THRESHOLDS["town"] for e in r.plausible)
+
+
+@rule("line_ups", "document")
+def line_up(r: Reading) -> None:
+    """Small places in a list of people are surnames ("Dida, Cafu, Franca, Rivaldo")."""
+    named = people_in_lists(r)
+    if named:  # "Freestone, Gareth Roberts, Page, Melville, Delaney": a line-up, not towns
+        r.persons |= named
+        r.found = [m for m in r.found if m.demonym or name_key(m.surface) not in named]
+
+
+@rule("sports_teams", "document")
+def one_sense_per_document(r: Reading) -> None:
+    """Where a town names a team, its bare name is the team throughout the document.
+
+    A country or state only when it played ("Gales, 0 - Brasil, 3"), not after "Racing
+    NSW", a body that runs races in the state; "en Barcelona" stays the town.
+    """
+    clubs = r.clubs
+    if not clubs:
+        return
+    r.found = [m for m in r.found if name_key(m.surface) not in clubs or m.demonym
+               or locative_before(r.text, m.start, THRESHOLDS["locative_chars"])
+               or (clubs[name_key(m.surface)] != "score"
+                   and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in r.rec.entries(m.surface)))]
+
+
+@rule("lower_case_demonyms", "document")
+def lower_case_demonyms(r: Reading) -> None:
+    """Adjectives of nationality in lower case are demonyms ("soldados mexicanos")."""
+    taken = {m.start for m in r.found}
+    rec = r.rec
+    demonym_words = rec.demonym_words
+    for t in r.tokens:
+        if t.cap:
+            continue
+        demonym = demonym_words.get(t.text)
+        if demonym is None:  # each word as written is folded once, not at every occurrence
+            if len(demonym_words) > 200_000:
+                demonym_words.clear()
+            demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in rec.demonyms
+        if demonym and t.start not in taken:
+            r.found.append(Mention(r.doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
+
+
+@rule("lower_case_places", "document")
+def lower_case_places(r: Reading) -> None:
+    """Large places written in lower case after a preposition of place ("flooding in houston")."""
+    # (as posts and chat write them; only by their main name; lists go on: "houston and dallas")
+    tokens, text = r.tokens, r.text
+    taken = {m.start for m in r.found if m.source != "demonym"}
+    lower_ends: set[int] = set()  # token index after each lower-case place
+    for n, t in enumerate(tokens):
+        if not n or t.cap or not t.text.isalpha() or t.start in taken:
+            continue
+        prev = tokens[n - 1].text
+        if prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends):
+            place = lower_case_place(r, n)
+            if place is not None:
+                lower_ends.add(place)
+                r.found.append(Mention(r.doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
+                                       source="lower-case"))
+
+
+@rule("land_features", "document")
+def land_features(r: Reading) -> None:
+    """Rivers, lakes, ranges named with their generic word ("the Ohio River") replace the place inside.
+
+    Also alone after an article ("los Cárpatos"); their ``source`` is ``"land:<class>"``
+    (see :mod:`geo.land`).
+    """
+    gaz, lang, text = r.rec.gazetteer, r.lang, r.text
+    spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang))
+    if not spans:
+        return
+    kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]
+    taken = {(m.start, m.end) for m in kept}
+    for s, e, cls in spans:
+        if (s, e) not in taken:
+            kept.append(Mention(r.doc.id, s, e, text[s:e], feature_hint=True, source="land:" + cls))
+    r.found = kept
+
+
+@rule("datelines", "document")
+def datelines(r: Reading) -> None:
+    """A place opening a news story is its dateline ("WASHINGTON —"), the city it was filed from."""
+    r.found = [dataclasses.replace(m, role="dateline") if not m.demonym and is_dateline(r.text, m.start, m.end) else m
+               for m in r.found]
