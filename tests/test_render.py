@@ -21,7 +21,7 @@ def _render(mentions, places, documents, **kw) -> str:
 
 
 def _init_args(html: str) -> tuple[dict, dict]:
-    """The data and the outlines the page hands to map.js."""
+    """The data and the outlines the page hands to its script (map-*.js)."""
     match = re.search(r"geoMap\.init\(map_\w+, ", html)
     assert match, "geoMap.init(...) not found in the page script"
     decoder = json.JSONDecoder()
