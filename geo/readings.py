@@ -26,7 +26,7 @@ from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
            "UNIT_KINDS", "KIND_WORDS", "add", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
-           "list_mass", "evidence_text"]
+           "list_mass", "evidence_text", "units_around"]
 
 READING_WEIGHTS = {
     "exonym": 3.0,          # the mention is the language's own name for this famous place ("Bruselas")
@@ -65,6 +65,25 @@ def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, fl
         if len(kept) == MAX_ALTERNATIVES:
             break
     return kept
+
+
+def units_around(answer: Place | None, weighed: list[tuple[Place, float]]) -> tuple[tuple[Place, ...], tuple[float, ...]]:
+    """Alternatives of a place the gazetteer lacks: the other units that could hold it,
+    as the fallback weighed them (best first: the other units the text puts it in, the
+    document's states and provinces, its counties, its countries), distinct places, at
+    most MAX_ALTERNATIVES."""
+    kept: list[tuple[Place, float]] = []
+    points = [] if answer is None else [(answer.lat, answer.lon)]
+    seen = set() if answer is None else {answer.place_id}
+    for place, score in weighed:
+        if place.place_id in seen or any(great_circle(q, (place.lat, place.lon)).km <= DUPLICATE_KM for q in points):
+            continue
+        seen.add(place.place_id)
+        kept.append((place, round(score, 4)))
+        points.append((place.lat, place.lon))
+        if len(kept) == MAX_ALTERNATIVES:
+            break
+    return tuple(p for p, _ in kept), tuple(s for _, s in kept)
 
 
 def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[Place, float]]) -> float:

@@ -170,3 +170,23 @@ def test_large_islands_are_places(parse):
     r = by_surface(parse("Bird flu spread on Sumatra and in Mindanao, the Philippines.", "en"))
     assert r["Sumatra"].place.feature_code == "RGN" and -6 < r["Sumatra"].place.lat < 6
     assert r["Mindanao"].place.feature_code == "RGN"
+
+
+def test_a_place_the_gazetteer_lacks_offers_the_units_around_it(gazetteer):
+    # a township the gazetteer lacks, in a story whose places all lie in one county and state:
+    # a reader who sees the fallback is one click from the county and the state
+    text = ("Deputies from Zzyzxburg searched the river banks between Moorhead and Hawley on Sunday, "
+            "and Clay County officials closed two roads.")
+    start = text.index("Zzyzxburg")
+    [r] = Geoparser(gazetteer).parse(Document("t", text, "en"), spans=[(start, start + len("Zzyzxburg"))])
+    assert r.precision != Precision.EXACT and r.evidence.startswith("not in gazetteer")
+    offered = [r.place, *r.alternatives]
+    assert any(p.kind == Kind.ADMIN2 and p.name == "Clay County" for p in offered)
+    assert any(p.kind == Kind.ADMIN1 and p.admin1 == "MN" for p in offered)
+    assert len({p.place_id for p in offered}) == len(offered)  # never the answer twice
+    assert len(r.alternative_scores) == len(r.alternatives) and all(0 < s <= 1 for s in r.alternative_scores)
+
+
+def test_a_fallback_with_nothing_around_offers_nothing(parse):
+    r = by_surface(parse("They walked to Fort Zzyzxville.", "en"))["Fort Zzyzxville"]
+    assert r.alternatives == ()
