@@ -335,9 +335,8 @@ class Resolver:
                        for key, idxs in by_key.items()}
         own_names = {key: exonym[idxs[0]] for key, idxs in by_key.items()}
         shadowed: dict[str, set[str]] = {}
-        city_units = cities_first(local, why, list_others, own_names,
-                                        {key for key, idxs in by_key.items() if any(said_unit[i] for i in idxs)}, shadowed,
-                                 self.weights)
+        cities_first(local, why, list_others, own_names,
+                     {key for key, idxs in by_key.items() if any(said_unit[i] for i in idxs)}, shadowed, self.weights)
         surface_of = {key: mentions[idxs[0]].surface for key, idxs in by_key.items()}
         long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
         probs = {key: _softmax(scores) for key, scores in local.items()}
@@ -434,10 +433,10 @@ class Resolver:
         for key, (place, _conf) in chosen.items():
             if place.country_code:
                 scope_cc[place.country_code] += len(by_key[key])
-                if place.kind == Kind.ADMIN1:
+                if place.kind != Kind.COUNTRY and place.admin1:
+                    # the state of every place named, not only of the states named: a story
+                    # about Moorhead and Hawley is in Minnesota
                     scope_a1[(place.country_code, place.admin1)] += len(by_key[key])
-                elif place.kind == Kind.CITY and (place.country_code, place.admin1) in city_units.get(key, ()):
-                    scope_a1[(place.country_code, place.admin1)] += len(by_key[key])  # "Nairobi": city and unit
 
         around = self._units_around(chosen, by_key, scope_cc)
 

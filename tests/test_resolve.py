@@ -190,3 +190,13 @@ def test_a_place_the_gazetteer_lacks_offers_the_units_around_it(gazetteer):
 def test_a_fallback_with_nothing_around_offers_nothing(parse):
     r = by_surface(parse("They walked to Fort Zzyzxville.", "en"))["Fort Zzyzxville"]
     assert r.alternatives == ()
+
+
+def test_a_place_the_gazetteer_lacks_falls_back_to_the_state_its_towns_lie_in(gazetteer):
+    # no state is named, but every town is in one: the unit is the state, not the country
+    text = "Volunteers from Zzyzxburg joined crews in Moorhead and Hawley after the flood."
+    start = text.index("Zzyzxburg")
+    [r] = Geoparser(gazetteer).parse(Document("t", text, "en"), spans=[(start, start + len("Zzyzxburg"))])
+    assert r.precision == Precision.ADMIN1 and (r.place.country_code, r.place.admin1) == ("US", "MN")
+    assert r.evidence == "not in gazetteer; document scope: Minnesota"
+    assert [a.kind for a in r.alternatives] == [Kind.COUNTRY]  # the country is still one click away
