@@ -24,8 +24,11 @@ The confidence is the softmax share of the winner among the candidates,
 lowered for recognitions that were only guessed. A mention that the gazetteer
 lacks but whose context places it ("Camp Shelby, Misisipi") falls back to the
 enclosing unit with ``precision`` saying so; the point is never called exact,
-and its alternatives are the other units that could hold it (the other units the
-text puts it in, the document's counties, states and countries).
+and its alternatives are the other places that could hold it (the other units the
+text puts it in, the document's counties, towns, states and countries:
+:class:`geo.readings.UnitsAround`). A town read outside every state the rest of
+the story lies in offers the story's own county or state last (a local place the
+gazetteer lacks, read as a namesake far away).
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, READING_WEIGHTS, add, cities_first, dateline_floor, distinct,
-                       evidence_text, list_mass, named_as_place, point_mass, reading_cues, units_around)
+                       evidence_text, list_mass, local_reading, named_as_place, offered, point_mass, reading_cues, UnitsAround)
 from .recognize import detect_language, plausible_entries
 
 __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "FALLBACK_CONFIDENCE",
@@ -438,7 +441,10 @@ class Resolver:
                     # about Moorhead and Hawley is in Minnesota
                     scope_a1[(place.country_code, place.admin1)] += len(by_key[key])
 
-        around = self._units_around(chosen, by_key, scope_cc)
+        around = UnitsAround({key: place for key, (place, _c) in chosen.items()}, {key: len(by_key[key]) * conf for key, (_p, conf) in chosen.items()},
+                             self.gazetteer.admin1, self.gazetteer.country,
+                             {"town": FALLBACK_CONFIDENCE["namesake"], "admin2": FALLBACK_CONFIDENCE["doc_admin1"], "admin1": FALLBACK_CONFIDENCE["doc_admin1"],
+                              "country": FALLBACK_CONFIDENCE["doc_country"]})
 
         out = []
         for i, m in enumerate(mentions):
@@ -451,42 +457,15 @@ class Resolver:
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"])
                 kind = Kind.DEMONYM if m.demonym else place.kind
-                alts, alt_scores = others[key]
+                alts, alt_scores = local_reading(place, conf, *others[key], around, key)
                 precision = Precision.NEARBY if _base_at_town(m, place) else Precision.EXACT
                 out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores,
                                       evidence[key]))
             else:
                 r = self._fallback(m, context[i], scope_cc, scope_a1)
-                alts, alt_scores = units_around(r.place, [(c, FALLBACK_CONFIDENCE["contained"] / (n + 2))
-                                                          for n, c in enumerate(context[i][1:])] + around)
+                alts, alt_scores = offered(r.place, [(c, FALLBACK_CONFIDENCE["contained"] / (n + 2))
+                                                     for n, c in enumerate(context[i][1:])] + around.weighed())
                 out.append(dataclasses.replace(r, alternatives=alts, alternative_scores=alt_scores))
-        return out
-
-    def _units_around(self, chosen: dict[str, tuple[Place, float]], by_key: dict[str, list[int]],
-                      scope_cc: Counter) -> list[tuple[Place, float]]:
-        """The units a place the gazetteer lacks may lie in, the most precise first: the
-        document's counties, the states and provinces of every place it names (its
-        towns' too), its countries; within each, by how many mentions lie in the unit.
-        Scores on the confidence's scale (the fallback's confidence times the share)."""
-        a1: Counter[tuple[str, str]] = Counter()
-        a2: Counter[str] = Counter()
-        counties: dict[str, Place] = {}
-        for key, (place, _conf) in chosen.items():
-            if place.kind != Kind.COUNTRY and place.country_code and place.admin1:
-                a1[(place.country_code, place.admin1)] += len(by_key[key])
-            if place.kind == Kind.ADMIN2:
-                a2[place.place_id] += len(by_key[key])
-                counties[place.place_id] = place
-        out: list[tuple[Place, float]] = [(counties[pid], FALLBACK_CONFIDENCE["doc_admin1"] * n / a2.total())
-                                          for pid, n in a2.most_common()]
-        for (cc, code), n in a1.most_common():
-            unit = self.gazetteer.admin1(cc, code)
-            if unit is not None:
-                out.append((unit, FALLBACK_CONFIDENCE["doc_admin1"] * n / a1.total()))
-        for cc, n in scope_cc.most_common():
-            country = self.gazetteer.country(cc)
-            if country is not None:
-                out.append((country, FALLBACK_CONFIDENCE["doc_country"] * n / scope_cc.total()))
         return out
 
     # ------------------------------------------------------------------ land features

@@ -199,4 +199,22 @@ def test_a_place_the_gazetteer_lacks_falls_back_to_the_state_its_towns_lie_in(ga
     [r] = Geoparser(gazetteer).parse(Document("t", text, "en"), spans=[(start, start + len("Zzyzxburg"))])
     assert r.precision == Precision.ADMIN1 and (r.place.country_code, r.place.admin1) == ("US", "MN")
     assert r.evidence == "not in gazetteer; document scope: Minnesota"
-    assert [a.kind for a in r.alternatives] == [Kind.COUNTRY]  # the country is still one click away
+    # near the towns the story names, or anywhere in the country: one click away
+    assert [(a.kind, a.name) for a in r.alternatives] == [(Kind.CITY, "Moorhead"), (Kind.COUNTRY, "United States")]
+
+
+def test_a_town_read_far_from_the_story_offers_the_storys_own_county_last(parse):
+    # a local paper's township the gazetteer lacks reads as a namesake elsewhere in the country
+    rs = by_surface(parse("Crews from Moorhead and Hawley helped clear trees in Kent on Sunday, "
+                          "and Clay County closed two roads.", "en"))
+    kent = rs["Kent"]
+    assert kent.place.admin1 != "MN" and kent.confidence < 0.5
+    last = kent.alternatives[-1]
+    assert (last.kind, last.name, last.admin1) == (Kind.ADMIN2, "Clay County", "MN")
+    assert kent.alternative_scores[-1] <= min(kent.alternative_scores[:-1])
+    assert all(a.admin1 != "MN" for a in rs["Moorhead"].alternatives)  # a town in the story's state: nothing added
+
+
+def test_a_famous_city_abroad_gets_no_local_alternative(parse):
+    for r in parse("The committee met in London and later in Paris.", "en"):
+        assert all(a.kind == Kind.CITY for a in r.alternatives)
