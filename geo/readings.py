@@ -26,7 +26,7 @@ from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
            "UNIT_KINDS", "KIND_WORDS", "add", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
-           "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading"]
+           "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
     "exonym": 3.0,          # the mention is the language's own name for this famous place ("Bruselas")
@@ -294,6 +294,12 @@ def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> di
                         a1[(place.country_code, place.admin1)] += p / len(others)
         out[key] = (a1, cc)
     return out
+
+
+def prior_only(reasons: dict[tuple, float]) -> bool:
+    """Whether nothing in the text supports a reading but its prior: no reason worth
+    saying, or only the document's language (the evidence then names the prior)."""
+    return all(reason[0] == "language" for reason in reasons)
 
 
 def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dict[tuple, float], scores: dict) -> str:

@@ -218,3 +218,13 @@ def test_a_town_read_far_from_the_story_offers_the_storys_own_county_last(parse)
 def test_a_famous_city_abroad_gets_no_local_alternative(parse):
     for r in parse("The committee met in London and later in Paris.", "en"):
         assert all(a.kind == Kind.CITY for a in r.alternatives)
+
+
+def test_a_reading_only_its_prior_supports_is_less_sure(parse):
+    from geo.resolve import PRIOR_ONLY_TRUST
+
+    alone = by_surface(parse("Ayer llovió mucho en Hermosillo.", "es"))["Hermosillo"]
+    placed = by_surface(parse("Ayer llovió mucho en Hermosillo, Sonora.", "es"))["Hermosillo"]
+    assert alone.place.place_id == placed.place.place_id
+    assert alone.evidence == "language: es" and alone.confidence <= PRIOR_ONLY_TRUST  # (the prior, and Spanish)
+    assert placed.evidence.startswith('"Hermosillo, Sonora" in text') and placed.confidence > PRIOR_ONLY_TRUST
