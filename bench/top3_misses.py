@@ -9,8 +9,9 @@ of its alternatives. Each miss gets one class:
 
 * ``unresolved``: no point at all;
 * ``convention``: the answer is a country, state or continent whose outline holds
-  the gold point, and no other entry of the name lies within 161 km of it: the
-  right unit at another representative point (GeoVirus takes Wikipedia's points,
+  the gold point (or a sea or world region, which has no outline here), and no
+  other entry of the name lies within 161 km of it: the right unit at another
+  representative point (GeoVirus takes Wikipedia's points,
   the gazetteer GeoNames'). No alternative can fix it without being another point
   of the same place;
 * ``lacks (fallback)`` / ``lacks (namesake)``: no gazetteer entry of the name lies
@@ -69,6 +70,8 @@ def classify(gp: Geoparser, doc: Document, r, gold: tuple[float, float]) -> str:
             outline = country_outline(p.country_code) if p.country_code else None
             if p.kind == Kind.CONTINENT or (outline is not None and outline.contains(Point(gold[1], gold[0]))):
                 return "convention"
+        if r.precision == "exact" and p.kind == Kind.FEATURE and not p.country_code:
+            return "convention"  # a sea or world region ("Middle East", "Baltic Sea") at another point
         return "lacks (fallback)" if r.precision != "exact" else "lacks (namesake)"
     weighed = {p.place_id for p, _s in gp.resolver.candidates(r.mention, doc.lang)}
     if any(p.place_id in weighed for p in near):
@@ -133,7 +136,9 @@ def report(name: str, out: dict) -> None:
     print(f"\n== {name}: {total['n']} gold toponyms with coordinates")
     for label, h in [*halves.items(), ("all", None)]:
         n, hit1, hit3 = (total["n"], total["hit1"], total["hit3"]) if h is None else (h["n"], h["hit1"], h["hit3"])
-        print(f"  {label:4}  gold-span acc@161km {hit1 / n:.3f}  top-3 {hit3 / n:.3f}  (n={n}, top-3 misses {n - hit3})")
+        conv = sum(h["classes"]["convention"] for h in halves.values()) if h is None else h["classes"]["convention"]
+        print(f"  {label:4}  gold-span acc@161km {hit1 / n:.3f}  top-3 {hit3 / n:.3f}  (n={n}, top-3 misses {n - hit3}; "
+              f"{(hit3 + conv) / n:.3f} if the {conv} convention misses counted as right)")
     print("  top-3 misses by class (even / odd / all):")
     for cls in CLASSES:
         e, o = halves["even"]["classes"][cls], halves["odd"]["classes"][cls]
