@@ -126,7 +126,8 @@ def run(gp: Geoparser, corpus: Path, show: int, dump) -> dict:
                                        "doc": doc.id, "name": r.mention.surface, "source": r.mention.source,
                                        "kind": str(r.place.kind), "precision": str(r.precision),
                                        "confidence": r.confidence, "ok": ok, "evidence": r.evidence,
-                                       "alternatives": len(r.alternatives)}, ensure_ascii=False) + "\n")
+                                       "alternatives": [str(a.kind) for a in r.alternatives],
+                                       "answer_kind": str(r.place.kind)}, ensure_ascii=False) + "\n")
     return {"halves": halves, "examples": examples}
 
 
