@@ -451,7 +451,7 @@ class Resolver:
                 scope_cc[place.country_code] += len(by_key[key])
                 if place.kind != Kind.COUNTRY and place.admin1:
                     # the state of every place named, not only of the states named: a story
-                    # about Moorhead and Hawley is in Minnesota
+                    # about Lufkin and Diboll is in Texas
                     scope_a1[(place.country_code, place.admin1)] += len(by_key[key])
 
         around = UnitsAround({key: place for key, (place, _c) in chosen.items()}, {key: len(by_key[key]) * conf for key, (_p, conf) in chosen.items()},
