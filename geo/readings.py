@@ -26,7 +26,7 @@ from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
            "UNIT_KINDS", "KIND_WORDS", "add", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
-           "list_mass", "evidence_text"]
+           "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
     "exonym": 3.0,          # the mention is the language's own name for this famous place ("Bruselas")
@@ -65,6 +65,104 @@ def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, fl
         if len(kept) == MAX_ALTERNATIVES:
             break
     return kept
+
+
+class UnitsAround:
+    """Where the places a document names lie: its counties, its towns, the states and
+    provinces of every place it names (its towns' too), its countries, each weighed by
+    how many mentions lie in it, times the confidence of their reading (a name read
+    as a province far away, with little confidence, weighs little). They are the
+    alternatives of a place the gazetteer lacks (it is likely near the places the story
+    names), and the last one of a town read outside every state the rest of the story
+    lies in (a local paper's township the gazetteer lacks, read as a namesake far away).
+
+    ``chosen``: each name's answer; ``mentions``: each name's weight (its mentions
+    times its confidence); ``admin1`` and ``country``: the gazetteer's look-ups;
+    ``confidence``: the fallback confidence of each level (``admin2``, ``town``,
+    ``admin1``, ``country``); times the unit's share of its level, it is its score.
+    """
+
+    def __init__(self, chosen: dict[str, Place], mentions: dict[str, float], admin1, country,
+                 confidence: dict[str, float]):
+        self.units: dict[tuple, Place | None] = {}
+        self.count: dict[str, Counter] = {"town": Counter(), "admin2": Counter(), "admin1": Counter(), "country": Counter()}
+        self.own: dict[str, list[tuple[str, tuple]]] = {}
+        self.confidence = confidence
+        self.mentions = mentions
+        for key, place in chosen.items():
+            if not place.country_code:
+                continue
+            own = [("country", ("country", place.country_code))]
+            if place.kind != Kind.COUNTRY and place.admin1:
+                own.append(("admin1", ("admin1", place.country_code, place.admin1)))
+            if place.kind == Kind.ADMIN2:
+                own.append(("admin2", ("admin2", place.place_id)))
+                self.units[("admin2", place.place_id)] = place
+            if place.kind == Kind.CITY:
+                own.append(("town", ("town", place.place_id)))
+                self.units[("town", place.place_id)] = place
+            for level, unit in own:
+                self.count[level][unit] += mentions[key]
+                if unit not in self.units:
+                    self.units[unit] = admin1(*unit[1:]) if level == "admin1" else \
+                        country(unit[1]) if level == "country" else None
+            self.own[key] = own
+
+    def main_country(self) -> str:
+        return self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
+
+    def weighed(self, skip: str = "", levels=("admin2", "town", "admin1", "country")) -> list[tuple[Place, float]]:
+        """The units of ``levels``, in that order (the county a story names is a closer
+        guess than its towns, its towns than its state), each level by its weight,
+        leaving out the name ``skip`` (a name is never its own evidence)."""
+        out = []
+        for level in levels:
+            count = self.count[level].copy()
+            for lv, unit in self.own.get(skip, ()):
+                if lv == level:
+                    count[unit] -= self.mentions[skip]
+            total = sum(n for n in count.values() if n > 0)
+            for unit, n in count.most_common():
+                if n > 0 and self.units[unit] is not None:
+                    out.append((self.units[unit], self.confidence[level] * n / total))
+        return out
+
+
+def offered(answer: Place | None, weighed: list[tuple[Place, float]],
+            limit: int = MAX_ALTERNATIVES) -> tuple[tuple[Place, ...], tuple[float, ...]]:
+    """The first ``limit`` of ``weighed`` (place, score) that are other places: not the
+    answer, and not within DUPLICATE_KM of it or of one kept before."""
+    kept: list[tuple[Place, float]] = []
+    points = [] if answer is None else [(answer.lat, answer.lon)]
+    seen = set() if answer is None else {answer.place_id}
+    for place, score in weighed:
+        if place.place_id in seen or any(great_circle(q, (place.lat, place.lon)).km <= DUPLICATE_KM for q in points):
+            continue
+        seen.add(place.place_id)
+        kept.append((place, round(score, 4)))
+        points.append((place.lat, place.lon))
+        if len(kept) == limit:
+            break
+    return tuple(p for p, _ in kept), tuple(sc for _, sc in kept)
+
+
+def local_reading(answer: Place, confidence: float, alternatives: tuple[Place, ...], scores: tuple[float, ...],
+                  around: UnitsAround, key: str) -> tuple[tuple[Place, ...], tuple[float, ...]]:
+    """A town (or county, or feature) read outside every state the rest of the story
+    lies in, in the story's main country, may be a place of the story's own area that
+    the gazetteer lacks (a local paper's township, read as a namesake far away): the
+    last alternative is then the story's own county or state. Its score: the unit's
+    (see :class:`UnitsAround`), at most the probability left to the readings not shown
+    and at most the score of the alternative before it (nothing in the text names it)."""
+    main = around.main_country()
+    if answer.kind not in POINT_KINDS or answer.country_code != main:
+        return alternatives, scores
+    units = [(u, sc) for u, sc in around.weighed(key, ("admin2", "admin1")) if u.country_code == main]
+    if not units or any(u.admin1 == answer.admin1 for u, _ in units):
+        return alternatives, scores
+    keep = list(zip(alternatives, scores))[:MAX_ALTERNATIVES - 1]
+    left = max(0.0, 1.0 - confidence - sum(sc for _, sc in keep))  # the probability of every reading not shown
+    return offered(answer, keep + [(units[0][0], min(units[0][1], left, *(sc for _, sc in keep[-1:])))])
 
 
 def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[Place, float]]) -> float:
@@ -196,6 +294,12 @@ def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> di
                         a1[(place.country_code, place.admin1)] += p / len(others)
         out[key] = (a1, cc)
     return out
+
+
+def prior_only(reasons: dict[tuple, float]) -> bool:
+    """Whether nothing in the text supports a reading but its prior: no reason worth
+    saying, or only the document's language (the evidence then names the prior)."""
+    return all(reason[0] == "language" for reason in reasons)
 
 
 def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dict[tuple, float], scores: dict) -> str:

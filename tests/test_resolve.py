@@ -170,3 +170,61 @@ def test_large_islands_are_places(parse):
     r = by_surface(parse("Bird flu spread on Sumatra and in Mindanao, the Philippines.", "en"))
     assert r["Sumatra"].place.feature_code == "RGN" and -6 < r["Sumatra"].place.lat < 6
     assert r["Mindanao"].place.feature_code == "RGN"
+
+
+def test_a_place_the_gazetteer_lacks_offers_the_units_around_it(gazetteer):
+    # a township the gazetteer lacks, in a story whose places all lie in one county and state:
+    # a reader who sees the fallback is one click from the county and the state
+    text = ("Deputies from Zzyzxburg searched the creek banks between Lufkin and Diboll on Sunday, "
+            "and Angelina County officials closed two roads.")
+    start = text.index("Zzyzxburg")
+    [r] = Geoparser(gazetteer).parse(Document("t", text, "en"), spans=[(start, start + len("Zzyzxburg"))])
+    assert r.precision != Precision.EXACT and r.evidence.startswith("not in gazetteer")
+    offered = [r.place, *r.alternatives]
+    assert any(p.kind == Kind.ADMIN2 and p.name == "Angelina County" for p in offered)
+    assert any(p.kind == Kind.ADMIN1 and p.admin1 == "TX" for p in offered)
+    assert len({p.place_id for p in offered}) == len(offered)  # never the answer twice
+    assert len(r.alternative_scores) == len(r.alternatives) and all(0 < s <= 1 for s in r.alternative_scores)
+
+
+def test_a_fallback_with_nothing_around_offers_nothing(parse):
+    r = by_surface(parse("They walked to Fort Zzyzxville.", "en"))["Fort Zzyzxville"]
+    assert r.alternatives == ()
+
+
+def test_a_place_the_gazetteer_lacks_falls_back_to_the_state_its_towns_lie_in(gazetteer):
+    # no state is named, but every town is in one: the unit is the state, not the country
+    text = "Volunteers from Zzyzxburg joined crews in Lufkin and Diboll after the flood."
+    start = text.index("Zzyzxburg")
+    [r] = Geoparser(gazetteer).parse(Document("t", text, "en"), spans=[(start, start + len("Zzyzxburg"))])
+    assert r.precision == Precision.ADMIN1 and (r.place.country_code, r.place.admin1) == ("US", "TX")
+    assert r.evidence == "not in gazetteer; document scope: Texas"
+    # near the towns the story names, or anywhere in the country: one click away
+    assert [(a.kind, a.name) for a in r.alternatives] == [(Kind.CITY, "Lufkin"), (Kind.COUNTRY, "United States")]
+
+
+def test_a_town_read_far_from_the_story_offers_the_storys_own_county_last(parse):
+    # a local paper's township the gazetteer lacks reads as a namesake elsewhere in the country
+    rs = by_surface(parse("Crews from Lufkin and Diboll helped clear trees in Kent on Sunday, "
+                          "and Angelina County closed two roads.", "en"))
+    kent = rs["Kent"]
+    assert kent.place.admin1 != "TX" and kent.confidence < 0.5
+    last = kent.alternatives[-1]
+    assert (last.kind, last.name, last.admin1) == (Kind.ADMIN2, "Angelina County", "TX")
+    assert kent.alternative_scores[-1] <= min(kent.alternative_scores[:-1])
+    assert rs["Lufkin"].alternatives == ()  # a town in the story's state: nothing added
+
+
+def test_a_famous_city_abroad_gets_no_local_alternative(parse):
+    for r in parse("The committee met in London and later in Paris.", "en"):
+        assert all(a.kind == Kind.CITY for a in r.alternatives)
+
+
+def test_a_reading_only_its_prior_supports_is_less_sure(parse):
+    from geo.resolve import PRIOR_ONLY_TRUST
+
+    alone = by_surface(parse("Ayer llovió mucho en Hermosillo.", "es"))["Hermosillo"]
+    placed = by_surface(parse("Ayer llovió mucho en Hermosillo, Sonora.", "es"))["Hermosillo"]
+    assert alone.place.place_id == placed.place.place_id
+    assert alone.evidence == "language: es" and alone.confidence <= PRIOR_ONLY_TRUST  # (the prior, and Spanish)
+    assert placed.evidence.startswith('"Hermosillo, Sonora" in text') and placed.confidence > PRIOR_ONLY_TRUST
