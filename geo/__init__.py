@@ -4,7 +4,13 @@ Stages, one module each::
 
     documents  read files and JSONL into Document records
     metadata   what inputs say about their stories: title, date, outlet, URL
-    recognize  find place mentions (and demonyms) in a text
+    recognize  find place mentions (and demonyms) in a text: runs of capitals against the gazetteer
+      tokens     the tokeniser: tokens, sentences, runs of capitals
+      rules      the recogniser's rules, an ordered registry of named functions (``RULES``)
+      facts      what the rules read: the document, the match under test, ``THRESHOLDS``
+      context    the words around a span: place words, datelines, club words, scores, quotes
+      entries    what a gazetteer entry allows of the way its name is written
+      wordlists  the word lists, data in ``geo/data/words/``
     gazetteer  the embedded gazetteer, built from registry packages, cached
     layers     extra gazetteer files: GeoNames dumps and CSV
     corrections  a CSV of fixes (choose, place, not a place) that every later run applies

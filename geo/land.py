@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import name_key
+from .wordlists import pairs, rows, words
 
 __all__ = ["point_near", "LAND_PREFIXES", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
            "land_spans", "compatible", "is_land", "core_words"]
@@ -50,35 +51,16 @@ LAND_CODES = frozenset(CODE_OF_CLASS.values()) - {"SEA"}
 # place ids of the derived features: Natural Earth's, and the Smithsonian's volcanoes
 LAND_PREFIXES = ("ne:", "gvp:")
 
+# The land features' word lists (geo/data/words/, each file says what it holds and why).
 # Generic words before a name -> class. Spanish ones also in lower case ("el río
 # Lerma"); English ones only capitalised ("Lake Tahoe", "Mount Etna").
-HEADS_ES = {
-    "río": "river", "rio": "river", "lago": "lake", "laguna": "lake", "embalse": "reservoir", "presa": "reservoir",
-    "mar": "sea", "golfo": "gulf", "bahía": "bay", "bahia": "bay", "estrecho": "strait", "canal": "channel",
-    "sierra": "range", "cordillera": "range", "montes": "range", "montañas": "range", "macizo": "range",
-    "volcán": "volcano", "volcan": "volcano", "pico": "peak", "cerro": "peak", "monte": "peak", "nevado": "peak",
-    "isla": "island", "islas": "islands", "archipiélago": "islands", "península": "peninsula",
-    "peninsula": "peninsula", "desierto": "desert", "valle": "valley", "meseta": "plateau", "altiplano": "plateau",
-    "salar": "salt flat", "cabo": "cape", "parque": "park",
-}
-HEADS_EN = {
-    "lake": "lake", "lakes": "lake", "loch": "lake", "mount": "peak", "mt": "peak", "mounts": "range", "gulf": "gulf",
-    "bay": "bay", "sea": "sea", "strait": "strait", "straits": "strait", "isle": "island", "cape": "cape",
-    "river": "river", "sierra": "range", "mont": "peak", "volcan": "volcano",
-}
+HEADS_ES = {word: cls for lang, word, cls in rows("land_heads") if lang == "es"}
+HEADS_EN = {word: cls for lang, word, cls in rows("land_heads") if lang == "en"}
 HEADS = {**HEADS_EN, **HEADS_ES}
 # Generic words after a name (English, and names English keeps: "Sierra Nevada").
-TAILS = {
-    "river": "river", "lake": "lake", "reservoir": "reservoir", "dam": "reservoir", "sea": "sea", "ocean": "sea",
-    "gulf": "gulf", "bay": "bay", "strait": "strait", "straits": "strait", "channel": "channel", "sound": "sound",
-    "mountains": "range", "mountain": "peak", "range": "range", "mts": "range", "hills": "range", "alps": "range",
-    "peak": "peak", "volcano": "volcano", "island": "island", "islands": "islands", "isles": "islands",
-    "archipelago": "islands", "peninsula": "peninsula", "desert": "desert", "valley": "valley",
-    "plateau": "plateau", "basin": "basin", "delta": "delta", "glacier": "peak", "falls": "waterfall",
-    "park": "park", "preserve": "park", "monument": "park", "seashore": "park", "canyon": "park",
-}
+TAILS = pairs("land_tails")
 # "parque nacional X", "X National Park": only with "nacional"/"national" is a park a park here
-_PARK_WORDS = {"nacional", "national", "natural", "estatal", "state"}
+_PARK_WORDS = words("park_words")
 
 # Which feature classes each class named by a generic word admits
 _FAMILY = {
@@ -98,9 +80,9 @@ _FAMILY = {
     "park": {"park"},
 }
 
-_ARTICLES = {"el", "la", "los", "las", "del", "al", "the"}
-_CONNECT = {"de", "del", "of", "la", "las", "los", "the", "el", "di", "da", "do", "dos", "das", "du", "des", "d"}
-_ABBREV = {"st", "ste", "mt", "ft", "sta", "sto", "pto"}
+_ARTICLES = words("land_articles")  # "los Cárpatos"
+_CONNECT = words("land_connectors")  # "Sierra de la Laguna", "Lago di Garda"
+_ABBREV = words("land_abbreviations")  # "Mt. Hood"
 
 
 def compatible(word_class: str, feature_class: str) -> bool:
