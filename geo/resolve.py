@@ -38,9 +38,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from geopy.distance import great_circle
 
 from .cues import acts, paired, unit_named
+from .distance import great_circle_km
 from .gazetteer import Gazetteer, name_key
 from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
@@ -173,7 +173,7 @@ def _contains(outer: Place, inner: Place) -> bool:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
     if outer.kind == Kind.ADMIN2 and inner.kind in (Kind.CITY, Kind.FEATURE):
         # counties and provinces carry no code of their own here: a town near the point
-        return great_circle((outer.lat, outer.lon), (inner.lat, inner.lon)).km <= ADMIN2_KM
+        return great_circle_km(outer.lat, outer.lon, inner.lat, inner.lon) <= ADMIN2_KM
     return False
 
 
@@ -520,14 +520,14 @@ class Resolver:
             info = self.gazetteer.land_info(place.place_id)
             touched = set(info[1]) if info else {place.country_code}
             s = base + self.weights["doc_country"] * bool(touched & countries) + self.weights["language"] * bool(touched & speaking)
-            if points and any(great_circle((place.lat, place.lon), pt).km <= LAND_NEAR_KM for pt in points):
+            if points and any(great_circle_km(place.lat, place.lon, pt[0], pt[1]) <= LAND_NEAR_KM for pt in points):
                 s += self.weights["near"]
             scored[place.place_id] = (place, s)
         probs = _softmax(scored)
         pid = max(probs, key=lambda p: (probs[p], p))
         place = scored[pid][0]
         # a river named with a town is placed at the town's reach: still a point on the river
-        near = min(((great_circle((place.lat, place.lon), pt).km, pt) for pt in points), default=None)
+        near = min(((great_circle_km(place.lat, place.lon, pt[0], pt[1]), pt) for pt in points), default=None)
         if near is not None:
             at = point_near(place.place_id, near[1][0], near[1][1], LAND_NEAR_KM)
             if at is not None:
