@@ -282,15 +282,17 @@ def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> di
     for key, others in list_others.items():
         if not others:
             continue
-        a1: Counter = Counter()
-        cc: Counter = Counter()
+        a1: dict[tuple[str, str], float] = {}
+        cc: dict[str, float] = {}
         for o in others:
+            scores = local[o]
             for pid, p in probs[o].items():
-                place = local[o][pid][0]
+                place = scores[pid][0]
                 if place.country_code and place.kind in POINT_KINDS:  # "Florida and New York" are states
-                    cc[place.country_code] += p / len(others)
+                    cc[place.country_code] = cc.get(place.country_code, 0) + p / len(others)
                     if place.admin1 and place.kind != Kind.COUNTRY:
-                        a1[(place.country_code, place.admin1)] += p / len(others)
+                        key_a1 = (place.country_code, place.admin1)
+                        a1[key_a1] = a1.get(key_a1, 0) + p / len(others)
         out[key] = (a1, cc)
     return out
 
