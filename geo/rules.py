@@ -29,7 +29,6 @@ table in docs/accuracy.md with ``bench/accuracy.py --ablate``. Word lists go in
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -38,6 +37,7 @@ from .context import (LOCATIVES, affiliation, article_phrase, club_article, club
                       year_after)
 from .entries import is_demonym
 from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
+from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
@@ -83,13 +83,6 @@ def rule(name: str, stage: str) -> Callable[[Callable], Callable]:
 def functions(stage: str, disabled: frozenset[str] = frozenset()) -> list[Callable]:
     """The functions acting at ``stage``, in order, but those of the ``disabled`` rules."""
     return [fn for name, fn in _BY_STAGE[stage] if name not in disabled]
-
-
-@functools.lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
 
 
 # ---------------------------------------------------------------------- the rules, in order
@@ -229,8 +222,8 @@ def common_word(r: Reading) -> bool:
 def sentence_start(r: Reading) -> bool:
     """A frequent word capitalised only because it opens a sentence is that word, not a small place."""
     first = r.first
-    return r.single and first.sent_start and not r.cue() and not r.big() and _zipf(
-        first.text.lower(), r.lang if r.lang in ("en", "es") else "en") >= THRESHOLDS["common_zipf"]
+    return r.single and first.sent_start and not r.cue() and not r.big() and is_frequent(
+        first.text.lower(), r.lang if r.lang in ("en", "es") else "en", THRESHOLDS["common_zipf"])
 
 
 @rule("acronyms", "keep")
