@@ -113,6 +113,7 @@ class Gazetteer:
         self._speaking: dict[str, frozenset[str]] = {}  # countries_speaking, per language
         self._word_langs: dict[str, list[str]] = {}  # is_common_word's look-ups by the word as written
         self._keys: dict[str, bool] = {}  # has_key's answers
+        self.generation = 0  # counts the places added: what others keep of the answers is stale when it changes
         self._units: dict[tuple[str, str], Place | None] = {}  # country's and admin1's answers (cc, "") / (cc, code)
         for place, names in layers:
             self.add(place, names)
@@ -139,6 +140,7 @@ class Gazetteer:
         self._cache.clear()
         self._keys.clear()
         self._units.clear()
+        self.generation += 1
 
     # -- queries
     @staticmethod

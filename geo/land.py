@@ -246,8 +246,12 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
     out: list[tuple[int, int, str]] = []
     n = len(tokens)
     k = 0
+    heads_lower = HEADS_ES if lang == "es" else {}  # a generic word in lower case: Spanish only ("el río Lerma")
     while k < n:
         t = tokens[k]
+        if not t.cap and t.text.lower() not in heads_lower:
+            k += 1  # each case below starts at a capitalised word or a Spanish generic word
+            continue
         low = t.text.lower()
         # 1. a generic word before the name: "río Usumacinta", "Lake Malawi", "Mount St. Helens"
         cls = HEADS_ES.get(low) if lang == "es" else None

@@ -247,10 +247,26 @@ class Resolver:
         if unknown:
             raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
         self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
+        self._candidates: dict[tuple, list[tuple[Place, float]]] = {}  # by what they depend on (see candidates)
+        self._generation = gazetteer.generation
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
-        if mention.source.startswith("land:"):
-            return self._land_candidates(mention, lang)
+        """The gazetteer's readings of a mention with their prior scores, best first (a list not to be changed:
+        it is kept for the next mention of the same name, language and kind)."""
+        land = mention.source.startswith("land:")
+        key = (mention.surface, lang, mention.demonym, mention.source if land else "")
+        if self._generation != self.gazetteer.generation:  # places were added to the gazetteer
+            self._candidates.clear()
+            self._generation = self.gazetteer.generation
+        hit = self._candidates.get(key)
+        if hit is None:
+            hit = self._land_candidates(mention, lang) if land else self._named_candidates(mention, lang)
+            if len(self._candidates) > 100_000:
+                self._candidates.clear()
+            self._candidates[key] = hit
+        return hit
+
+    def _named_candidates(self, mention: Mention, lang: str | None) -> list[tuple[Place, float]]:
         entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface, lang))
         entries = [e for e in entries if not is_land(e[0])]  # land features: only by a land mention
         if mention.demonym:
