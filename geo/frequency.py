@@ -9,8 +9,9 @@ its English and Spanish lists that are written in plain lower-case Latin
 letters and have a Zipf value of at least :data:`FLOOR`.
 
 For such a word wordfreq's own normalisation (NFC, case folding) changes
-nothing and its tokeniser sees one token, the word itself, so its frequency is
-the list's entry for the word, or nothing: the table answers exactly as wordfreq
+nothing but a curly apostrophe, and its tokeniser sees one token, the word itself
+(inner apostrophes do not break a word; wordfreq splits only "y'all", "l'eau" and the
+like, which are asked of wordfreq), so its frequency is the list's entry for the word, or nothing: the table answers exactly as wordfreq
 would for every threshold at or above :data:`FLOOR`. Other words (digits,
 apostrophes, other scripts, decomposed accents, other languages) are asked of
 wordfreq itself. ``tests/test_frequency.py`` checks the table against wordfreq.
@@ -27,8 +28,13 @@ __all__ = ["FLOOR", "LANGS", "PLAIN", "TABLE", "is_frequent"]
 
 FLOOR = 3.5  # the table lists the words at least this frequent (Zipf); lower thresholds ask wordfreq
 LANGS = ("en", "es")
-# lower-case Latin letters, precomposed: a word that wordfreq neither normalises nor splits
-PLAIN = re.compile("[a-zñçáéíóúàèìòùâêîôûäëïöüãõ]+")
+# lower-case Latin letters, precomposed, perhaps with inner apostrophes ("don't", "we’re"): a word that
+# wordfreq neither normalises (but for the curly apostrophe, made straight) nor splits ...
+_LETTERS = "a-zñçáéíóúàèìòùâêîôûäëïöüãõ"
+PLAIN = re.compile(f"[{_LETTERS}]+(?:['’][{_LETTERS}]+)*")
+# ... unless it opens with one or two letters, a straight apostrophe and a vowel or h ("y'all", "l'eau"),
+# which its tokeniser splits there (wordfreq.tokens.TOKEN_RE)
+_SPLIT = re.compile(f"[{_LETTERS}][{_LETTERS}]?'[aehiouyáéíóúàèìòùâêîôûåïöœ]")
 TABLE = Path(str(resources.files("geo") / "data" / "word_zipf.tsv.gz"))
 
 
@@ -44,8 +50,8 @@ def _table() -> dict[str, dict[str, float]]:
 
 def is_frequent(word: str, lang: str, threshold: float) -> bool:
     """Whether ``wordfreq.zipf_frequency(word, lang) >= threshold``."""
-    if threshold >= FLOOR and lang in LANGS and PLAIN.fullmatch(word):
-        return _table()[lang].get(word, 0.0) >= threshold
+    if threshold >= FLOOR and lang in LANGS and PLAIN.fullmatch(word) and not _SPLIT.match(word):
+        return _table()[lang].get(word.replace("’", "'"), 0.0) >= threshold
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, lang) >= threshold
