@@ -291,11 +291,14 @@ def lower_case_places(r: Reading) -> None:
     tokens, text = r.tokens, r.text
     taken = {m.start for m in r.found if m.source != "demonym"}
     lower_ends: set[int] = set()  # token index after each lower-case place
-    for n, t in enumerate(tokens):
-        if not n or t.cap or not t.text.isalpha() or t.start in taken:
+    for n in range(1, len(tokens)):
+        t = tokens[n]
+        if t.cap:
             continue
-        prev = tokens[n - 1].text
-        if prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends):
+        prev = tokens[n - 1].text  # (asked first: the rarest condition)
+        if not (prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends)):
+            continue
+        if t.text.isalpha() and t.start not in taken:
             place = lower_case_place(r, n)
             if place is not None:
                 lower_ends.add(place)
