@@ -22,14 +22,16 @@ from functools import cached_property
 from html import escape
 from itertools import combinations
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .focus import document_focus
 from .frames import document_record, documents_frame, mentions_frame, places_frame
 from .model import Document, Precision
+
+if TYPE_CHECKING:  # imported where used: `import geo` stays light
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["explore", "Result"]
 
@@ -95,6 +97,8 @@ class Result:
         >>> Result(empty, places_frame(empty), {"a": ""}).summary().to_dict("records")
         [{'documents': 1, 'mentions': 0, 'places': 0, 'share_exact': 0.0, 'unresolved': 0, 'skipped_inputs': 0}]
         """
+        import pandas as pd
+
         placed = self.mentions[self.mentions["place_id"].notna()]
         exact = int((placed["precision"] == str(Precision.EXACT)).sum())
         return pd.DataFrame([{
@@ -108,6 +112,8 @@ class Result:
 
     def per_document(self) -> pd.DataFrame:
         """One row per document: its length, mentions, distinct places and most mentioned place."""
+        import pandas as pd
+
         placed = self.mentions[self.mentions["place_id"].notna()]
         rows = []
         groups = dict(tuple(placed.groupby("doc_id", sort=False))) if len(placed) else {}
@@ -138,6 +144,8 @@ class Result:
         Columns ``place_a``, ``place_b`` (ids, ``place_a < place_b``), ``name_a``,
         ``name_b`` and ``documents`` (how many documents name both).
         """
+        import pandas as pd
+
         placed = self.mentions[self.mentions["place_id"].notna()]
         counts: dict[tuple[str, str], int] = {}
         for _, ids in placed.groupby("doc_id", sort=False)["place_id"]:

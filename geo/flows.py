@@ -16,10 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import documents as _documents
 from .errors import InputError
@@ -30,6 +27,9 @@ from .outputs import write_together
 from .parallel import PARTITION_CHARS, PARTITIONS_FILE, Spans, parse_documents, read_partitions, write_partitions
 from .pipeline import Geoparser, toponym_records
 from .recognize import detect_language
+
+if TYPE_CHECKING:  # imported where frames are joined: `geo extract` to JSON lines needs neither
+    import geopandas as gpd
 
 __all__ = ["RunReport", "run_map", "run_extract", "run_extract_partitioned", "run_map_partitioned",
            "write_map_outputs", "read_spans", "SpansFile", "check_spans", "extract_line", "read_inputs",
@@ -108,6 +108,8 @@ def run_map(paths: Iterable[str | Path], out_dir: str | Path, *, geoparser: Geop
 
     ``jobs`` worker processes, or a Dask ``client``, parse in parallel (see :mod:`geo.parallel`).
     """
+    import pandas as pd
+
     from .render import SIDE_TEXTS_HEAD, SIDE_TEXTS_TAIL, side_texts_entry, side_texts_name
 
     out_dir = Path(out_dir)
@@ -323,6 +325,9 @@ def run_extract_partitioned(paths: Iterable[str | Path], out_dir: str | Path, *,
 
 def run_map_partitioned(path: str | Path, out_dir: str | Path, *, title: str | None = None) -> RunReport:
     """``geo map DIR/`` on partitioned output: places aggregated over all parts, then the usual files."""
+    import geopandas as gpd
+    import pandas as pd
+
     mentions, texts = read_partitions(path, max_text_chars=PANEL_CHARS)
     summary = json.loads((Path(path) / PARTITIONS_FILE).read_text(encoding="utf-8"))
     report = RunReport()

@@ -112,6 +112,9 @@ class Gazetteer:
         self._languages: dict[str, list[str]] | None = None
         self._speaking: dict[str, frozenset[str]] = {}  # countries_speaking, per language
         self._word_langs: dict[str, list[str]] = {}  # is_common_word's look-ups by the word as written
+        self._keys: dict[str, bool] = {}  # has_key's answers
+        self.generation = 0  # counts the places added: what others keep of the answers is stale when it changes
+        self._units: dict[tuple[str, str], Place | None] = {}  # country's and admin1's answers (cc, "") / (cc, code)
         for place, names in layers:
             self.add(place, names)
 
@@ -135,6 +138,9 @@ class Gazetteer:
             if key:
                 self._layer_names.setdefault(key, []).append((place, n))
         self._cache.clear()
+        self._keys.clear()
+        self._units.clear()
+        self.generation += 1
 
     # -- queries
     @staticmethod
@@ -167,9 +173,14 @@ class Gazetteer:
 
     def has_key(self, key: str) -> bool:
         """Whether any name (in any language) folds to ``key``."""
-        if key in self._layer_names:
-            return True
-        return self._con.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+        hit = self._keys.get(key)
+        if hit is None:
+            hit = key in self._layer_names or \
+                self._con.execute("SELECT 1 FROM names WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+            if len(self._keys) > 200_000:
+                self._keys.clear()
+            self._keys[key] = hit
+        return hit
 
     def get(self, place_id: str) -> Place | None:
         if place_id in self._by_id:
@@ -179,17 +190,24 @@ class Gazetteer:
 
     def country(self, cc: str) -> Place | None:
         """The country entry for an ISO alpha-2 code."""
-        row = self._con.execute("SELECT * FROM places WHERE cc = ? AND kind = 'country' ORDER BY population DESC LIMIT 1", (cc,)).fetchone()
-        return self._place(row) if row else None
+        hit = self._units.get((cc, ""), False)
+        if hit is False:
+            row = self._con.execute("SELECT * FROM places WHERE cc = ? AND kind = 'country' ORDER BY population DESC LIMIT 1",
+                                    (cc,)).fetchone()
+            hit = self._units[(cc, "")] = self._place(row) if row else None
+        return hit
 
     def admin1(self, cc: str, code: str) -> Place | None:
         """The admin-1 unit with this GeoNames code within a country."""
         if not cc or not code:
             return None
-        row = self._con.execute(
-            "SELECT p.* FROM admin1 a JOIN places p ON p.id = a.pid WHERE a.cc = ? AND a.code = ?", (cc, code)
-        ).fetchone()
-        return self._place(row) if row else None
+        hit = self._units.get((cc, code), False)
+        if hit is False:
+            row = self._con.execute(
+                "SELECT p.* FROM admin1 a JOIN places p ON p.id = a.pid WHERE a.cc = ? AND a.code = ?", (cc, code)
+            ).fetchone()
+            hit = self._units[(cc, code)] = self._place(row) if row else None
+        return hit
 
     def demonym_keys(self) -> frozenset[str]:
         """Keys of every demonym ("mexicanos", "american")."""

@@ -22,10 +22,7 @@ This module holds what recognition and resolution need to know about them:
 from __future__ import annotations
 
 import csv
-import functools
-import gzip
 import importlib.resources
-import json
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -158,24 +155,20 @@ def land_records() -> Iterator[LandRecord]:
         yield r
 
 
-@functools.cache
-def _shapes() -> dict[str, dict]:
-    """place_id -> GeoJSON geometry of geo/data/land/shapes.geojson.gz (read once, on demand)."""
-    data = importlib.resources.files("geo").joinpath("data", "land", "shapes.geojson.gz")
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        return {f["properties"]["place_id"]: f["geometry"] for f in json.load(fh)["features"]}
-
-
 def point_near(place_id: str, lat: float, lon: float, max_km: float) -> tuple[float, float] | None:
     """The point of a river's simplified line nearest to (lat, lon), if within ``max_km``:
     a river mentioned with a town is placed at the town's reach ("the Paraná at
-    Rosario"), still a point on the river. None for other features or far points."""
-    geometry = _shapes().get(place_id)
-    if geometry is None or "LineString" not in geometry["type"]:
-        return None
-    from shapely.geometry import Point, shape
+    Rosario"), still a point on the river. None for other features or far points.
 
-    line = shape(geometry)
+    The line comes from the shapes index (:func:`geo.footprints.land_shape`), one
+    SQLite query, not from parsing the whole shapes file (half a second and 100 MB)."""
+    from shapely.geometry import Point
+
+    from .footprints import land_shape
+
+    line = land_shape(place_id)
+    if line is None or "LineString" not in line.geom_type:
+        return None
     here = Point(lon, lat)
     on = line.interpolate(line.project(here))
     km = math.dist((on.x * math.cos(math.radians(lat)), on.y), (lon * math.cos(math.radians(lat)), lat)) * 111.32
@@ -235,8 +228,12 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
     out: list[tuple[int, int, str]] = []
     n = len(tokens)
     k = 0
+    heads_lower = HEADS_ES if lang == "es" else {}  # a generic word in lower case: Spanish only ("el río Lerma")
     while k < n:
         t = tokens[k]
+        if not t.cap and t.text.lower() not in heads_lower:
+            k += 1  # each case below starts at a capitalised word or a Spanish generic word
+            continue
         low = t.text.lower()
         # 1. a generic word before the name: "río Usumacinta", "Lake Malawi", "Mount St. Helens"
         cls = HEADS_ES.get(low) if lang == "es" else None

@@ -18,7 +18,7 @@ py3langid, so ``classify`` returns exactly what ``py3langid.classify`` returns;
 answers on texts.
 
 The model's arrays are kept uncompressed in the cache folder
-(``langid-<version>-<size>/``, about 70 MB, written on first use) and
+(``langid-<version>-<size>-v3/``, about 100 MB, written on first use) and
 memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
 the pages with the others.
 """
@@ -50,7 +50,9 @@ class _Model:
         arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _ARRAYS}
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
-        self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])  # ptc in float16, as py3langid keeps it
+        # ptc: py3langid's float16 table, kept as float32 (every float16 is a float32 exactly): numpy casts
+        # the rows to float32 for py3langid's mixed product, and casting them per text was a tenth of the run
+        self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
         self.classes, self.depth = meta["classes"], meta["depth"]
         first: dict[str, int] = {}
         self.aliases = []  # (first column, duplicate column) of labels listed twice, as py3langid folds them
@@ -80,8 +82,8 @@ class _Model:
             seen = collections.Counter(feats.tolist())  # in order of first occurrence, as py3langid counts
             idx = np.fromiter(seen.keys(), dtype=np.intp, count=len(seen))
             weights = np.log1p(np.fromiter(seen.values(), dtype=np.float32, count=len(seen)))
-            # the rows cast to float32 first, as numpy casts them for py3langid's mixed product: same numbers
-            scores = weights @ self.ptc.take(idx, axis=0).astype(np.float32) + self.pc
+            # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
+            scores = weights @ self.ptc.take(idx, axis=0) + self.pc
         else:
             scores = np.full(len(self.classes), self.floor, dtype=np.float32)
         for i, j in self.aliases:
@@ -116,14 +118,14 @@ def _cached_arrays() -> Path:
 
     model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     stat = model_file.stat()
-    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v2"
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v3"
     if (folder / "meta.json").exists():
         return folder
     ident = langid.LanguageIdentifier.from_model_file(model_file)
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
     arrays = {"nextmove": nextmove, "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
-              "ptc": np.asarray(ident.nb_ptc), "pc": np.asarray(ident.nb_pc)}
+              "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
     meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
     tmp.chmod(0o755)

@@ -20,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from .corrections import Corrections
 from .frames import alternative_records, display_place_id, mentions_frame, places_frame
@@ -31,6 +30,9 @@ from .layers import read_layer
 from .model import Document, Kind, Mention, Resolution
 from .recognize import RULES, Recognizer, detect_language
 from .resolve import Resolver
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "default_geoparser"]
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from geopy.distance import great_circle
-
 from .cues import after_locative
+from .distance import great_circle_km
 from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
@@ -58,7 +57,7 @@ def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, fl
     points = [(answer.lat, answer.lon)]
     for pid in ranked:
         place = scores[pid][0]
-        if any(great_circle(q, (place.lat, place.lon)).km <= DUPLICATE_KM for q in points):
+        if any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
             continue
         kept.append(pid)
         points.append((place.lat, place.lon))
@@ -136,7 +135,7 @@ def offered(answer: Place | None, weighed: list[tuple[Place, float]],
     points = [] if answer is None else [(answer.lat, answer.lon)]
     seen = set() if answer is None else {answer.place_id}
     for place, score in weighed:
-        if place.place_id in seen or any(great_circle(q, (place.lat, place.lon)).km <= DUPLICATE_KM for q in points):
+        if place.place_id in seen or any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
             continue
         seen.add(place.place_id)
         kept.append((place, round(score, 4)))
@@ -171,7 +170,7 @@ def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[P
     mass = 0.0
     for pid, p in probs.items():
         place = scores[pid][0]
-        if p >= 0.005 and (place is answer or great_circle((answer.lat, answer.lon), (place.lat, place.lon)).km
+        if p >= 0.005 and (place is answer or great_circle_km(answer.lat, answer.lon, place.lat, place.lon)
                            <= DUPLICATE_KM):
             mass += p
     return min(1.0, mass)
@@ -225,7 +224,7 @@ def city_of(unit: Place, cities: list[Place]) -> Place | None:
         if unit.kind == Kind.ADMIN1 and (city.admin1 == unit.admin1 or city.feature_code == "PPLC"):
             return city  # (the national capital before a state of its name: Washington)
         if unit.kind == Kind.ADMIN2 and city.admin1 == unit.admin1 and \
-                great_circle((unit.lat, unit.lon), (city.lat, city.lon)).km <= 2 * ADMIN2_KM:
+                great_circle_km(unit.lat, unit.lon, city.lat, city.lon) <= 2 * ADMIN2_KM:
             return city
     return None
 
@@ -283,15 +282,17 @@ def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> di
     for key, others in list_others.items():
         if not others:
             continue
-        a1: Counter = Counter()
-        cc: Counter = Counter()
+        a1: dict[tuple[str, str], float] = {}
+        cc: dict[str, float] = {}
         for o in others:
+            scores = local[o]
             for pid, p in probs[o].items():
-                place = local[o][pid][0]
+                place = scores[pid][0]
                 if place.country_code and place.kind in POINT_KINDS:  # "Florida and New York" are states
-                    cc[place.country_code] += p / len(others)
+                    cc[place.country_code] = cc.get(place.country_code, 0) + p / len(others)
                     if place.admin1 and place.kind != Kind.COUNTRY:
-                        a1[(place.country_code, place.admin1)] += p / len(others)
+                        key_a1 = (place.country_code, place.admin1)
+                        a1[key_a1] = a1.get(key_a1, 0) + p / len(others)
         out[key] = (a1, cc)
     return out
 

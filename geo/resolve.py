@@ -38,9 +38,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from geopy.distance import great_circle
 
 from .cues import acts, paired, unit_named
+from .distance import great_circle_km
 from .gazetteer import Gazetteer, name_key
 from .land import compatible, core_words, is_land, point_near
 from .model import Document, Kind, Mention, Place, Precision, Resolution
@@ -173,7 +173,7 @@ def _contains(outer: Place, inner: Place) -> bool:
         return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
     if outer.kind == Kind.ADMIN2 and inner.kind in (Kind.CITY, Kind.FEATURE):
         # counties and provinces carry no code of their own here: a town near the point
-        return great_circle((outer.lat, outer.lon), (inner.lat, inner.lon)).km <= ADMIN2_KM
+        return great_circle_km(outer.lat, outer.lon, inner.lat, inner.lon) <= ADMIN2_KM
     return False
 
 
@@ -216,14 +216,14 @@ class _Proximity:
             a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
             km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
             own = np.asarray(owner)
-            self.near = (km <= NEAR_KM) & (own[:, None] != own[None, :])
+            self.near = ((km <= NEAR_KM) & (own[:, None] != own[None, :])).astype(float)
 
     def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
         """Probability mass of *other* names' candidates near each candidate."""
         if self.near is None:
             return {}
         p = np.array([probs[key][pid] for key, pid in self.index])
-        mass = self.near.astype(float) @ p
+        mass = self.near @ p
         return {kp: float(m) for kp, m in zip(self.index, mass) if m > 0}
 
 
@@ -247,10 +247,26 @@ class Resolver:
         if unknown:
             raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
         self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
+        self._candidates: dict[tuple, list[tuple[Place, float]]] = {}  # by what they depend on (see candidates)
+        self._generation = gazetteer.generation
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
-        if mention.source.startswith("land:"):
-            return self._land_candidates(mention, lang)
+        """The gazetteer's readings of a mention with their prior scores, best first (a list not to be changed:
+        it is kept for the next mention of the same name, language and kind)."""
+        land = mention.source.startswith("land:")
+        key = (mention.surface, lang, mention.demonym, mention.source if land else "")
+        if self._generation != self.gazetteer.generation:  # places were added to the gazetteer
+            self._candidates.clear()
+            self._generation = self.gazetteer.generation
+        hit = self._candidates.get(key)
+        if hit is None:
+            hit = self._land_candidates(mention, lang) if land else self._named_candidates(mention, lang)
+            if len(self._candidates) > 100_000:
+                self._candidates.clear()
+            self._candidates[key] = hit
+        return hit
+
+    def _named_candidates(self, mention: Mention, lang: str | None) -> list[tuple[Place, float]]:
         entries = plausible_entries(mention.surface, self.gazetteer.lookup(mention.surface, lang))
         entries = [e for e in entries if not is_land(e[0])]  # land features: only by a land mention
         if mention.demonym:
@@ -353,58 +369,64 @@ class Resolver:
         long_list = {key: any(in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
         probs = {key: _softmax(scores) for key, scores in local.items()}
         final = local
-        mass_cc: dict[str, Counter[str]] = {}
-        total_cc: Counter[str] = Counter()
+        mass_cc: dict[str, dict[str, float]] = {}
+        total_cc: dict[str, float] = {}
         near = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")})
+        # each candidate's country and admin-1 unit, listed once: the rounds only reweigh them
+        # (masses are summed in the same order as ever: the same floats)
+        units = {key: [(pid, place, place.country_code,
+                        (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
+                       for pid, (place, _s) in scores.items()] for key, scores in local.items()}
+        w = self.weights
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
             shares = list_mass(list_others, probs, local)
-            mass_cc = {}
-            mass_a1: dict[str, Counter[tuple[str, str]]] = {}
+            mass_cc, mass_a1, kind_of = {}, {}, {}
+            total_cc, total_a1 = {}, {}
             for key, ps in probs.items():
-                cc_mass: Counter[str] = Counter()
-                a1_mass: Counter[tuple[str, str]] = Counter()
-                for pid, p in ps.items():
-                    place = local[key][pid][0]
-                    if place.country_code:
-                        cc_mass[place.country_code] += p
-                        if place.admin1 and place.kind != Kind.COUNTRY:
-                            a1_mass[(place.country_code, place.admin1)] += p
-                mass_cc[key], mass_a1[key] = cc_mass, a1_mass
-            kind_of = {key: Counter() for key in probs}
-            for key, ps in probs.items():
-                for pid, p in ps.items():
-                    kind_of[key][local[key][pid][0].kind] += p
-            list_kind = {key: {k: sum(kind_of[o][k] for o in others) / len(others) for k in Kind}
+                cc_mass: dict[str, float] = {}
+                a1_mass: dict[tuple[str, str], float] = {}
+                kinds: dict[Kind, float] = {}
+                for pid, place, cc, a1 in units[key]:
+                    p = ps[pid]
+                    if cc:
+                        cc_mass[cc] = cc_mass.get(cc, 0) + p
+                        if a1 is not None:
+                            a1_mass[a1] = a1_mass.get(a1, 0) + p
+                    kinds[place.kind] = kinds.get(place.kind, 0) + p
+                mass_cc[key], mass_a1[key], kind_of[key] = cc_mass, a1_mass, kinds
+                for cc, m in cc_mass.items():
+                    total_cc[cc] = total_cc.get(cc, 0) + m
+                for a1, m in a1_mass.items():
+                    total_a1[a1] = total_a1.get(a1, 0) + m
+            list_kind = {key: {k: sum(kind_of[o].get(k, 0) for o in others) / len(others) for k in Kind}
                          for key, others in list_others.items() if others}
-            total_cc = sum(mass_cc.values(), Counter())
-            total_a1: Counter[tuple[str, str]] = sum(mass_a1.values(), Counter())
             final = {}
             for key, scores in local.items():
                 updated = {}
-                for pid, (place, s) in scores.items():
+                cc_mass, a1_mass = mass_cc[key], mass_a1[key]
+                kinds_listed = list_kind.get(key)
+                shadow = shadowed.get(key, ())
+                share = shares.get(key)
+                for pid, place, cc, a1 in units[key]:
+                    s = scores[pid][1]
                     r = why[key][pid] if last else {}
-                    if place.country_code:
+                    if cc:
                         # the bonus also goes to a country itself, so that a mentioned
                         # country never makes its own namesake state win over it
-                        other = total_cc[place.country_code] - mass_cc[key][place.country_code]
-                        s += add(r, ("doc_country", place.country_code), self.weights["doc_country"] * min(1.0, other))
-                        if place.kind != Kind.COUNTRY and place.admin1:
-                            a1 = (place.country_code, place.admin1)
-                            other = total_a1[a1] - mass_a1[key][a1]
-                            s += add(r, ("doc_admin1", *a1), self.weights["doc_admin1"] * min(1.0, other))
-                    s += add(r, ("near",), self.weights["near"] * min(1.0, support_near.get((key, pid), 0.0)))
-                    if list_kind.get(key) and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) \
-                            and pid not in shadowed.get(key, ()):
-                        s += add(r, ("list_kind", str(place.kind)),
-                                  self.weights["list_kind"] * list_kind[key].get(place.kind, 0.0))
-                    if key in shares and place.country_code:
+                        s += add(r, ("doc_country", cc), w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc]))
+                        if a1 is not None:
+                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, total_a1[a1] - a1_mass[a1]))
+                    s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
+                    if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:
+                        s += add(r, ("list_kind", str(place.kind)), w["list_kind"] * kinds_listed.get(place.kind, 0.0))
+                    if share is not None and cc:
                         # the country's share goes to its states too ("New York City and Florida")
-                        a1_share, cc_share = shares[key]
-                        same_a1 = a1_share.get((place.country_code, place.admin1), 0.0) \
+                        a1_share, cc_share = share
+                        same_a1 = a1_share.get((cc, place.admin1), 0.0) \
                             if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        bonus = self.weights["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(place.country_code, 0.0)))
+                        bonus = w["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
                         s += add(r, ("list_place", surface_of[list_others[key][0]]), bonus)
                     updated[pid] = (place, s)
                 final[key] = updated
@@ -465,7 +487,7 @@ class Resolver:
             if key in chosen:
                 place, conf = chosen[key]
                 if m.source == "weak" and place.kind != Kind.COUNTRY and \
-                        total_cc[place.country_code] - mass_cc[key][place.country_code] < 0.5 and \
+                        total_cc.get(place.country_code, 0) - mass_cc[key].get(place.country_code, 0) < 0.5 and \
                         not named_as_place(text, m, place, why[key][place.place_id]):
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"]) * \
@@ -520,14 +542,14 @@ class Resolver:
             info = self.gazetteer.land_info(place.place_id)
             touched = set(info[1]) if info else {place.country_code}
             s = base + self.weights["doc_country"] * bool(touched & countries) + self.weights["language"] * bool(touched & speaking)
-            if points and any(great_circle((place.lat, place.lon), pt).km <= LAND_NEAR_KM for pt in points):
+            if points and any(great_circle_km(place.lat, place.lon, pt[0], pt[1]) <= LAND_NEAR_KM for pt in points):
                 s += self.weights["near"]
             scored[place.place_id] = (place, s)
         probs = _softmax(scored)
         pid = max(probs, key=lambda p: (probs[p], p))
         place = scored[pid][0]
         # a river named with a town is placed at the town's reach: still a point on the river
-        near = min(((great_circle((place.lat, place.lon), pt).km, pt) for pt in points), default=None)
+        near = min(((great_circle_km(place.lat, place.lon, pt[0], pt[1]), pt) for pt in points), default=None)
         if near is not None:
             at = point_near(place.place_id, near[1][0], near[1][1], LAND_NEAR_KM)
             if at is not None:

@@ -29,8 +29,9 @@ table in docs/accuracy.md with ``bench/accuracy.py --ablate``. Word lists go in
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
 
 from .context import (LOCATIVES, affiliation, article_phrase, club_article, club_context, cue_before, in_quoted_name,
@@ -38,6 +39,7 @@ from .context import (LOCATIVES, affiliation, article_phrase, club_article, club
                       year_after)
 from .entries import is_demonym
 from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
+from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
@@ -83,13 +85,6 @@ def rule(name: str, stage: str) -> Callable[[Callable], Callable]:
 def functions(stage: str, disabled: frozenset[str] = frozenset()) -> list[Callable]:
     """The functions acting at ``stage``, in order, but those of the ``disabled`` rules."""
     return [fn for name, fn in _BY_STAGE[stage] if name not in disabled]
-
-
-@functools.lru_cache(maxsize=200_000)
-def _zipf(word: str, lang: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, lang)
 
 
 # ---------------------------------------------------------------------- the rules, in order
@@ -229,8 +224,8 @@ def common_word(r: Reading) -> bool:
 def sentence_start(r: Reading) -> bool:
     """A frequent word capitalised only because it opens a sentence is that word, not a small place."""
     first = r.first
-    return r.single and first.sent_start and not r.cue() and not r.big() and _zipf(
-        first.text.lower(), r.lang if r.lang in ("en", "es") else "en") >= THRESHOLDS["common_zipf"]
+    return r.single and first.sent_start and not r.cue() and not r.big() and is_frequent(
+        first.text.lower(), r.lang if r.lang in ("en", "es") else "en", THRESHOLDS["common_zipf"])
 
 
 @rule("acronyms", "keep")
@@ -273,21 +268,28 @@ def one_sense_per_document(r: Reading) -> None:
                    and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in r.rec.entries(m.surface)))]
 
 
+_TEXT = itemgetter(0)  # a token's text
+_CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before a lower-case place (lower_case_places)
+
+
 @rule("lower_case_demonyms", "document")
 def lower_case_demonyms(r: Reading) -> None:
     """Adjectives of nationality in lower case are demonyms ("soldados mexicanos")."""
     taken = {m.start for m in r.found}
     rec = r.rec
-    demonym_words = rec.demonym_words
-    for t in r.tokens:
-        if t.cap:
-            continue
-        demonym = demonym_words.get(t.text)
-        if demonym is None:  # each word as written is folded once, not at every occurrence
-            if len(demonym_words) > 200_000:
-                demonym_words.clear()
-            demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in rec.demonyms
-        if demonym and t.start not in taken:
+    demonym_words = rec.demonym_words  # each word as written is folded once, not at every occurrence
+    tokens = r.tokens
+    texts = list(map(_TEXT, tokens))
+    new = set(texts).difference(demonym_words)
+    if len(demonym_words) + len(new) > 200_000:
+        demonym_words.clear()
+        new = set(texts)
+    for word in new:
+        demonym_words[word] = word[0].isalpha() and name_key(word) in rec.demonyms
+    # (the words and their answers are looked up at C speed: most of a text's words are no demonyms)
+    for n in compress(range(len(tokens)), map(demonym_words.__getitem__, texts)):
+        t = tokens[n]
+        if not t.cap and t.start not in taken:
             r.found.append(Mention(r.doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
 
 
@@ -298,11 +300,16 @@ def lower_case_places(r: Reading) -> None:
     tokens, text = r.tokens, r.text
     taken = {m.start for m in r.found if m.source != "demonym"}
     lower_ends: set[int] = set()  # token index after each lower-case place
-    for n, t in enumerate(tokens):
-        if not n or t.cap or not t.text.isalpha() or t.start in taken:
+    # the words after a preposition or a list's link, found at C speed: no other word starts such a place
+    after_cue = compress(range(1, len(tokens)), map(_CUES.__contains__, map(_TEXT, tokens[:-1])))
+    for n in after_cue:
+        t = tokens[n]
+        if t.cap:
             continue
         prev = tokens[n - 1].text
-        if prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends):
+        if not (prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends)):
+            continue
+        if t.text.isalpha() and t.start not in taken:
             place = lower_case_place(r, n)
             if place is not None:
                 lower_ends.add(place)
