@@ -77,10 +77,13 @@ def main(argv=None) -> int:
                     if km <= 161:
                         continue
                     gid = t.get("geonameid")
-                    in_gaz = gaz.get(f"gn:{gid}") is not None if gid else False
+                    gold_place = gaz.get(f"gn:{gid}") if gid else None
+                    in_gaz = gold_place is not None
                     ctx = d["text"][max(0, t["start"] - 60):t["end"] + 60].replace("\n", " ").replace("\t", " ")
                     rows_out.append({
                         "corpus": corpus, "id": did, "name": t["name"], "gold_gn": gid or "", "gold_in_gaz": int(in_gaz),
+                        "gold_cc_a1": f"{gold_place.country_code}/{gold_place.admin1}" if gold_place else "",
+                        "gold_pop": gold_place.population if gold_place else "",
                         "gold_fcode": t.get("fcode", ""), "gold_lat": t["lat"], "gold_lon": t["lon"],
                         "ours": p.place_id if p else "", "ours_name": p.name if p else "",
                         "kind": str(p.kind) if p else "", "pop": p.population if p else "",

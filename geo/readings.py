@@ -324,6 +324,8 @@ def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dic
             said.append(f"document scope: {unit.name if unit else reason[2]}")
         elif tag == "near":
             said.append("near other places named")
+        elif tag == "county":
+            said.append("in a county named" if place.kind != Kind.ADMIN2 else "a town named lies in it")
         elif tag == "list_kind":
             said.append(f"listed with other {KIND_WORDS.get(Kind(reason[1]), reason[1])} names")
         elif tag == "list_place":

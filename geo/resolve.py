@@ -9,6 +9,8 @@ Every candidate gets a score from independent pieces of evidence:
 * document scope: the countries and admin-1 units the document mentions
   (a first pass resolves the unambiguous mentions, the second pass uses them);
 * language: places in countries where the document's language is spoken;
+* neighbourhood: other names with likely places within NEAR_KM; a county named
+  as such ("Henry County") and a town in it ("Paris") raise each other;
 * one sense per document: every occurrence of a name resolves alike;
 * reading cues: an exonym ("Bruselas", "Pekín") names the famous place; a
   dateline ("WASHINGTON —") and a capital named as an actor ("Moscú
@@ -57,7 +59,7 @@ __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KI
 # as the country first, as news use it.
 KIND_PRIOR = {
     Kind.COUNTRY: 4.0,    # "Georgia", "Jordan": the country before its namesakes
-    Kind.ADMIN1: 3.0,     # a state or province before a town of its name
+    Kind.ADMIN1: 2.5,     # a state or province before a town of its name
     Kind.CONTINENT: 3.0,  # as a state
     Kind.ADMIN2: 1.0,     # a county by its own name ("Boone County")
     Kind.CITY: 0.0,       # cities count by their population instead
@@ -75,6 +77,7 @@ WEIGHTS = {
     "doc_admin1": 2.5,      # ... or its admin-1 unit
     "language": 0.7,        # the document's language is spoken in the candidate's country
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
+    "county": 2.5,          # a county named in the document lies around the town (or a town named lies in the county)
     "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
     "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
@@ -197,26 +200,37 @@ class _Proximity:
     what is near it.
     """
 
-    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8):
+    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8, km: float = NEAR_KM,
+                 county: bool = False):
+        """``county``: only a county named as such ("Walker County", not a bare "Walker")
+        and a town within ``km`` of its point, in one admin-1 unit, count as near (the
+        town lies in the county)."""
         self.index: list[tuple[str, str]] = []
-        lat, lon, owner = [], [], []
+        lat, lon, owner, kinds, units = [], [], [], [], []
         for n, (key, scores) in enumerate(local.items()):
             best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
             for pid, (place, _s) in best:
-                if place.kind in POINT_KINDS:
+                if place.kind in POINT_KINDS and not (county and place.kind == Kind.ADMIN2 and name_key(place.name) != key):
                     self.index.append((key, pid))
                     lat.append(place.lat)
                     lon.append(place.lon)
                     owner.append(n)
+                    kinds.append(place.kind == Kind.ADMIN2)
+                    units.append(f"{place.country_code}/{place.admin1}" if place.admin1 else f"?{len(units)}")
         self.near = None
         if len(set(owner)) >= 2:
             la, lo = np.radians(lat), np.radians(lon)
             dlat = la[:, None] - la[None, :]
             dlon = lo[:, None] - lo[None, :]
             a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-            km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
             own = np.asarray(owner)
-            self.near = ((km <= NEAR_KM) & (own[:, None] != own[None, :])).astype(float)
+            near = (dist <= km) & (own[:, None] != own[None, :])
+            if county:
+                county_of = np.asarray(kinds)
+                unit = np.asarray(units)
+                near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
+            self.near = near.astype(float)
 
     def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
         """Probability mass of *other* names' candidates near each candidate."""
@@ -378,9 +392,11 @@ class Resolver:
                         (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
                        for pid, (place, _s) in scores.items()] for key, scores in local.items()}
         w = self.weights
+        in_county = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")}, km=ADMIN2_KM, county=True)
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
+            support_county = in_county.support(probs)
             shares = list_mass(list_others, probs, local)
             mass_cc, mass_a1, kind_of = {}, {}, {}
             total_cc, total_a1 = {}, {}
@@ -419,6 +435,7 @@ class Resolver:
                         if a1 is not None:
                             s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, total_a1[a1] - a1_mass[a1]))
                     s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
+                    s += add(r, ("county",), w["county"] * min(1.0, support_county.get((key, pid), 0.0)))
                     if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:
                         s += add(r, ("list_kind", str(place.kind)), w["list_kind"] * kinds_listed.get(place.kind, 0.0))
                     if share is not None and cc:

@@ -40,6 +40,13 @@ def test_contained_evidence_raises_confidence(gazetteer):
     assert on.place.admin1 == "TX" and on.confidence > off.confidence
 
 
+def test_county_evidence_puts_the_town_in_the_county_named(gazetteer):
+    text = "Crews cleared snow in Henry County. Schools in Paris stayed closed."
+    on = places(Geoparser(gazetteer), text, "en")["Henry County"]
+    off = places(Geoparser(gazetteer, disabled={"county"}), text, "en")["Henry County"]
+    assert on.place.admin1 == "TN" and off.place.admin1 != "TN"
+
+
 def test_disabled_evidence_travels_to_worker_processes(gazetteer):
     import pickle
     g = pickle.loads(pickle.dumps(Geoparser(gazetteer, disabled={"near"})))
