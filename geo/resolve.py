@@ -7,7 +7,10 @@ Every candidate gets a score from independent pieces of evidence:
 * name: the mention is the entry's main name, written the same way;
 * "City, State" / "Ciudad, País": the mention right after a comma contains it;
 * document scope: the countries and admin-1 units the document mentions
-  (a first pass resolves the unambiguous mentions, the second pass uses them);
+  (a first pass resolves the unambiguous mentions, the second pass uses them),
+  and the document's own region: the share of its other names' readings that
+  lie in the candidate's admin-1 unit (a story with three Wisconsin towns and
+  one in Tennessee is about Wisconsin first);
 * language: places in countries where the document's language is spoken;
 * neighbourhood: other names with likely places within NEAR_KM; a county named
   as such ("Henry County") and a town in it ("Paris") raise each other;
@@ -77,6 +80,7 @@ WEIGHTS = {
     "doc_admin1": 2.5,      # ... or its admin-1 unit
     "language": 0.7,        # the document's language is spoken in the candidate's country
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
+    "region": 1.0,          # the share of the other names' admin-1 readings that lie in the candidate's
     "county": 2.5,          # a county named in the document lies around the town (or a town named lies in the county)
     "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
@@ -419,6 +423,8 @@ class Resolver:
             list_kind = {key: {k: sum(kind_of[o].get(k, 0) for o in others) / len(others) for k in Kind}
                          for key, others in list_others.items() if others}
             final = {}
+            a1_total = sum(total_a1.values())
+            a1_others = {key: a1_total - sum(mass_a1[key].values()) for key in local}
             for key, scores in local.items():
                 updated = {}
                 cc_mass, a1_mass = mass_cc[key], mass_a1[key]
@@ -433,7 +439,10 @@ class Resolver:
                         # country never makes its own namesake state win over it
                         s += add(r, ("doc_country", cc), w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc]))
                         if a1 is not None:
-                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, total_a1[a1] - a1_mass[a1]))
+                            other = total_a1[a1] - a1_mass[a1]
+                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, other))
+                            if other > 0:  # the document's own region: its share of the other names' units
+                                s += add(r, ("region", *a1), w["region"] * other / a1_others[key])
                     s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
                     s += add(r, ("county",), w["county"] * min(1.0, support_county.get((key, pid), 0.0)))
                     if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:

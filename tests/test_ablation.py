@@ -44,7 +44,17 @@ def test_county_evidence_puts_the_town_in_the_county_named(gazetteer):
     text = "Crews cleared snow in Henry County. Schools in Paris stayed closed."
     on = places(Geoparser(gazetteer), text, "en")["Henry County"]
     off = places(Geoparser(gazetteer, disabled={"county"}), text, "en")["Henry County"]
-    assert on.place.admin1 == "TN" and off.place.admin1 != "TN"
+    assert on.place.admin1 == "TN" and on.confidence > off.confidence + 0.2
+
+
+def test_region_evidence_weighs_the_state_most_names_lie_in(gazetteer):
+    # three Wisconsin towns and one in Tennessee: "Franklin" (towns of that name in
+    # both, and in several other states) is more surely the one in Wisconsin
+    text = ("The company runs plants in Eau Claire, Wausau and La Crosse, and a warehouse in Memphis. "
+            "Its new office will open in Franklin.")
+    on = places(Geoparser(gazetteer), text, "en")["Franklin"]
+    off = places(Geoparser(gazetteer, disabled={"region"}), text, "en")["Franklin"]
+    assert on.place.admin1 == off.place.admin1 == "WI" and on.confidence > off.confidence + 0.1
 
 
 def test_disabled_evidence_travels_to_worker_processes(gazetteer):
