@@ -77,7 +77,7 @@ WEIGHTS = {
     "layer": 1.5,           # the entry comes from a user's gazetteer layer
     "contained": 6.0,       # "X, State": the next mention contains the candidate
     "doc_country": 2.0,     # the document mentions the candidate's country
-    "doc_admin1": 2.5,      # ... or its admin-1 unit
+    "doc_admin1": 4.0,      # ... or its admin-1 unit (in full from SCOPE_MASS other names)
     "language": 0.7,        # the document's language is spoken in the candidate's country
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
     "region": 1.0,          # the share of the other names' admin-1 readings that lie in the candidate's
@@ -189,6 +189,7 @@ def _contains(outer: Place, inner: Place) -> bool:
 _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 NEAR_KM = 150.0
+SCOPE_MASS = 3.0  # how many other names in an admin-1 unit give its full doc_admin1 weight
 
 # land features: a named river or range is as likely as a state by its own name (it has
 # its generic word); each Natural Earth scalerank step (0 = most prominent) costs a little
@@ -440,7 +441,7 @@ class Resolver:
                         s += add(r, ("doc_country", cc), w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc]))
                         if a1 is not None:
                             other = total_a1[a1] - a1_mass[a1]
-                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, other))
+                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, other / SCOPE_MASS))
                             if other > 0:  # the document's own region: its share of the other names' units
                                 s += add(r, ("region", *a1), w["region"] * other / a1_others[key])
                     s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
