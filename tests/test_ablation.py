@@ -79,6 +79,7 @@ RULE_CASES = {
     "sentence_start": ("Christmas came early for the farmers.", "en"),
     "acronyms": ("La SEDENA informó del operativo.", "es"),
     "first_names": ("Ayer José llegó tarde a la reunión.", "es"),
+    "hamlets": ("Mooers said the plan would cost more.", "en"),
     "line_ups": ("The side was Tom Fry, Denton, Ann Cole, Mercer and Joe Hart.", "en"),
     "lower_case_demonyms": ("Los soldados mexicanos llegaron.", "es"),
     "lower_case_places": ("There was flooding in houston today.", "en"),
@@ -126,7 +127,7 @@ def test_geoparser_passes_rules_to_the_recogniser_and_evidence_to_the_resolver(g
 def test_rules_keep_their_order_and_stages():
     assert [r.name for r in RULES] == [
         "people", "affiliations", "money", "diseases", "event_years", "quoted_names", "sports_teams",
-        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names",
+        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names", "hamlets",
         "line_ups", "lower_case_demonyms", "lower_case_places", "land_features", "datelines"]
     by_name = {r.name: r for r in RULES}
     assert by_name["people"].stages == ("runs", "keep")  # finds people; their surnames are no places

@@ -294,3 +294,13 @@ def test_large_places_in_lower_case_after_a_preposition_of_place(gazetteer):
     # words of the language stay words; no preposition, no place
     assert surfaces(gazetteer, "we went to china for tea in turkey", "en") == []
     assert surfaces(gazetteer, "houston we have a problem", "en") == []
+
+
+def test_a_hamlet_name_needs_the_text_to_place_it_once(gazetteer):
+    # "Mooers" is only a hamlet's post office: a surname until the text places it
+    assert surfaces(gazetteer, "Mooers said the plan would cost more.", "en") == []
+    assert surfaces(gazetteer, "The plow got stuck on the road to Mooers on Monday.", "en") == ["Mooers"]
+    assert surfaces(gazetteer, "JENKINSVILLE — A barn burned on Friday. Jenkinsville has one store.", "en") == [
+        "JENKINSVILLE", "Jenkinsville"]
+    assert surfaces(gazetteer, "Jenkinsville has one store. A barn burned in Jenkinsville.", "en") == [
+        "Jenkinsville", "Jenkinsville"]
