@@ -35,7 +35,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land
 from .model import Document, Kind, Mention
 from .rules import RULES, Rule, functions
-from .tokens import Token, capitalised_runs, tokenize
+from .tokens import Token, capitalised_runs, elided, tokenize
 from .wordlists import sequences, words
 
 __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "plausible_entries", "THRESHOLDS", "RULES",
@@ -127,7 +127,7 @@ class Recognizer:
                 match = None
                 for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
                     last = tokens[end - 1]
-                    if not last.cap:
+                    if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
                         continue
                     entries = self.entries(text[tokens[k].start:last.end])
                     if entries:
@@ -172,7 +172,7 @@ class Recognizer:
                 continue
             found_entries = entries
             # "Kan." and "Calif." are abbreviations only with their dot; "Kan" is a town
-            dotted = [e for e in entries if e.name.endswith(".") and not is_abbrev(e.name)]
+            dotted = [e for e in entries if e.name.endswith(".") and " " not in e.name and not is_abbrev(e.name)]
             if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
                 end += text[end - 1] != "."
                 entries = dotted

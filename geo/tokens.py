@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize", "hyphen_parts", "capitalised_runs", "connector_at", "SENTENCE_END"]
+__all__ = ["Token", "tokenize", "hyphen_parts", "capitalised_runs", "connector_at", "elided", "SENTENCE_END"]
 
 # A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
 # inner apostrophes and hyphens), or a number, or a single other character.
@@ -105,7 +105,8 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
     """Maximal runs of capitalised tokens as token index ranges, on one line, single-spaced.
 
     Lower-case ``connectors`` (word sequences such as ``("de", "la")``) keep a run going
-    when a capitalised word follows them ("Ciudad de México", "Isle of Man").
+    when a capitalised word follows them ("Ciudad de México", "Isle of Man"), and so
+    does an elided article before a capital ("Côte d'Ivoire").
     """
     runs = []
     i, n = 0, len(tokens)
@@ -118,7 +119,7 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
             gap = text[tokens[j - 1].end:tokens[j].start]
             if gap not in (" ", "") or "\n" in gap:
                 break
-            if tokens[j].cap:
+            if tokens[j].cap or elided(tokens[j].text):
                 j += 1
                 continue
             # connectors followed by a capitalised word keep the run going ("de la República")
@@ -130,6 +131,11 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
         runs.append((i, j))
         i = j
     return runs
+
+
+def elided(word: str) -> bool:
+    """A French or Italian elided article before a capital: "d'Ivoire", "l’Aquila"."""
+    return len(word) > 2 and word[0] in "dl" and word[1] in "'’" and word[2].isupper()
 
 
 def connector_at(tokens: list[Token], text: str, j: int, connectors: frozenset[tuple[str, ...]]) -> int:

@@ -304,3 +304,15 @@ def test_a_hamlet_name_needs_the_text_to_place_it_once(gazetteer):
         "JENKINSVILLE", "Jenkinsville"]
     assert surfaces(gazetteer, "Jenkinsville has one store. A barn burned in Jenkinsville.", "en") == [
         "Jenkinsville", "Jenkinsville"]
+
+
+def test_dotted_abbreviation_rule_is_for_single_words(gazetteer):
+    # "Kan." needs its dot, but "Washington DC" is the name "Washington D.C." written without dots
+    assert surfaces(gazetteer, "Officials in Washington DC said so.", "en") == ["Washington DC"]
+    assert surfaces(gazetteer, "He drove to Kan. last week.", "en") == ["Kan."]
+
+
+def test_an_elided_article_keeps_a_name_going(gazetteer):
+    assert surfaces(gazetteer, "Cases were found in Ghana, Côte d'Ivoire and Mali.", "en") == [
+        "Ghana", "Côte d'Ivoire", "Mali"]
+    assert surfaces(gazetteer, "Las exportaciones de Côte d’Ivoire crecieron.", "es") == ["Côte d’Ivoire"]
