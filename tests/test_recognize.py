@@ -316,3 +316,10 @@ def test_an_elided_article_keeps_a_name_going(gazetteer):
     assert surfaces(gazetteer, "Cases were found in Ghana, Côte d'Ivoire and Mali.", "en") == [
         "Ghana", "Côte d'Ivoire", "Mali"]
     assert surfaces(gazetteer, "Las exportaciones de Côte d’Ivoire crecieron.", "es") == ["Côte d’Ivoire"]
+
+
+def test_a_name_may_open_with_an_abbreviation_and_its_dot(gazetteer):
+    assert surfaces(gazetteer, "She grew up in St. Louis and moved to St. Paul, Minn., in May.", "en") == [
+        "St. Louis", "St. Paul", "Minn."]
+    # a street's abbreviation ending a sentence is no town's first word
+    assert "St. Police" not in surfaces(gazetteer, "He lives at 12 Main St. Police said he fled.", "en")
