@@ -323,3 +323,8 @@ def test_a_name_may_open_with_an_abbreviation_and_its_dot(gazetteer):
         "St. Louis", "St. Paul", "Minn."]
     # a street's abbreviation ending a sentence is no town's first word
     assert "St. Police" not in surfaces(gazetteer, "He lives at 12 Main St. Police said he fled.", "en")
+
+
+def test_a_large_island_by_its_own_name_is_a_place_though_a_word(gazetteer):
+    # "java" is an English word; Java, the island of regions.tsv, is named as a sea would be
+    assert surfaces(gazetteer, "In regions like Java, farmers stopped reporting cases.", "en") == ["Java"]
