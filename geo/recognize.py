@@ -107,6 +107,8 @@ class Recognizer:
         lang = doc.lang or detect_language(text)
         self._lang = lang
         tokens = tokenize(text)
+        if lang == "en":  # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE")
+            tokens = self._split_pairs(tokens)
         r = Reading(self, doc, tokens, lang)
         pending = r.pending
         run_rules = self._stages["runs"]
@@ -191,6 +193,26 @@ class Recognizer:
             fn(r)
         r.found.sort(key=lambda m: (m.start, m.end))
         return r.found
+
+    def _split_pairs(self, tokens: list[Token]) -> list[Token]:
+        """"Asia-Pacific", "US-Mexico": a hyphenated word that names no place, made of
+        names of countries, states, continents or seas, is those places, each its own token."""
+        out: list[Token] = []
+        for t in tokens:
+            parts = t.text.split("-") if "-" in t.text and t.cap else ()
+            if len(parts) < 2 or self.entries(t.text) or not all(p[:1].isupper() and any(
+                    e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.feature_code == "SEA")
+                    for e in self.entries(p)) for p in parts):
+                out.append(t)
+                continue
+            at = t.start
+            for k, p in enumerate(parts):
+                if k:
+                    out.append(Token("-", at, at + 1, False, True, False))
+                    at += 1
+                out.append(Token(p, at, at + len(p), True, p.isupper(), t.sent_start and not k))
+                at += len(p)
+        return out
 
     def _keep(self, r: Reading) -> str | None:
         """Whether a gazetteer match is a place mention, by its form: the ``keep`` rules.

@@ -328,3 +328,12 @@ def test_a_name_may_open_with_an_abbreviation_and_its_dot(gazetteer):
 def test_a_large_island_by_its_own_name_is_a_place_though_a_word(gazetteer):
     # "java" is an English word; Java, the island of regions.tsv, is named as a sea would be
     assert surfaces(gazetteer, "In regions like Java, farmers stopped reporting cases.", "en") == ["Java"]
+
+
+def test_a_hyphenated_pair_of_places_is_both_places(gazetteer):
+    assert surfaces(gazetteer, "Trucks waited for hours at the US-Mexico border.", "en") == ["US", "Mexico"]
+    assert surfaces(gazetteer, "Trade ministers from the Asia-Pacific region met in Lima.", "en") == [
+        "Asia", "Pacific", "Lima"]
+    # a hyphenated town's own name stays whole; a compound with a lower-case part is no pair
+    assert surfaces(gazetteer, "Police in Winston-Salem said so.", "en") == ["Winston-Salem"]
+    assert surfaces(gazetteer, "A Texas-based firm hired him.", "en") == ["Texas"]
