@@ -88,10 +88,12 @@ class Reading:
         return self._cue
 
     def major(self) -> bool:
-        """A country, state, continent, sea or city of a million by its main name or abbreviation."""
+        """A country, state, continent, sea or city of a million by its main name or abbreviation,
+        or a world region or large island (geo/data/regions.tsv) by its main name ("Java")."""
         if self._major is None:
             self._major = any((e.main or is_abbrev(e.name)) and (
                 e.place.kind in _BIG_KINDS or e.place.feature_code == "SEA" or e.place.population >= THRESHOLDS["major"])
+                or (e.main and e.place.feature_code == "RGN" and not is_abbrev(e.name))  # "Java", not "UE"
                 for e in self.plausible)
         return self._major
 

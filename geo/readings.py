@@ -308,7 +308,7 @@ def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dic
     said = []
     ranked, tags = [], set()
     for reason, _w in sorted(reasons.items(), key=lambda rw: -rw[1]):
-        tag = reason[0].split("_")[0] if reason[0].startswith("doc_") else reason[0]
+        tag = "doc" if reason[0].startswith("doc_") or reason[0] == "region" else reason[0]
         if tag not in tags and (tag != "language" or len(reasons) == 1):
             tags.add(tag)
             ranked.append(reason)
@@ -319,11 +319,13 @@ def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dic
         elif tag == "doc_country":
             country = gazetteer.country(reason[1])
             said.append(f"document scope: {country.name if country else reason[1]}")
-        elif tag == "doc_admin1":
+        elif tag in ("doc_admin1", "region"):
             unit = gazetteer.admin1(reason[1], reason[2])
             said.append(f"document scope: {unit.name if unit else reason[2]}")
         elif tag == "near":
             said.append("near other places named")
+        elif tag == "county":
+            said.append("in a county named" if place.kind != Kind.ADMIN2 else "a town named lies in it")
         elif tag == "list_kind":
             said.append(f"listed with other {KIND_WORDS.get(Kind(reason[1]), reason[1])} names")
         elif tag == "list_place":

@@ -35,7 +35,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land
 from .model import Document, Kind, Mention
 from .rules import RULES, Rule, functions
-from .tokens import Token, capitalised_runs, tokenize
+from .tokens import Token, capitalised_runs, elided, tokenize
 from .wordlists import sequences, words
 
 __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "plausible_entries", "THRESHOLDS", "RULES",
@@ -107,6 +107,8 @@ class Recognizer:
         lang = doc.lang or detect_language(text)
         self._lang = lang
         tokens = tokenize(text)
+        if lang == "en":  # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE")
+            tokens = self._split_pairs(tokens)
         r = Reading(self, doc, tokens, lang)
         pending = r.pending
         run_rules = self._stages["runs"]
@@ -127,7 +129,7 @@ class Recognizer:
                 match = None
                 for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
                     last = tokens[end - 1]
-                    if not last.cap:
+                    if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
                         continue
                     entries = self.entries(text[tokens[k].start:last.end])
                     if entries:
@@ -172,7 +174,7 @@ class Recognizer:
                 continue
             found_entries = entries
             # "Kan." and "Calif." are abbreviations only with their dot; "Kan" is a town
-            dotted = [e for e in entries if e.name.endswith(".") and not is_abbrev(e.name)]
+            dotted = [e for e in entries if e.name.endswith(".") and " " not in e.name and not is_abbrev(e.name)]
             if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
                 end += text[end - 1] != "."
                 entries = dotted
@@ -191,6 +193,26 @@ class Recognizer:
             fn(r)
         r.found.sort(key=lambda m: (m.start, m.end))
         return r.found
+
+    def _split_pairs(self, tokens: list[Token]) -> list[Token]:
+        """"Asia-Pacific", "US-Mexico": a hyphenated word that names no place, made of
+        names of countries, states, continents or seas, is those places, each its own token."""
+        out: list[Token] = []
+        for t in tokens:
+            parts = t.text.split("-") if "-" in t.text and t.cap else ()
+            if len(parts) < 2 or self.entries(t.text) or not all(p[:1].isupper() and any(
+                    e.main and (e.place.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT) or e.place.feature_code == "SEA")
+                    for e in self.entries(p)) for p in parts):
+                out.append(t)
+                continue
+            at = t.start
+            for k, p in enumerate(parts):
+                if k:
+                    out.append(Token("-", at, at + 1, False, True, False))
+                    at += 1
+                out.append(Token(p, at, at + len(p), True, p.isupper(), t.sent_start and not k))
+                at += len(p)
+        return out
 
     def _keep(self, r: Reading) -> str | None:
         """Whether a gazetteer match is a place mention, by its form: the ``keep`` rules.

@@ -7,8 +7,13 @@ Every candidate gets a score from independent pieces of evidence:
 * name: the mention is the entry's main name, written the same way;
 * "City, State" / "Ciudad, País": the mention right after a comma contains it;
 * document scope: the countries and admin-1 units the document mentions
-  (a first pass resolves the unambiguous mentions, the second pass uses them);
+  (a first pass resolves the unambiguous mentions, the second pass uses them),
+  and the document's own region: the share of its other names' readings that
+  lie in the candidate's admin-1 unit (a story with three Wisconsin towns and
+  one in Tennessee is about Wisconsin first);
 * language: places in countries where the document's language is spoken;
+* neighbourhood: other names with likely places within NEAR_KM; a county named
+  as such ("Henry County") and a town in it ("Paris") raise each other;
 * one sense per document: every occurrence of a name resolves alike;
 * reading cues: an exonym ("Bruselas", "Pekín") names the famous place; a
   dateline ("WASHINGTON —") and a capital named as an actor ("Moscú
@@ -57,7 +62,7 @@ __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KI
 # as the country first, as news use it.
 KIND_PRIOR = {
     Kind.COUNTRY: 4.0,    # "Georgia", "Jordan": the country before its namesakes
-    Kind.ADMIN1: 3.0,     # a state or province before a town of its name
+    Kind.ADMIN1: 2.5,     # a state or province before a town of its name
     Kind.CONTINENT: 3.0,  # as a state
     Kind.ADMIN2: 1.0,     # a county by its own name ("Boone County")
     Kind.CITY: 0.0,       # cities count by their population instead
@@ -72,9 +77,11 @@ WEIGHTS = {
     "layer": 1.5,           # the entry comes from a user's gazetteer layer
     "contained": 6.0,       # "X, State": the next mention contains the candidate
     "doc_country": 2.0,     # the document mentions the candidate's country
-    "doc_admin1": 2.5,      # ... or its admin-1 unit
+    "doc_admin1": 4.0,      # ... or its admin-1 unit (in full from SCOPE_MASS other names)
     "language": 0.7,        # the document's language is spoken in the candidate's country
     "near": 1.5,            # other names of the document have likely places within NEAR_KM
+    "region": 1.0,          # the share of the other names' admin-1 readings that lie in the candidate's
+    "county": 2.5,          # a county named in the document lies around the town (or a town named lies in the county)
     "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
     "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
     "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
@@ -182,6 +189,7 @@ def _contains(outer: Place, inner: Place) -> bool:
 _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 NEAR_KM = 150.0
+SCOPE_MASS = 3.0  # how many other names in an admin-1 unit give its full doc_admin1 weight
 
 # land features: a named river or range is as likely as a state by its own name (it has
 # its generic word); each Natural Earth scalerank step (0 = most prominent) costs a little
@@ -197,26 +205,37 @@ class _Proximity:
     what is near it.
     """
 
-    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8):
+    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8, km: float = NEAR_KM,
+                 county: bool = False):
+        """``county``: only a county named as such ("Walker County", not a bare "Walker")
+        and a town within ``km`` of its point, in one admin-1 unit, count as near (the
+        town lies in the county)."""
         self.index: list[tuple[str, str]] = []
-        lat, lon, owner = [], [], []
+        lat, lon, owner, kinds, units = [], [], [], [], []
         for n, (key, scores) in enumerate(local.items()):
             best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
             for pid, (place, _s) in best:
-                if place.kind in POINT_KINDS:
+                if place.kind in POINT_KINDS and not (county and place.kind == Kind.ADMIN2 and name_key(place.name) != key):
                     self.index.append((key, pid))
                     lat.append(place.lat)
                     lon.append(place.lon)
                     owner.append(n)
+                    kinds.append(place.kind == Kind.ADMIN2)
+                    units.append(f"{place.country_code}/{place.admin1}" if place.admin1 else f"?{len(units)}")
         self.near = None
         if len(set(owner)) >= 2:
             la, lo = np.radians(lat), np.radians(lon)
             dlat = la[:, None] - la[None, :]
             dlon = lo[:, None] - lo[None, :]
             a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-            km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
             own = np.asarray(owner)
-            self.near = ((km <= NEAR_KM) & (own[:, None] != own[None, :])).astype(float)
+            near = (dist <= km) & (own[:, None] != own[None, :])
+            if county:
+                county_of = np.asarray(kinds)
+                unit = np.asarray(units)
+                near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
+            self.near = near.astype(float)
 
     def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
         """Probability mass of *other* names' candidates near each candidate."""
@@ -378,9 +397,11 @@ class Resolver:
                         (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
                        for pid, (place, _s) in scores.items()] for key, scores in local.items()}
         w = self.weights
+        in_county = _Proximity({key: v for key, v in local.items() if not key.endswith("#land")}, km=ADMIN2_KM, county=True)
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
+            support_county = in_county.support(probs)
             shares = list_mass(list_others, probs, local)
             mass_cc, mass_a1, kind_of = {}, {}, {}
             total_cc, total_a1 = {}, {}
@@ -403,6 +424,8 @@ class Resolver:
             list_kind = {key: {k: sum(kind_of[o].get(k, 0) for o in others) / len(others) for k in Kind}
                          for key, others in list_others.items() if others}
             final = {}
+            a1_total = sum(total_a1.values())
+            a1_others = {key: a1_total - sum(mass_a1[key].values()) for key in local}
             for key, scores in local.items():
                 updated = {}
                 cc_mass, a1_mass = mass_cc[key], mass_a1[key]
@@ -417,8 +440,12 @@ class Resolver:
                         # country never makes its own namesake state win over it
                         s += add(r, ("doc_country", cc), w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc]))
                         if a1 is not None:
-                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, total_a1[a1] - a1_mass[a1]))
+                            other = total_a1[a1] - a1_mass[a1]
+                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, other / SCOPE_MASS))
+                            if other > 0:  # the document's own region: its share of the other names' units
+                                s += add(r, ("region", *a1), w["region"] * other / a1_others[key])
                     s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
+                    s += add(r, ("county",), w["county"] * min(1.0, support_county.get((key, pid), 0.0)))
                     if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:
                         s += add(r, ("list_kind", str(place.kind)), w["list_kind"] * kinds_listed.get(place.kind, 0.0))
                     if share is not None and cc:

@@ -34,9 +34,9 @@ from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
-from .context import (LOCATIVES, affiliation, article_phrase, club_article, club_context, cue_before, in_quoted_name,
-                      is_dateline, locative_before, match_result, names_a_disease, nicknamed_people, opens_dateline,
-                      year_after)
+from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_article, club_context, cue_before,
+                      in_quoted_name, is_dateline, locative_before, match_result, names_a_disease, nicknamed_people,
+                      opens_dateline, year_after)
 from .entries import is_demonym
 from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
 from .frequency import is_frequent
@@ -241,6 +241,38 @@ def first_name(r: Reading) -> bool:
     """A given name alone ("José") names a person before a village; a town of some size keeps it (Augusta)."""
     return r.single and name_key(r.first.text) in r.rec.first_names and not r.cue() and not r.big() and not any(
         e.main and e.place.population >= THRESHOLDS["town"] for e in r.plausible)
+
+
+_HAMLET_CUES = LOCATIVES | {"to"}  # "the road to Mooers"
+
+
+@rule("hamlets", "document")
+def hamlets(r: Reading) -> None:
+    """A word known only as a hamlet's post office ("Mooers") is a place only where the text places it once.
+
+    Placed: after a preposition of place ("in Mooers", "the road to Mooers") or another
+    cue, before ", State", or in a dateline; then its other mentions count too. Such
+    hamlets have no population in the gazetteer (see :func:`geo.gazetteer_readers.load_us_towns`).
+    """
+    tokens, text = r.tokens, r.text
+    at = {t.start: n for n, t in enumerate(tokens)}
+    loose: list[Mention] = []
+    placed: set[str] = set()
+    for m in r.found:
+        n = at.get(m.start)
+        single = n is not None and tokens[n].end == m.end
+        entries = r.rec.entries(m.surface) if single and m.source == "gazetteer" else ()
+        if not entries or not all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"
+                                  for e in entries):
+            placed.add(name_key(m.surface))
+        elif (n and tokens[n - 1].text.lower() in _HAMLET_CUES) or cue_before(tokens, n) \
+                or admin_after(tokens, n + 1, r.rec.entries) or is_dateline(text, m.start, m.end):
+            placed.add(name_key(m.surface))
+        else:
+            loose.append(m)
+    if loose:
+        drop = {id(m) for m in loose if name_key(m.surface) not in placed}
+        r.found = [m for m in r.found if id(m) not in drop]
 
 
 @rule("line_ups", "document")

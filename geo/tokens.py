@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize", "hyphen_parts", "capitalised_runs", "connector_at", "SENTENCE_END"]
+__all__ = ["Token", "tokenize", "hyphen_parts", "capitalised_runs", "connector_at", "elided", "NAME_ABBREVIATIONS", "SENTENCE_END"]
 
 # A token: an abbreviation with dots ("EE.UU.", "U.S.A."), or a word (letters,
 # inner apostrophes and hyphens), or a number, or a single other character.
@@ -105,7 +105,9 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
     """Maximal runs of capitalised tokens as token index ranges, on one line, single-spaced.
 
     Lower-case ``connectors`` (word sequences such as ``("de", "la")``) keep a run going
-    when a capitalised word follows them ("Ciudad de México", "Isle of Man").
+    when a capitalised word follows them ("Ciudad de México", "Isle of Man"), and so
+    does an elided article before a capital ("Côte d'Ivoire"); a run may open with
+    an abbreviation and its dot ("St. Louis", "Ft. Worth").
     """
     runs = []
     i, n = 0, len(tokens)
@@ -118,8 +120,13 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
             gap = text[tokens[j - 1].end:tokens[j].start]
             if gap not in (" ", "") or "\n" in gap:
                 break
-            if tokens[j].cap:
+            if tokens[j].cap or elided(tokens[j].text):
                 j += 1
+                continue
+            # "St. Louis", "Ft. Worth": an abbreviated first word and its dot
+            if j == i + 1 and tokens[i].text in NAME_ABBREVIATIONS and tokens[j].text == "." and j + 1 < n \
+                    and tokens[j + 1].cap and text[tokens[j].end:tokens[j + 1].start] == " ":
+                j += 2
                 continue
             # connectors followed by a capitalised word keep the run going ("de la República")
             seq = connector_at(tokens, text, j, connectors)
@@ -130,6 +137,14 @@ def capitalised_runs(tokens: list[Token], text: str, connectors: frozenset[tuple
         runs.append((i, j))
         i = j
     return runs
+
+
+NAME_ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft"})  # first words of place names written short
+
+
+def elided(word: str) -> bool:
+    """A French or Italian elided article before a capital: "d'Ivoire", "l’Aquila"."""
+    return len(word) > 2 and word[0] in "dl" and word[1] in "'’" and word[2].isupper()
 
 
 def connector_at(tokens: list[Token], text: str, j: int, connectors: frozenset[tuple[str, ...]]) -> int:

@@ -40,6 +40,23 @@ def test_contained_evidence_raises_confidence(gazetteer):
     assert on.place.admin1 == "TX" and on.confidence > off.confidence
 
 
+def test_county_evidence_puts_the_town_in_the_county_named(gazetteer):
+    text = "Crews cleared snow in Henry County. Schools in Paris stayed closed."
+    on = places(Geoparser(gazetteer), text, "en")["Henry County"]
+    off = places(Geoparser(gazetteer, disabled={"county"}), text, "en")["Henry County"]
+    assert on.place.admin1 == "TN" and (off.place.admin1 != "TN" or on.confidence > off.confidence + 0.1)
+
+
+def test_region_evidence_weighs_the_state_most_names_lie_in(gazetteer):
+    # three Wisconsin towns and one in Tennessee: "Franklin" (towns of that name in
+    # both, and in several other states) is more surely the one in Wisconsin
+    text = ("The company runs plants in Eau Claire, Wausau and La Crosse, and a warehouse in Memphis. "
+            "Its new office will open in Franklin.")
+    on = places(Geoparser(gazetteer), text, "en")["Franklin"]
+    off = places(Geoparser(gazetteer, disabled={"region"}), text, "en")["Franklin"]
+    assert on.place.admin1 == off.place.admin1 == "WI" and on.confidence > off.confidence + 0.1
+
+
 def test_disabled_evidence_travels_to_worker_processes(gazetteer):
     import pickle
     g = pickle.loads(pickle.dumps(Geoparser(gazetteer, disabled={"near"})))
@@ -62,6 +79,7 @@ RULE_CASES = {
     "sentence_start": ("Christmas came early for the farmers.", "en"),
     "acronyms": ("La SEDENA informó del operativo.", "es"),
     "first_names": ("Ayer José llegó tarde a la reunión.", "es"),
+    "hamlets": ("Mooers said the plan would cost more.", "en"),
     "line_ups": ("The side was Tom Fry, Denton, Ann Cole, Mercer and Joe Hart.", "en"),
     "lower_case_demonyms": ("Los soldados mexicanos llegaron.", "es"),
     "lower_case_places": ("There was flooding in houston today.", "en"),
@@ -109,7 +127,7 @@ def test_geoparser_passes_rules_to_the_recogniser_and_evidence_to_the_resolver(g
 def test_rules_keep_their_order_and_stages():
     assert [r.name for r in RULES] == [
         "people", "affiliations", "money", "diseases", "event_years", "quoted_names", "sports_teams",
-        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names",
+        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names", "hamlets",
         "line_ups", "lower_case_demonyms", "lower_case_places", "land_features", "datelines"]
     by_name = {r.name: r for r in RULES}
     assert by_name["people"].stages == ("runs", "keep")  # finds people; their surnames are no places

@@ -118,3 +118,12 @@ def test_admin2_units_are_found_by_their_bare_names(gazetteer):
     assert any(e[0].name == "Kabupaten Karo" for e in gazetteer.lookup("Karo", "en"))
     # not admin-1 units: "Distrito de Columbia" does not make DC "Columbia"
     assert not any(e[0].kind == Kind.ADMIN1 and e[0].country_code == "US" for e in gazetteer.lookup("Columbia", "en"))
+
+
+def test_us_post_office_towns_under_cities500(gazetteer):
+    # hamlets under 500 people come from zipcodes' post offices, with no population, in their state
+    (place,) = {e.place for e in gazetteer.lookup("Jenkinsville")}
+    assert (place.country_code, place.admin1, place.population, place.place_id) == ("US", "SC", 0, "us-town:SC:jenkinsville")
+    # not where cities500 already has the town, nor a campus post office
+    assert not any(e.place.place_id.startswith("us-town:") for e in gazetteer.lookup("Okemah"))
+    assert not any(e.place.place_id.startswith("us-town:") for e in gazetteer.lookup("State University"))

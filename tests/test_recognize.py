@@ -294,3 +294,46 @@ def test_large_places_in_lower_case_after_a_preposition_of_place(gazetteer):
     # words of the language stay words; no preposition, no place
     assert surfaces(gazetteer, "we went to china for tea in turkey", "en") == []
     assert surfaces(gazetteer, "houston we have a problem", "en") == []
+
+
+def test_a_hamlet_name_needs_the_text_to_place_it_once(gazetteer):
+    # "Mooers" is only a hamlet's post office: a surname until the text places it
+    assert surfaces(gazetteer, "Mooers said the plan would cost more.", "en") == []
+    assert surfaces(gazetteer, "The plow got stuck on the road to Mooers on Monday.", "en") == ["Mooers"]
+    assert surfaces(gazetteer, "JENKINSVILLE — A barn burned on Friday. Jenkinsville has one store.", "en") == [
+        "JENKINSVILLE", "Jenkinsville"]
+    assert surfaces(gazetteer, "Jenkinsville has one store. A barn burned in Jenkinsville.", "en") == [
+        "Jenkinsville", "Jenkinsville"]
+
+
+def test_dotted_abbreviation_rule_is_for_single_words(gazetteer):
+    # "Kan." needs its dot, but "Washington DC" is the name "Washington D.C." written without dots
+    assert surfaces(gazetteer, "Officials in Washington DC said so.", "en") == ["Washington DC"]
+    assert surfaces(gazetteer, "He drove to Kan. last week.", "en") == ["Kan."]
+
+
+def test_an_elided_article_keeps_a_name_going(gazetteer):
+    assert surfaces(gazetteer, "Cases were found in Ghana, Côte d'Ivoire and Mali.", "en") == [
+        "Ghana", "Côte d'Ivoire", "Mali"]
+    assert surfaces(gazetteer, "Las exportaciones de Côte d’Ivoire crecieron.", "es") == ["Côte d’Ivoire"]
+
+
+def test_a_name_may_open_with_an_abbreviation_and_its_dot(gazetteer):
+    assert surfaces(gazetteer, "She grew up in St. Louis and moved to St. Paul, Minn., in May.", "en") == [
+        "St. Louis", "St. Paul", "Minn."]
+    # a street's abbreviation ending a sentence is no town's first word
+    assert "St. Police" not in surfaces(gazetteer, "He lives at 12 Main St. Police said he fled.", "en")
+
+
+def test_a_large_island_by_its_own_name_is_a_place_though_a_word(gazetteer):
+    # "java" is an English word; Java, the island of regions.tsv, is named as a sea would be
+    assert surfaces(gazetteer, "In regions like Java, farmers stopped reporting cases.", "en") == ["Java"]
+
+
+def test_a_hyphenated_pair_of_places_is_both_places(gazetteer):
+    assert surfaces(gazetteer, "Trucks waited for hours at the US-Mexico border.", "en") == ["US", "Mexico"]
+    assert surfaces(gazetteer, "Trade ministers from the Asia-Pacific region met in Lima.", "en") == [
+        "Asia", "Pacific", "Lima"]
+    # a hyphenated town's own name stays whole; a compound with a lower-case part is no pair
+    assert surfaces(gazetteer, "Police in Winston-Salem said so.", "en") == ["Winston-Salem"]
+    assert surfaces(gazetteer, "A Texas-based firm hired him.", "en") == ["Texas"]

@@ -124,6 +124,17 @@ def test_spatial_coherence_prefers_places_near_each_other(parse):
     assert (r.place.country_code, r.place.admin1) == ("US", "LA")
 
 
+def test_a_county_named_places_the_town_in_it(parse):
+    # Henry County and Paris: Paris, Tennessee is in Henry County, Tennessee (there are
+    # Henry Counties in many states, and many towns called Paris)
+    rs = by_surface(parse("Crews cleared snow in Henry County. Schools in Paris stayed closed.", "en"))
+    assert (rs["Henry County"].place.admin1, rs["Paris"].place.admin1) == ("TN", "TN")
+    assert "in a county named" in rs["Paris"].evidence and "a town named lies in it" in rs["Henry County"].evidence
+    # a bare name read as a county ("Marion") is no county named as such
+    rs = by_surface(parse("Crews cleared snow in Marion. Schools in Paris stayed closed.", "en"))
+    assert "county named" not in rs["Paris"].evidence
+
+
 def test_a_state_in_a_list_of_states_is_not_a_town_of_the_next(parse):
     # "Illinois, Missouri" alone reads as a town in Missouri; in a list it is the state
     r = by_surface(parse("Cases were found in Arizona, Georgia, Illinois, Missouri and Ohio.", "en"))
