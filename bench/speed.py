@@ -474,7 +474,7 @@ def main() -> int:
         table.add("gazetteer", "warm load: Geoparser ready (gazetteer + recogniser tables)", f"{med['ready'] * 1000:.1f} ms",
                   "<= 0.3 s", med["ready"] <= 0.3)
         table.add("gazetteer", "first document (lazy tables: first names, word freq.)", f"{med['first_doc'] * 1000:.1f} ms")
-        table.add("gazetteer", "import geo (geopandas, pandas, shapely)", f"{med['import']:.2f} s")
+        table.add("gazetteer", "import geo (the pipeline: numpy, sqlite3; frames libraries on demand)", f"{med['import']:.2f} s")
         table.add("gazetteer", "RSS after load and one document", f"{med['rss_mb']:.0f} MB")
 
     # -- one core

@@ -112,6 +112,7 @@ class Gazetteer:
         self._languages: dict[str, list[str]] | None = None
         self._speaking: dict[str, frozenset[str]] = {}  # countries_speaking, per language
         self._word_langs: dict[str, list[str]] = {}  # is_common_word's look-ups by the word as written
+        self._common: dict[tuple[str, str], bool] = {}  # is_common_word's answers by (word, language)
         self._keys: dict[str, bool] = {}  # has_key's answers
         self.generation = 0  # counts the places added: what others keep of the answers is stale when it changes
         self._units: dict[tuple[str, str], Place | None] = {}  # country's and admin1's answers (cc, "") / (cc, code)
@@ -237,6 +238,20 @@ class Gazetteer:
 
         For languages without a dictionary, English and Spanish are both asked.
         """
+        hit = self._common.get((word, lang))
+        if hit is None:
+            langs = self._langs(word)
+            if lang in ("en", "es"):
+                hit = lang in langs or (lang + "^" in langs and word.isupper())
+            else:
+                hit = any(x.islower() and not x.endswith("^") for x in langs)
+            if len(self._common) > 200_000:
+                self._common.clear()
+            self._common[(word, lang)] = hit
+        return hit
+
+    def _langs(self, word: str) -> list[str]:
+        """The lexicon's language tags of a word as written (read by is_common_word and is_proper_word)."""
         langs = self._word_langs.get(word)
         if langs is None:
             key = lexicon_key(word)
@@ -251,14 +266,11 @@ class Gazetteer:
             if len(self._word_langs) > 200_000:
                 self._word_langs.clear()
             self._word_langs[word] = langs
-        if lang in ("en", "es"):
-            return lang in langs or (lang + "^" in langs and word.isupper())
-        return any(x.islower() and not x.endswith("^") for x in langs)
+        return langs
 
     def is_proper_word(self, word: str, lang: str) -> bool:
         """Whether the language's dictionary lists ``word`` as a proper noun ("Málaga")."""
-        self.is_common_word(word, lang)  # fills the cache
-        return lang.upper() in self._word_langs.get(word, ())
+        return lang.upper() in self._langs(word)
 
     def countries_speaking(self, lang: str) -> frozenset[str]:
         """Country codes where ``lang`` (ISO 639-1) is an official or common language."""

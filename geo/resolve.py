@@ -354,7 +354,7 @@ class Resolver:
                 floor = dateline_floor(cands[i]) if mentions[i].role == "dateline" else 0.0
                 for place, base in cands[i]:
                     s, r = base, {}
-                    outer = next((c for c in context[i] if _contains(c, place)), None)
+                    outer = next((c for c in context[i] if _contains(c, place)), None) if context[i] else None
                     if outer is not None and (
                             not listed[i] or (place.kind == Kind.CITY and place.population >= RESOLVE_THRESHOLDS["listed_city"])):
                         s += self.weights["contained"]
@@ -434,27 +434,47 @@ class Resolver:
                 share = shares.get(key)
                 for pid, place, cc, a1 in units[key]:
                     s = scores[pid][1]
-                    r = why[key][pid] if last else {}
+                    r = why[key][pid]  # the reasons are noted in the last round only
                     if cc:
                         # the bonus also goes to a country itself, so that a mentioned
                         # country never makes its own namesake state win over it
-                        s += add(r, ("doc_country", cc), w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc]))
+                        b = w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc])
+                        s += b
+                        if last:
+                            add(r, ("doc_country", cc), b)
                         if a1 is not None:
                             other = total_a1[a1] - a1_mass[a1]
-                            s += add(r, ("doc_admin1", *a1), w["doc_admin1"] * min(1.0, other / SCOPE_MASS))
+                            b = w["doc_admin1"] * min(1.0, other / SCOPE_MASS)
+                            s += b
+                            if last:
+                                add(r, ("doc_admin1", *a1), b)
                             if other > 0:  # the document's own region: its share of the other names' units
-                                s += add(r, ("region", *a1), w["region"] * other / a1_others[key])
-                    s += add(r, ("near",), w["near"] * min(1.0, support_near.get((key, pid), 0.0)))
-                    s += add(r, ("county",), w["county"] * min(1.0, support_county.get((key, pid), 0.0)))
+                                b = w["region"] * other / a1_others[key]
+                                s += b
+                                if last:
+                                    add(r, ("region", *a1), b)
+                    b = w["near"] * min(1.0, support_near.get((key, pid), 0.0))
+                    s += b
+                    if last:
+                        add(r, ("near",), b)
+                    b = w["county"] * min(1.0, support_county.get((key, pid), 0.0))
+                    s += b
+                    if last:
+                        add(r, ("county",), b)
                     if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:
-                        s += add(r, ("list_kind", str(place.kind)), w["list_kind"] * kinds_listed.get(place.kind, 0.0))
+                        b = w["list_kind"] * kinds_listed.get(place.kind, 0.0)
+                        s += b
+                        if last:
+                            add(r, ("list_kind", str(place.kind)), b)
                     if share is not None and cc:
                         # the country's share goes to its states too ("New York City and Florida")
                         a1_share, cc_share = share
                         same_a1 = a1_share.get((cc, place.admin1), 0.0) \
                             if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        bonus = w["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
-                        s += add(r, ("list_place", surface_of[list_others[key][0]]), bonus)
+                        b = w["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
+                        s += b
+                        if last:
+                            add(r, ("list_place", surface_of[list_others[key][0]]), b)
                     updated[pid] = (place, s)
                 final[key] = updated
             probs = {key: _softmax(scores) for key, scores in final.items()}

@@ -300,29 +300,26 @@ def one_sense_per_document(r: Reading) -> None:
                    and any(e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in r.rec.entries(m.surface)))]
 
 
-_TEXT = itemgetter(0)  # a token's text
-_CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before a lower-case place (lower_case_places)
-
-
 @rule("lower_case_demonyms", "document")
 def lower_case_demonyms(r: Reading) -> None:
     """Adjectives of nationality in lower case are demonyms ("soldados mexicanos")."""
     taken = {m.start for m in r.found}
     rec = r.rec
-    demonym_words = rec.demonym_words  # each word as written is folded once, not at every occurrence
-    tokens = r.tokens
-    texts = list(map(_TEXT, tokens))
-    new = set(texts).difference(demonym_words)
-    if len(demonym_words) + len(new) > 200_000:
-        demonym_words.clear()
-        new = set(texts)
-    for word in new:
-        demonym_words[word] = word[0].isalpha() and name_key(word) in rec.demonyms
-    # (the words and their answers are looked up at C speed: most of a text's words are no demonyms)
-    for n in compress(range(len(tokens)), map(demonym_words.__getitem__, texts)):
-        t = tokens[n]
-        if not t.cap and t.start not in taken:
+    demonym_words = rec.demonym_words
+    for t in r.tokens:
+        if t.cap:
+            continue
+        demonym = demonym_words.get(t.text)
+        if demonym is None:  # each word as written is folded once, not at every occurrence
+            if len(demonym_words) > 200_000:
+                demonym_words.clear()
+            demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in rec.demonyms
+        if demonym and t.start not in taken:
             r.found.append(Mention(r.doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
+
+
+_TEXT = itemgetter(0)  # a token's text
+_CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before a lower-case place (lower_case_places)
 
 
 @rule("lower_case_places", "document")
