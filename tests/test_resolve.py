@@ -170,7 +170,7 @@ def test_a_national_capital_gets_a_prior(gazetteer):
     rome = [e[0] for e in gazetteer.lookup("Rome", "en") if e[0].country_code == "IT"][0]
     assert rome.feature_code == "PPLC"
     scores = {p.place_id: s for p, s in Resolver(gazetteer).candidates(Mention("d", 0, 4, "Rome"), "en")}
-    from geo.resolve import WEIGHTS, _score
+    from geo.resolve import WEIGHTS, score as _score
     assert scores[rome.place_id] == pytest.approx(_score(rome, "Rome", True, "Rome"))
     assert _score(rome, "Rome", True, "Rome") - WEIGHTS["capital"] == pytest.approx(
         _score(rome.__class__(**{**{f: getattr(rome, f) for f in rome.__dataclass_fields__}, "feature_code": "PPL"}),
