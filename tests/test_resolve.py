@@ -239,3 +239,11 @@ def test_a_reading_only_its_prior_supports_is_less_sure(parse):
     assert alone.place.place_id == placed.place.place_id
     assert alone.evidence == "language: es" and alone.confidence <= PRIOR_ONLY_TRUST  # (the prior, and Spanish)
     assert placed.evidence.startswith('"Hermosillo, Sonora" in text') and placed.confidence > PRIOR_ONLY_TRUST
+
+
+def test_the_resolvers_tables_are_one_object_wherever_imported():
+    # bench/tune.py and bench/accuracy.py --ablate set them through geo.resolve
+    import geo.resolve as R
+    import geo.scoring as S
+    assert R.WEIGHTS is S.WEIGHTS and R.KIND_PRIOR is S.KIND_PRIOR and R.EVIDENCE == S.EVIDENCE
+    assert R.score is S.score and "temperature" not in R.EVIDENCE
