@@ -25,8 +25,9 @@ of its alternatives. Each miss gets one class:
 It also prints, per half of each corpus (documents at even and odd positions),
 gold-span acc@161km, top-3 recall and the end-to-end calibration bins (share of
 resolved mentions within 161 km by the confidence geo gave, as
-bench/accuracy.py prints them), so that a change tuned on one half can be
-checked on the other. Descriptive only: geo does not use these classes.
+bench/accuracy.py prints them), the same bins with the convention misses counted
+right (:func:`convention`), and the Brier score both ways, so that a change tuned on
+one half can be checked on the other. Descriptive only: geo does not use these classes.
 """
 from __future__ import annotations
 
@@ -59,6 +60,18 @@ def km(a, b) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def convention(r, gold: tuple[float, float]) -> bool:
+    """A wrong answer that is the right unit at another representative point: a country,
+    state or continent whose outline holds the gold point, or a sea or world region."""
+    p = r.place
+    if r.precision != "exact":
+        return False
+    if p.kind in (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT):
+        outline = country_outline(p.country_code) if p.country_code else None
+        return p.kind == Kind.CONTINENT or (outline is not None and outline.contains(Point(gold[1], gold[0])))
+    return p.kind == Kind.FEATURE and not p.country_code
+
+
 def classify(gp: Geoparser, doc: Document, r, gold: tuple[float, float]) -> str:
     if r is None or r.place is None:
         return "unresolved"
@@ -81,8 +94,8 @@ def classify(gp: Geoparser, doc: Document, r, gold: tuple[float, float]) -> str:
 
 def run(gp: Geoparser, corpus: Path, show: int, dump) -> dict:
     rows = [json.loads(line) for line in corpus.open(encoding="utf-8") if line.strip()]
-    halves = {h: {"n": 0, "hit1": 0, "hit3": 0, "bins": [[0, 0] for _ in BINS[:-1]], "classes": Counter()}
-              for h in ("even", "odd")}
+    halves = {h: {"n": 0, "hit1": 0, "hit3": 0, "bins": [[0, 0] for _ in BINS[:-1]], "conv_bins": [0 for _ in BINS[:-1]],
+                  "brier": [0.0, 0.0, 0], "classes": Counter()} for h in ("even", "odd")}
     examples: dict[str, list[str]] = {c: [] for c in CLASSES}
     for pos, d in enumerate(rows):
         h = halves["even" if pos % 2 == 0 else "odd"]
@@ -118,14 +131,19 @@ def run(gp: Geoparser, corpus: Path, show: int, dump) -> dict:
             if t is None:
                 continue
             ok = km((r.place.lat, r.place.lon), (t["lat"], t["lon"])) <= KM
+            conv = not ok and convention(r, (t["lat"], t["lon"]))
             b = next(i for i in range(len(BINS) - 1) if BINS[i] <= r.confidence < BINS[i + 1])
             h["bins"][b][0] += 1
             h["bins"][b][1] += ok
+            h["conv_bins"][b] += conv
+            h["brier"][0] += (r.confidence - ok) ** 2
+            h["brier"][1] += (r.confidence - (ok or conv)) ** 2
+            h["brier"][2] += 1
             if dump is not None:
                 dump.write(json.dumps({"corpus": corpus.stem, "half": "even" if pos % 2 == 0 else "odd",
                                        "doc": doc.id, "name": r.mention.surface, "source": r.mention.source,
                                        "kind": str(r.place.kind), "precision": str(r.precision),
-                                       "confidence": r.confidence, "ok": ok, "evidence": r.evidence,
+                                       "confidence": r.confidence, "ok": ok, "convention": conv, "evidence": r.evidence,
                                        "alternatives": [str(a.kind) for a in r.alternatives],
                                        "answer_kind": str(r.place.kind)}, ensure_ascii=False) + "\n")
     return {"halves": halves, "examples": examples}
@@ -155,6 +173,20 @@ def report(name: str, out: dict) -> None:
                    halves["even"]["bins"][i][1] + halves["odd"]["bins"][i][1]]):
             cells.append(f"{h[0]:5d} {h[1] / h[0]:.3f}" if h[0] else f"{h[0]:5d}   —  ")
         print(f"    {label}  " + " | ".join(cells))
+    print("  the same with convention misses counted right (even | odd | all):")
+    for i in range(len(BINS) - 1):
+        label = f"{BINS[i]:.2f}-{min(BINS[i + 1], 1.0):.2f}"
+        cells = []
+        for hs in (["even"], ["odd"], ["even", "odd"]):
+            n = sum(halves[h]["bins"][i][0] for h in hs)
+            ok = sum(halves[h]["bins"][i][1] + halves[h]["conv_bins"][i] for h in hs)
+            cells.append(f"{n:5d} {ok / n:.3f}" if n else f"{n:5d}   —  ")
+        print(f"    {label}  " + " | ".join(cells))
+    briers = []
+    for hs in (["even"], ["odd"], ["even", "odd"]):
+        n = sum(halves[h]["brier"][2] for h in hs) or 1
+        briers.append(f"{sum(halves[h]['brier'][0] for h in hs) / n:.4f} ({sum(halves[h]['brier'][1] for h in hs) / n:.4f})")
+    print("  Brier score, end to end (with convention misses right): even " + " | odd ".join(briers[:2]) + " | all " + briers[2])
 
 
 def main(argv=None) -> int:

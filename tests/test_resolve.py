@@ -170,7 +170,7 @@ def test_a_national_capital_gets_a_prior(gazetteer):
     rome = [e[0] for e in gazetteer.lookup("Rome", "en") if e[0].country_code == "IT"][0]
     assert rome.feature_code == "PPLC"
     scores = {p.place_id: s for p, s in Resolver(gazetteer).candidates(Mention("d", 0, 4, "Rome"), "en")}
-    from geo.resolve import WEIGHTS, _score
+    from geo.resolve import WEIGHTS, score as _score
     assert scores[rome.place_id] == pytest.approx(_score(rome, "Rome", True, "Rome"))
     assert _score(rome, "Rome", True, "Rome") - WEIGHTS["capital"] == pytest.approx(
         _score(rome.__class__(**{**{f: getattr(rome, f) for f in rome.__dataclass_fields__}, "feature_code": "PPL"}),
@@ -239,3 +239,11 @@ def test_a_reading_only_its_prior_supports_is_less_sure(parse):
     assert alone.place.place_id == placed.place.place_id
     assert alone.evidence == "language: es" and alone.confidence <= PRIOR_ONLY_TRUST  # (the prior, and Spanish)
     assert placed.evidence.startswith('"Hermosillo, Sonora" in text') and placed.confidence > PRIOR_ONLY_TRUST
+
+
+def test_the_resolvers_tables_are_one_object_wherever_imported():
+    # bench/tune.py and bench/accuracy.py --ablate set them through geo.resolve
+    import geo.resolve as R
+    import geo.scoring as S
+    assert R.WEIGHTS is S.WEIGHTS and R.KIND_PRIOR is S.KIND_PRIOR and R.EVIDENCE == S.EVIDENCE
+    assert R.score is S.score and "temperature" not in R.EVIDENCE

@@ -1,0 +1,193 @@
+"""The resolver's scoring tables and the pieces every step of it shares.
+
+* :data:`KIND_PRIOR`, :data:`WEIGHTS` (every named piece of evidence and the softmax
+  temperature), :data:`EVIDENCE`: what a candidate's score is made of;
+* :data:`RECOGNITION_TRUST`, :data:`PRIOR_ONLY_TRUST`, :data:`FALLBACK_CONFIDENCE`:
+  what a confidence is multiplied by, or set to;
+* :func:`score`: a candidate's prior score; :func:`softmax`: the candidates' shares;
+  :func:`contains`: whether one place holds another; :class:`Proximity`: which
+  candidates of different names lie near each other.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .distance import great_circle_km
+from .gazetteer import name_key
+from .model import Kind, Place
+from .readings import ADMIN2_KM, POINT_KINDS, READING_WEIGHTS
+
+__all__ = ["KIND_PRIOR", "WEIGHTS", "EVIDENCE", "RECOGNITION_TRUST", "PRIOR_ONLY_TRUST", "FALLBACK_CONFIDENCE",
+           "RESOLVE_THRESHOLDS", "NEAR_KM", "SCOPE_MASS", "LAND_PRIOR", "LAND_NEAR_KM", "score", "softmax", "contains",
+           "Proximity"]
+
+
+# A candidate's prior by its kind: a name shared by a country and its towns is read
+# as the country first, as news use it.
+KIND_PRIOR = {
+    Kind.COUNTRY: 4.0,    # "Georgia", "Jordan": the country before its namesakes
+    Kind.ADMIN1: 2.5,     # a state or province before a town of its name
+    Kind.CONTINENT: 3.0,  # as a state
+    Kind.ADMIN2: 1.0,     # a county by its own name ("Boone County")
+    Kind.CITY: 0.0,       # cities count by their population instead
+    Kind.FEATURE: 0.5,    # a named feature the text calls by its feature word
+}
+
+WEIGHTS = {
+    "population": 0.55,     # per decade of population
+    "main_name": 0.8,       # the mention is the entry's main name
+    "same_case": 0.3,       # ... written exactly so
+    "capital": 1.0,         # a national capital (Rome, Santiago) is mentioned more than its namesakes
+    "layer": 1.5,           # the entry comes from a user's gazetteer layer
+    "contained": 6.0,       # "X, State": the next mention contains the candidate
+    "doc_country": 2.0,     # the document mentions the candidate's country
+    "doc_admin1": 4.0,      # ... or its admin-1 unit (in full from SCOPE_MASS other names)
+    "language": 0.7,        # the document's language is spoken in the candidate's country
+    "near": 1.5,            # other names of the document have likely places within NEAR_KM
+    "region": 1.0,          # the share of the other names' admin-1 readings that lie in the candidate's
+    "county": 2.5,          # a county named in the document lies around the town (or a town named lies in the county)
+    "list_kind": 1.5,       # the names listed with it ("Mali, Niger, and Senegal") are of its kind
+    "open_water": 8.0,      # nominal decades of "population" of an ocean or world region (a continent's)
+    "land_rank": 0.25,      # per Natural Earth scalerank step of a land feature
+    "land_size": 0.3,       # per decade of a land feature's size (km of river, km2 of area)
+    "temperature": 1.0,     # softmax temperature for confidence
+    **READING_WEIGHTS,      # exonym, dateline, actor, unit named, city first, list place (geo.readings)
+}
+
+# The named pieces of evidence a Resolver can be told to leave out (all of WEIGHTS but
+# the softmax temperature, which is no evidence).
+EVIDENCE = tuple(k for k in WEIGHTS if k != "temperature")
+
+# How much a recognition kind is trusted, multiplied into the confidence.
+RECOGNITION_TRUST = {
+    "gazetteer": 1.0,   # a name the gazetteer has, kept by the recogniser's rules
+    "demonym": 0.9,     # an adjective points at a country, less surely at a place in it
+    "given": 1.0,       # a span the user gave (--spans-from): its being a place is not in doubt
+    "weak": 0.7,        # a common word kept only because it names a large place ("Western", "Orange")
+    "other": 0.85,      # feature words, land features, lower-case names: a place, of less certain reading
+}
+
+# A reading that nothing in the text supports but its prior (population, kind, the
+# document's language) is less sure than its share of the softmax says: multiplied into
+# its confidence. Fitted on half of a development corpus (the Brier score's minimum on
+# LGL's even documents, 0.8 of 0.6-1.0), checked on the other half and on GeoVirus:
+# prior-only readings were right 62-75% of the time where their confidence said 85-95%.
+PRIOR_ONLY_TRUST = 0.8
+
+# Confidence of a mention the gazetteer lacks, by what places it (geo.fallback.fallback).
+FALLBACK_CONFIDENCE = {
+    "namesake": 0.5,    # a place its name is built on, in the document's scope ("Salinas Valley" -> Salinas)
+    "contained": 0.6,   # the unit the text puts it in ("Camp Shelby, Mississippi")
+    "doc_admin1": 0.35, # the state or province most of the document is about
+    "doc_country": 0.2, # the country most of the document is about
+}
+
+# Sizes the resolver's readings use.
+RESOLVE_THRESHOLDS = {
+    "listed_city": 100_000,  # in a list after a comma, only a city this large is still read inside the next name
+    "base_town": 20_000,     # "Fort X" at a town smaller than this is the base beside the town, not the town
+}
+
+
+def score(place: Place, matched: str, main: bool, surface: str, w: dict[str, float] = WEIGHTS) -> float:
+    # a county's prior needs its own name: "Boone County" yes, "Arlington" for Arlington County no
+    s = KIND_PRIOR.get(place.kind, 0.0) if (main or place.kind != Kind.ADMIN2) else 0.0
+    if place.feature_code in ("SEA", "RGN"):
+        # oceans and world regions, like continents, outrank namesake towns; they have no
+        # population, so by their own names they get a continent's ("Pacific" is not
+        # Pacific, Missouri; "Lincoln" is not the Lincoln Sea)
+        s = KIND_PRIOR[Kind.CONTINENT] + (w["population"] * w["open_water"] if main else 0.0)
+    s += w["population"] * math.log10(place.population + 1)
+    if main:
+        s += w["main_name"]
+    if matched == surface:
+        s += w["same_case"]
+    if place.feature_code == "PPLC":
+        s += w["capital"]
+    if place.layer != "embedded":
+        s += w["layer"]
+    return s
+
+
+
+def contains(outer: Place, inner: Place) -> bool:
+    if outer.place_id == inner.place_id or not outer.country_code or outer.country_code != inner.country_code:
+        return False
+    if outer.kind == Kind.COUNTRY:
+        return True
+    if outer.kind == Kind.ADMIN1:
+        return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.kind != Kind.ADMIN1
+    if outer.kind == Kind.ADMIN2 and inner.kind in (Kind.CITY, Kind.FEATURE):
+        # counties and provinces carry no code of their own here: a town near the point
+        return great_circle_km(outer.lat, outer.lon, inner.lat, inner.lon) <= ADMIN2_KM
+    return False
+
+
+
+
+NEAR_KM = 150.0
+SCOPE_MASS = 3.0  # how many other names in an admin-1 unit give its full doc_admin1 weight
+
+# land features: a named river or range is as likely as a state by its own name (it has
+# its generic word); each Natural Earth scalerank step (0 = most prominent) costs a little
+LAND_PRIOR = 3.0
+LAND_NEAR_KM = 400.0
+
+
+class Proximity:
+    """Spatial coherence: which candidates of different names lie near each other.
+
+    Only point-like candidates (cities, counties, features; at most the 8 best
+    of each name) take part: a country's or state's point says nothing about
+    what is near it.
+    """
+
+    def __init__(self, local: dict[str, dict[str, tuple[Place, float]]], per_name: int = 8, km: float = NEAR_KM,
+                 county: bool = False):
+        """``county``: only a county named as such ("Walker County", not a bare "Walker")
+        and a town within ``km`` of its point, in one admin-1 unit, count as near (the
+        town lies in the county)."""
+        self.index: list[tuple[str, str]] = []
+        lat, lon, owner, kinds, units = [], [], [], [], []
+        for n, (key, scores) in enumerate(local.items()):
+            best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
+            for pid, (place, _s) in best:
+                if place.kind in POINT_KINDS and not (county and place.kind == Kind.ADMIN2 and name_key(place.name) != key):
+                    self.index.append((key, pid))
+                    lat.append(place.lat)
+                    lon.append(place.lon)
+                    owner.append(n)
+                    kinds.append(place.kind == Kind.ADMIN2)
+                    units.append(f"{place.country_code}/{place.admin1}" if place.admin1 else f"?{len(units)}")
+        self.near = None
+        if len(set(owner)) >= 2:
+            la, lo = np.radians(lat), np.radians(lon)
+            dlat = la[:, None] - la[None, :]
+            dlon = lo[:, None] - lo[None, :]
+            a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+            dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            own = np.asarray(owner)
+            near = (dist <= km) & (own[:, None] != own[None, :])
+            if county:
+                county_of = np.asarray(kinds)
+                unit = np.asarray(units)
+                near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
+            self.near = near.astype(float)
+
+    def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
+        """Probability mass of *other* names' candidates near each candidate."""
+        if self.near is None:
+            return {}
+        p = np.array([probs[key][pid] for key, pid in self.index])
+        mass = self.near @ p
+        return {kp: float(m) for kp, m in zip(self.index, mass) if m > 0}
+
+
+def softmax(scores: dict[str, tuple[Place, float]]) -> dict[str, float]:
+    t = WEIGHTS["temperature"]
+    top = max(s for _, s in scores.values())
+    exp = {pid: math.exp((s - top) / t) for pid, (_, s) in scores.items()}
+    z = sum(exp.values())
+    return {pid: e / z for pid, e in exp.items()}
