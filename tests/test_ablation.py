@@ -134,8 +134,8 @@ def test_rules_keep_their_order_and_stages():
     assert [r.name for r in RULES] == [
         "people", "affiliations", "money", "diseases", "event_years", "quoted_names", "sports_teams",
         "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "abbreviated_names",
-        "first_names", "hamlets", "line_ups", "lower_case_demonyms", "lower_case_places", "lower_case_texts", "hashtags",
-        "repeated_letters", "land_features", "handles_and_links", "datelines"]
+        "first_names", "hamlets", "line_ups", "lower_case_demonyms", "lower_case_places", "lower_case_texts",
+        "hashtags", "repeated_letters", "land_features", "handles_and_links", "datelines"]
     by_name = {r.name: r for r in RULES}
     assert by_name["people"].stages == ("runs", "keep")  # finds people; their surnames are no places
     assert by_name["sports_teams"].stages == ("candidate", "document")  # a team; then the same name throughout
