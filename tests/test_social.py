@@ -47,6 +47,13 @@ def test_a_given_name_in_a_title_case_headline_is_no_person(gp):
     assert "Paris" not in found(gp, "We met Paris Hilton at the hotel yesterday.", "en")
 
 
+def test_a_place_in_a_spanish_title_case_headline_is_no_part_of_a_name(gp):
+    # in running Spanish, "Escuelas De Tlaxcala" would be one name; in a headline every word is capitalised
+    assert "Tlaxcala" in found(gp, "Cierran Escuelas De Tlaxcala Por Las Heladas", "es")
+    assert "Durango" in found(gp, "Granizada Sorprende A Durango Esta Tarde", "es")
+    assert "Sonora" not in found(gp, "La Universidad de Sonora abrió sus puertas.", "es")
+
+
 def test_title_case_line():
     text = "Drought Forces Farmers To Sell Cattle\nThe farmers said prices were low."
     assert title_case_line(text, 8) == (0, True)
