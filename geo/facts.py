@@ -12,6 +12,7 @@ from .context import admin_after, cue_before, news_dateline
 from .entries import is_abbrev, strip_accents_differ
 from .gazetteer import name_key
 from .model import Kind, Mention
+from .social import title_case_line
 from .wordlists import words
 
 __all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "takes_article"]
@@ -47,7 +48,7 @@ class Reading:
     heads a longer name) and, for the ``keep`` stage, its form (:meth:`read_form`).
     """
     __slots__ = ("rec", "doc", "text", "tokens", "lang", "found", "persons", "person_tokens", "clubs", "pending",
-                 "not_people", "bracketed", "listed",
+                 "not_people", "bracketed", "listed", "headlines",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface", "hint",
                  "plausible", "single", "first", "followed", "common", "_cue", "_major", "_big")
 
@@ -60,6 +61,7 @@ class Reading:
         self.pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, hint)
         self.not_people: set[int] | None = None  # token indices of nicknamed names and bylines (people)
         self.bracketed: dict[int, bool] | None = None  # affiliations
+        self.headlines: dict[int, bool] | None = None  # line start -> in Title Case (geo.social), when asked
 
     def read_form(self, plausible: list, reads_common: bool) -> None:
         """The facts the ``keep`` rules read: one word or more, its first token, whether it
@@ -86,6 +88,17 @@ class Reading:
             t = self.tokens
             self._cue = cue_before(t, self.ti) or admin_after(t, self.tj, self.rec.entries) or news_dateline(t, self.tj)
         return self._cue
+
+    def in_headline(self, pos: int) -> bool:
+        """Whether offset ``pos`` is in a line in Title Case (:func:`geo.social.title_case_line`)."""
+        if self.headlines is None:
+            self.headlines = {}
+        start = self.text.rfind("\n", 0, pos) + 1
+        hit = self.headlines.get(start)
+        if hit is None:
+            gaz, lang = self.rec.gazetteer, self.lang
+            hit = self.headlines[start] = title_case_line(self.text, pos, lambda w: gaz.is_common_word(w, lang))[1]
+        return hit
 
     def major(self) -> bool:
         """A country, state, continent, sea or city of a million by its main name or abbreviation,
@@ -162,7 +175,10 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
         prev = tokens[k - 2]
     titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
     is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
-    if is_given and tokens[k].sent_start and gaz.is_common_word(tokens[k].text, r.lang):
+    headline = False  # in a headline in Title Case, every word is capitalised: "Paris Marathon", "In Ohio"
+    if is_given and k + 1 < j and tokens[k + 1].cap:
+        headline = r.in_headline(tokens[k].start)
+    if is_given and (tokens[k].sent_start or headline) and gaz.is_common_word(tokens[k].text, r.lang):
         is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
     # a word that is neither a place nor a dictionary word, before a capitalised
     # word, is most likely a given name the name list lacks ("Demian Duarte")
@@ -184,9 +200,10 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
         if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
             return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
         end = k + 1
-        while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)):
+        while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
+                headline and gaz.is_common_word(tokens[end].text, r.lang)):
             end += 1
-        return end
+        return end if end > k + 1 else None
     return k + 1 if titled else None
 
 

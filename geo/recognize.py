@@ -151,8 +151,9 @@ class Recognizer:
                         k += 1
                     continue
                 shouting = all(t.upper for t in tokens[i:match[1]] if t.cap)  # a headline in capitals is one run
-                if (lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
-                        match[0] - 1 not in r.person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
+                if ((lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
+                        match[0] - 1 not in r.person_tokens and self._modifies_a_name(tokens, i, match[0], lang))) \
+                        and not r.in_headline(tokens[match[0]].start):  # nor in Title Case, every word capitalised
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de

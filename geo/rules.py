@@ -37,12 +37,13 @@ from typing import NamedTuple
 from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_article, club_context, cue_before,
                       in_quoted_name, is_dateline, locative_before, match_result, names_a_disease, nicknamed_people,
                       opens_dateline, year_after)
-from .entries import is_demonym
+from .entries import is_abbrev, is_demonym, plausible_entries
 from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
 from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
+from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
 
@@ -161,8 +162,9 @@ def sports_team(r: Reading) -> bool:
     for :func:`one_sense_per_document`.
     """
     team = club_context(r.tokens, r.ti, r.tj)
+    r.first = r.tokens[r.ti]
     if not team and r.lang == "es" and r.tj - r.ti == 1 and club_article(r.tokens, r.ti) and r.entries \
-            and not takes_article(r.entries):
+            and not takes_article(r.entries) and not (r.first.upper and any(is_abbrev(e.name) for e in r.entries)):
         team = "name"  # Spanish towns take no article: "el Barcelona", "del Valencia" are clubs
     if not team and r.lang == "en" and match_result(r.tokens, r.ti, r.tj):
         team = "name"  # "Manchester United beat Liverpool", "the Lakers beat Boston"
@@ -234,6 +236,22 @@ def acronym(r: Reading) -> bool:
     first = r.first
     return r.single and first.upper and first.text.isalpha() and len(first.text) > 3 and not r.cue() \
         and not r.big() and not opens_dateline(r.tokens, r.ti, r.tj)
+
+
+@rule("abbreviated_names", "keep")
+def abbreviated_name(r: Reading) -> bool:
+    """A city's short form in capitals before a capitalised word heads a name ("LA Cargo", "NYC Health").
+
+    Only short forms that are not the place's main name or a state's code ("NYC", "SF"),
+    and not in a headline in Title Case, where every word is capitalised ("Fire In LA Destroys Homes").
+    """
+    tokens, tj = r.tokens, r.tj
+    if not (r.single and r.first.upper and tj < len(tokens) and tokens[tj].cap and not tokens[tj].upper
+            and r.text[tokens[tj - 1].end:tokens[tj].start] == " "):
+        return False
+    if any(e.main or e.place.kind != Kind.CITY for e in r.plausible):
+        return False
+    return not r.in_headline(r.start)
 
 
 @rule("first_names", "keep")
@@ -346,6 +364,88 @@ def lower_case_places(r: Reading) -> None:
                                        source="lower-case"))
 
 
+def _large(entries: list, *, main: bool = True) -> bool:
+    """A country or state, or a city of a hundred thousand, by its main name (when ``main``)."""
+    return any((e.main or not main) and not e.demonym and (
+        e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]) for e in entries)
+
+
+def _add(r: Reading, start: int, end: int, source: str) -> None:
+    if not any(m.start < end and start < m.end for m in r.found):
+        r.found.append(Mention(r.doc.id, start, end, r.text[start:end], source=source))
+
+
+@rule("lower_case_texts", "document")
+def lower_case_texts(r: Reading) -> None:
+    """In a text written all in lower case, as posts are, a large place needs no preposition ("shook tokyo").
+
+    Where no word is capitalised but at a sentence's start, case says nothing: a country,
+    a state or a city of a hundred thousand by its main name is found in lower case
+    anywhere, unless all its words are words of the language ("phoenix", "reading") or it is
+    shorter than four letters ("lol").
+    """
+    tokens = r.tokens
+    if not lower_case_text(tokens):
+        return
+    gaz, lang = r.rec.gazetteer, r.lang
+    n = 0
+    while n < len(tokens):
+        end = None
+        if not tokens[n].cap and tokens[n].text.isalpha():
+            for e in range(min(len(tokens), n + 3), n, -1):
+                span = tokens[n:e]
+                if any(not w.text.isalpha() or w.cap for w in span) or all(
+                        gaz.is_common_word(w.text, lang) for w in span):
+                    continue
+                surface = " ".join(w.text for w in span)
+                if len(surface) >= 4 and _large(plausible_entries(surface, r.rec.entries(surface))):
+                    end = e
+                    break
+        if end is None:
+            n += 1
+            continue
+        _add(r, tokens[n].start, tokens[end - 1].end, "lower-case")
+        n = end
+
+
+@rule("hashtags", "document")
+def hashtag_places(r: Reading) -> None:
+    """A hashtag that is a large place's name (#cdmx), or has one as a CamelCase word (#PrayForMexico), names it.
+
+    The whole tag in any case, if not a word of the language; a word of a tag only
+    capitalised, and not where it begins a longer name (#NewYork is no York).
+    """
+    if "#" not in r.text:
+        return
+    gaz, lang, rec = r.rec.gazetteer, r.lang, r.rec
+    for start, tag in hashtags(r.text):
+        if not gaz.is_common_word(tag, lang) and _large(rec.entries(tag), main=not tag.isupper()):
+            _add(r, start, start + len(tag), "hashtag")
+            continue
+        parts = hashtag_parts(tag, start - 1)
+        if len(parts) < 2:
+            continue
+        for i, (pstart, part) in enumerate(parts):
+            if not part[0].isupper() or part.isupper() or gaz.is_common_word(part, lang):
+                continue
+            longer = any(rec.entries(" ".join(p for _, p in parts[a:b]))
+                         for a in range(max(0, i - 2), i + 1) for b in range(i + 1, min(len(parts), i + 3) + 1)
+                         if b - a > 1)
+            if not longer and _large(rec.entries(part)):
+                _add(r, pstart, pstart + len(part), "hashtag")
+
+
+@rule("repeated_letters", "document")
+def repeated_letters(r: Reading) -> None:
+    """A large place's name with its last letter repeated for emphasis ("Miamiiii") names it, without the repeat."""
+    for start, word in repeated_words(r.text):
+        short = squeezed(word)
+        for name in (short, short + short[-1]):
+            if _large(r.rec.entries(name)):
+                _add(r, start, start + len(name), "repeated")
+                break
+
+
 @rule("land_features", "document")
 def land_features(r: Reading) -> None:
     """Rivers, lakes, ranges named with their generic word ("the Ohio River") replace the place inside.
@@ -363,6 +463,14 @@ def land_features(r: Reading) -> None:
         if (s, e) not in taken:
             kept.append(Mention(r.doc.id, s, e, text[s:e], feature_hint=True, source="land:" + cls))
     r.found = kept
+
+
+@rule("handles_and_links", "document")
+def handles_links(r: Reading) -> None:
+    """Names inside an @handle or a link are an account or an address, not a place ("@ChicagoPD")."""
+    spans = handles_and_links(r.text)
+    if spans:
+        r.found = [m for m in r.found if not any(s <= m.start < e for s, e in spans)]
 
 
 @rule("datelines", "document")

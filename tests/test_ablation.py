@@ -78,12 +78,17 @@ RULE_CASES = {
     "common_words": ("The Police arrived at noon.", "en"),
     "sentence_start": ("Christmas came early for the farmers.", "en"),
     "acronyms": ("La SEDENA informó del operativo.", "es"),
+    "abbreviated_names": ("The firm sold forty SF Cargo vans last year.", "en"),
     "first_names": ("Ayer José llegó tarde a la reunión.", "es"),
     "hamlets": ("Mooers said the plan would cost more.", "en"),
     "line_ups": ("The side was Tom Fry, Denton, Ann Cole, Mercer and Joe Hart.", "en"),
     "lower_case_demonyms": ("Los soldados mexicanos llegaron.", "es"),
-    "lower_case_places": ("There was flooding in houston today.", "en"),
+    "lower_case_places": ("Officials reported flooding in houston on Monday.", "en"),
+    "lower_case_texts": ("cant believe it is snowing on denver tonight", "en"),
+    "hashtags": ("Sending love to everyone tonight #StandWithHouston", "en"),
+    "repeated_letters": ("Chicagooo we made it", "en"),
     "land_features": ("They fished on the Ohio River all day.", "en"),
+    "handles_and_links": ("Road closed, says @Denver_Police", "en"),
     "datelines": ("DENVER — Officials said the road would reopen.", "en"),
 }
 
@@ -109,7 +114,8 @@ def test_switching_a_rule_off_changes_what_is_found(gazetteer, name):
     assert on != off
     # the rule only ever removes or re-reads: with it on, nothing is found that is not found without
     # it, except for passes that add mentions of their own
-    if name not in ("lower_case_demonyms", "lower_case_places", "land_features", "datelines"):
+    if name not in ("lower_case_demonyms", "lower_case_places", "lower_case_texts", "hashtags", "repeated_letters",
+                    "land_features", "datelines"):
         assert set(on) < set(off)
 
 
@@ -127,8 +133,9 @@ def test_geoparser_passes_rules_to_the_recogniser_and_evidence_to_the_resolver(g
 def test_rules_keep_their_order_and_stages():
     assert [r.name for r in RULES] == [
         "people", "affiliations", "money", "diseases", "event_years", "quoted_names", "sports_teams",
-        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "first_names", "hamlets",
-        "line_ups", "lower_case_demonyms", "lower_case_places", "land_features", "datelines"]
+        "headed_names", "article_phrases", "common_words", "sentence_start", "acronyms", "abbreviated_names",
+        "first_names", "hamlets", "line_ups", "lower_case_demonyms", "lower_case_places", "lower_case_texts",
+        "hashtags", "repeated_letters", "land_features", "handles_and_links", "datelines"]
     by_name = {r.name: r for r in RULES}
     assert by_name["people"].stages == ("runs", "keep")  # finds people; their surnames are no places
     assert by_name["sports_teams"].stages == ("candidate", "document")  # a team; then the same name throughout
