@@ -119,6 +119,9 @@ class Builder:
             return
         if "đ" in name.casefold() and not main:  # Serbo-Croatian Đ is also written "Dj": "Djakovica"
             self.name(pid, name.replace("Đ", "Dj").replace("đ", "dj"), demonym=demonym)
+        if main and " / " in name:  # "Donostia / San Sebastián", "Gasteiz / Vitoria": each language's name
+            for part in name.split(" / "):
+                self.name(pid, part.strip(), main=True, demonym=demonym)
         old = self.names.get((key, pid))
         if old is None:
             self.names[(key, pid)] = NameRow(name, int(main), int(demonym))

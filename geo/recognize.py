@@ -43,6 +43,9 @@ __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "plausib
 
 # The word lists (geo/data/words/, each file says what it holds and why)
 CONNECTORS = sequences("connectors")  # language -> lower-case word sequences inside a name ("de la")
+ARTICLES = frozenset({"el", "la", "los", "las", "the"})  # before a name: "La Ciudad de México"
+SETTLED_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.ADMIN1, Kind.COUNTRY)  # places with people, not unions or features
+PEOPLE_NOUNS = words("people_nouns")  # "Vecinos de Granada": people of a place, not an organisation
 FEATURE_HEADS = words("feature_heads")  # "Camp Shelby", "Río Bravo"
 FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
 ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
@@ -126,15 +129,14 @@ class Recognizer:
                 if end:
                     k = end
                     continue
-                match = None
-                for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
-                    last = tokens[end - 1]
-                    if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
-                        continue
-                    entries = self.entries(text[tokens[k].start:last.end])
-                    if entries:
-                        match = (k, end, entries)
-                        break
+                match = self._longest(tokens, text, k, j)
+                if match is not None and tokens[k].text.lower() in ARTICLES and match[1] < j:
+                    # "La Ciudad de México", "El Estado de México": the longer name after the
+                    # article, not a village called "La Ciudad" or "El Estado"
+                    longer = self._longest(tokens, text, k + 1, j)
+                    if longer is not None and longer[1] > match[1] and any(
+                            e.place.kind in SETTLED_KINDS for e in longer[2]):
+                        match = longer
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
@@ -240,14 +242,25 @@ class Recognizer:
         role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
         return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)
 
-    @staticmethod
-    def _inside_name(tokens: list[Token], run_start: int, k: int) -> bool:
+    def _longest(self, tokens: list[Token], text: str, k: int, j: int) -> tuple[int, int, list] | None:
+        """The longest gazetteer name starting at token k within the run ending at j."""
+        for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
+            last = tokens[end - 1]
+            if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
+                continue
+            entries = self.entries(text[tokens[k].start:last.end])
+            if entries:
+                return (k, end, entries)
+        return None
+
+    def _inside_name(self, tokens: list[Token], run_start: int, k: int) -> bool:
         """A place at the end of a longer Spanish name: "Universidad de Sonora", "Copa de Europa".
 
         The place is the complement of an organisation, event or building
         ("X de PLACE") and is part of that name, not a mention of its own,
         unless the head word is itself a place word ("Ciudad de México",
-        "Estado de Sonora"). Only for Spanish: English news geoparsing counts the
+        "Estado de Sonora") or a noun for the people of a place capitalised only
+        because it opens the sentence ("Vecinos de Granada", "Autoridades de Sonora"). Only for Spanish: English news geoparsing counts the
         place in "University of Texas" or "Bank of America" as a mention (LGL and
         GeoVirus annotate it), and it does say where the thing is.
         """
@@ -259,6 +272,8 @@ class Recognizer:
         head = tokens[run_start]
         if run_start > 0 and tokens[run_start - 1].text in OFFICES:
             return False  # "ministro del Interior de Colombia": an office of the place
+        if k - run_start == 2 and head.sent_start and head.text.lower() in PEOPLE_NOUNS:
+            return False  # "Vecinos de Granada", "Autoridades de Sonora": people capitalised by position
         return head.text.lower() not in PLACE_HEADS and head.text.lower() not in FEATURE_HEADS
 
     def _modifies_a_name(self, tokens: list[Token], run_start: int, k: int, lang: str) -> bool:

@@ -1,0 +1,68 @@
+"""Spanish news from Spain and Mexico (issue 13): the general rules behind
+bench/es_probes.py, each in sentences written for these tests (not from any corpus)."""
+from __future__ import annotations
+
+from geo.gazetteer_merge import Builder
+from geo.gazetteer import name_key
+from geo.model import Kind
+from geo.recognize import Recognizer
+
+
+def first(resolutions, surface):
+    hits = [r for r in resolutions if surface in r.mention.surface]
+    assert hits, f"{surface!r} not found among {[r.mention.surface for r in resolutions]}"
+    return hits[0]
+
+
+def test_an_article_does_not_cut_a_longer_name(parse):
+    # "La Ciudad" is a village somewhere; "La Ciudad de México" is the capital
+    r = first(parse("La Ciudad de México amaneció con lluvia y granizo.", "es"), "Ciudad de México")
+    assert r.place.country_code == "MX" and abs(r.place.lat - 19.43) < 0.3 and abs(r.place.lon + 99.13) < 0.3
+
+
+def test_people_of_a_place_opening_a_sentence_name_the_place(parse):
+    r = first(parse("Habitantes de Villahermosa cerraron el puente por los apagones.", "es"), "Villahermosa")
+    assert r.place.country_code == "MX" and r.place.kind == Kind.CITY
+    r = first(parse("Autoridades de Chiapas confirmaron dos muertos por el frío.", "es"), "Chiapas")
+    assert r.place.country_code == "MX"
+
+
+def test_an_organisation_named_after_a_place_still_hides_it(gazetteer):
+    from geo.model import Document
+    found = Recognizer(gazetteer).recognize(Document("d", "Universidad de Sonora abrió sus inscripciones.", lang="es"))
+    assert not found  # an institution's name, as the Spanish corpora annotate it
+
+
+def test_an_exonym_opening_a_sentence_is_the_famous_place(parse):
+    r = first(parse("Bruselas multó a la tecnológica con quinientos millones.", "es"), "Bruselas")
+    assert r.place.country_code == "BE" and r.place.kind == Kind.CITY
+
+
+def test_a_state_named_by_a_common_word_is_a_place_in_spanish(parse):
+    r = first(parse("Las lluvias volvieron a Tabasco esta semana.", "es"), "Tabasco")
+    assert r.place.country_code == "MX" and r.place.kind == Kind.ADMIN1
+
+
+def test_a_very_frequent_word_stays_a_word(parse):
+    # "Central" names a department of Paraguay, but first it is a word: nothing else places it
+    assert not [r for r in parse("El sindicato respaldó a la Central en su protesta.", "es")
+                if r.mention.surface == "Central"]
+
+
+def test_bilingual_names_are_each_a_main_name():
+    b = Builder()
+    b.place("gn:1", "Gasteiz / Vitoria", Kind.CITY, 42.85, -2.67, "ES", "59", 250_000)
+    b.name("gn:1", "Gasteiz / Vitoria", main=True)
+    assert b.names[(name_key("Vitoria"), "gn:1")].main and b.names[(name_key("Gasteiz"), "gn:1")].main
+
+
+def test_spanish_cities_by_their_spanish_name(parse):
+    r = first(parse("Los hosteleros de San Sebastián cerraron sus terrazas por la huelga.", "es"), "San Sebastián")
+    assert r.place.country_code == "ES"
+
+
+def test_mexican_state_abbreviations(gazetteer):
+    rec = Recognizer(gazetteer)
+    for abbr, code in (("QRoo", "23"), ("D.F.", "09"), ("Edomex", "15")):
+        assert any(e.place.kind == Kind.ADMIN1 and e.place.country_code == "MX" and e.place.admin1 == code
+                   for e in rec.entries(abbr)), abbr
