@@ -112,16 +112,16 @@ class Reading:
 
     def weak(self) -> bool:
         """A common word kept only because it names a large place ("Western", "Orange"), unless
-        the language knows it as a city where it is spoken ("Málaga"), it is the main name of a
-        state or province of a million where the language is spoken ("Tabasco" in Spanish; not a
-        very frequent word such as "Central"), or a very large place."""
+        the language knows it as a city where it is spoken ("Málaga"), it is, in Spanish, the main
+        name of a state or province of a million where Spanish is spoken ("Tabasco"; not a very
+        frequent word such as "Central"; English ones are compass words: "Western", "Northern"), or a very large place."""
         gaz, lang = self.rec.gazetteer, self.lang
         speaking = gaz.countries_speaking(lang)
         return self.common and not (gaz.is_proper_word(self.first.text, lang) and any(
             e.place.kind == Kind.CITY and e.place.country_code in speaking
             and e.place.population >= THRESHOLDS["city"] for e in self.plausible)) and not any(
-            e.main and e.place.kind == Kind.ADMIN1 and e.place.country_code in speaking  # "Tabasco", "Chihuahua"
-            and e.place.population >= THRESHOLDS["major"] and not self.frequent()
+            lang == "es" and e.main and e.place.kind == Kind.ADMIN1 and e.place.country_code in speaking
+            and e.place.population >= THRESHOLDS["major"] and not self.frequent()  # "Tabasco", "Chihuahua"
             for e in self.plausible) and not any(
             e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
                         or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"

@@ -43,7 +43,7 @@ __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "plausib
 
 # The word lists (geo/data/words/, each file says what it holds and why)
 CONNECTORS = sequences("connectors")  # language -> lower-case word sequences inside a name ("de la")
-ARTICLES = frozenset({"el", "la", "los", "las", "the"})  # before a name: "La Ciudad de México"
+ARTICLES = frozenset({"el", "la", "los", "las"})  # Spanish, before a name: "La Ciudad de México"
 SETTLED_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.ADMIN1, Kind.COUNTRY)  # places with people, not unions or features
 PEOPLE_NOUNS = words("people_nouns")  # "Vecinos de Granada": people of a place, not an organisation
 FEATURE_HEADS = words("feature_heads")  # "Camp Shelby", "Río Bravo"
@@ -130,7 +130,7 @@ class Recognizer:
                     k = end
                     continue
                 match = self._longest(tokens, text, k, j)
-                if match is not None and tokens[k].text.lower() in ARTICLES and match[1] < j:
+                if match is not None and lang == "es" and tokens[k].text.lower() in ARTICLES and match[1] < j:
                     # "La Ciudad de México", "El Estado de México": the longer name after the
                     # article, not a village called "La Ciudad" or "El Estado"
                     longer = self._longest(tokens, text, k + 1, j)

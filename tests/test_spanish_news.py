@@ -52,8 +52,10 @@ def test_a_very_frequent_word_stays_a_word(parse):
 def test_bilingual_names_are_each_a_main_name():
     b = Builder()
     b.place("gn:1", "Gasteiz / Vitoria", Kind.CITY, 42.85, -2.67, "ES", "59", 250_000)
+    b.place("gn:2", "Uster / Kirch-Uster", Kind.CITY, 47.35, 8.72, "CH", "25", 10_000)
     b.name("gn:1", "Gasteiz / Vitoria", main=True)
     assert b.names[(name_key("Vitoria"), "gn:1")].main and b.names[(name_key("Gasteiz"), "gn:1")].main
+    assert (name_key("Uster"), "gn:2") not in b.names  # a quarter written after its town
 
 
 def test_spanish_cities_by_their_spanish_name(parse):
