@@ -231,8 +231,15 @@ def city_of(unit: Place, cities: list[Place]) -> Place | None:
 
 def own_keys(name: str) -> set[str]:
     """The keys of a place's own name, each language's part of a bilingual one
-    ("Donostia / San Sebastián", "Gasteiz / Vitoria")."""
-    return {name_key(part) for part in name.split(" / ")}
+    ("Donostia / San Sebastián", "Gasteiz / Vitoria"), and the name a Spanish city's
+    honorific long form is called by ("Victoria de Durango", "Oaxaca de Juárez",
+    "Santiago de Querétaro": Durango, Oaxaca, Querétaro)."""
+    keys = {name_key(part) for part in name.split(" / ")}
+    for key in list(keys):
+        head, sep, tail = key.partition(" de ")
+        if sep and " de " not in tail and len(head.split()) == 1 and len(tail.split()) == 1:
+            keys |= {head, tail}
+    return keys
 
 
 def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],

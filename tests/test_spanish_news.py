@@ -68,3 +68,19 @@ def test_mexican_state_abbreviations(gazetteer):
     for abbr, code in (("QRoo", "23"), ("D.F.", "09"), ("Edomex", "15")):
         assert any(e.place.kind == Kind.ADMIN1 and e.place.country_code == "MX" and e.place.admin1 == code
                    for e in rec.entries(abbr)), abbr
+
+
+def test_a_state_name_is_its_capital_called_by_its_short_name(parse):
+    # Victoria de Durango is "Durango": the city before the state, as for Sevilla
+    r = first(parse("Un choque en el periférico de Durango dejó dos heridos.", "es"), "Durango")
+    assert r.place.kind == Kind.CITY and r.place.country_code == "MX" and abs(r.place.lat - 24.02) < 0.2
+    r = first(parse("La sequía afecta a todo el estado de Durango.", "es"), "Durango")
+    assert r.place.kind == Kind.ADMIN1 and r.place.country_code == "MX"
+
+
+def test_own_keys():
+    from geo.readings import own_keys
+    assert {"oaxaca", "juarez"} <= own_keys("Oaxaca de Juárez")
+    assert "san sebastian" in own_keys("Donostia / San Sebastián")
+    assert own_keys("León de los Aldama") == {"leon de los aldama"}  # only "X de Y" of one word each
+    assert own_keys("New York City") == {"new york city"}
