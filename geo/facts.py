@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .context import admin_after, cue_before, news_dateline
 from .entries import is_abbrev, strip_accents_differ
+from .frequency import is_frequent
 from .gazetteer import name_key
 from .model import Kind, Mention
 from .wordlists import words
@@ -129,9 +130,7 @@ class Reading:
 
     def frequent(self) -> bool:
         """The first word is among the language's most frequent ("Central", "Santa"): a word first."""
-        from wordfreq import zipf_frequency
-
-        return zipf_frequency(self.first.text.lower(), self.lang) >= THRESHOLDS["frequent_zipf"]
+        return is_frequent(self.first.text.lower(), self.lang, THRESHOLDS["frequent_zipf"])
 
     def large_or_state(self) -> bool:
         """A country or state, or a city of a hundred thousand, among the match's entries."""
