@@ -104,8 +104,13 @@ class Recognizer:
             self._key_cache[key] = hit
         return hit
 
-    def recognize(self, doc: Document) -> list[Mention]:
-        """The document's mentions of places, in text order."""
+    def recognize(self, doc: Document, inside: list[Mention] | None = None) -> list[Mention]:
+        """The document's mentions of places, in text order.
+
+        ``inside``, when given, receives the places named inside a longer Spanish
+        name ("la Junta de Castilla-La Mancha", "el Gobierno de Jalisco"): no
+        mentions of their own, but context for the resolver (source ``"inside"``).
+        """
         text = doc.text
         lang = doc.lang or detect_language(text)
         self._lang = lang
@@ -153,8 +158,14 @@ class Recognizer:
                         k += 1
                     continue
                 shouting = all(t.upper for t in tokens[i:match[1]] if t.cap)  # a headline in capitals is one run
-                if (lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
-                        match[0] - 1 not in r.person_tokens and self._modifies_a_name(tokens, i, match[0], lang)):
+                if lang == "es" and not shouting and self._inside_name(tokens, i, match[0]):
+                    if inside is not None:
+                        start, end = tokens[match[0]].start, tokens[match[1] - 1].end
+                        inside.append(Mention(doc.id, start, end, text[start:end], source="inside"))
+                    k = match[1]
+                    continue
+                if not shouting and match[0] - 1 not in r.person_tokens and \
+                        self._modifies_a_name(tokens, i, match[0], lang):
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de

@@ -84,3 +84,16 @@ def test_own_keys():
     assert "san sebastian" in own_keys("Donostia / San Sebastián")
     assert own_keys("León de los Aldama") == {"leon de los aldama"}  # only "X de Y" of one word each
     assert own_keys("New York City") == {"new york city"}
+
+
+def test_a_place_inside_an_institution_name_is_context_not_a_mention(parse):
+    # "la Asamblea de Extremadura" names no place of its own (as the Spanish corpora annotate it),
+    # but it says where the story is: Mérida, Spain, not the larger Mérida of Yucatán
+    found = parse("El presidente de la Asamblea de Extremadura inauguró en Mérida el nuevo teatro.", "es")
+    assert [r.mention.surface for r in found] == ["Mérida"]
+    assert found[0].place.country_code == "ES"
+
+
+def test_inside_context_does_not_make_a_common_word_a_place(parse):
+    found = parse("El diario Noroeste publicó una entrevista con el Gobierno de Sinaloa.", "es")
+    assert not [r for r in found if r.mention.surface == "Noroeste"]
