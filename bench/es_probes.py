@@ -4,8 +4,8 @@ Each probe (bench/es_probes.tsv) is one short news sentence written for geo
 (not from any corpus), in the style of a Spanish (``ES``) or Mexican (``MX``)
 news desk, naming one target place as written, with an area where a right
 answer falls: a box ``south,west,north,east`` or a point and radius
-``lat,lon,km``. The ``set`` column says ``dev`` (written before the rules they
-measured were changed) or ``held`` (written after, never tuned on).
+``lat,lon,km``. The ``set`` column says ``dev`` (written first; the rules were
+changed while looking at it) or ``held`` (written later, never tuned on).
 
 * placed: the mention overlapping the target resolved to a point inside the area;
 * unresolved: no mention there, or one without a point;
