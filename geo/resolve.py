@@ -397,8 +397,8 @@ class Resolver:
 
         # a place named only inside a longer name ("Junta de Andalucía") is context for readings,
         # but does not by itself make a common word a place
-        inside_only = {keys[i] for i, m in enumerate(mentions) if m.source == "inside"} - \
-            {keys[i] for i, m in enumerate(mentions) if m.source != "inside"}
+        inside_only = {d.keys[i] for i, m in enumerate(d.mentions) if m.source == "inside"} - \
+            {d.keys[i] for i, m in enumerate(d.mentions) if m.source != "inside"}
         named_cc = dict(total_cc)
         for key in inside_only & mass_cc.keys():
             for cc, mass in mass_cc[key].items():
