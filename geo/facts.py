@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .context import admin_after, cue_before, news_dateline
 from .entries import is_abbrev, strip_accents_differ
+from .frequency import is_frequent
 from .gazetteer import name_key
 from .model import Kind, Mention
 from .social import title_case_line
@@ -27,6 +28,7 @@ THRESHOLDS = {
     "quote_chars": 60,     # how far a quoted name may reach around a place ("the “Pizza Hut” in ...")
     "locative_chars": 12,  # how far back a preposition of place is looked for ("in Madrid")
     "common_zipf": 4.0,    # a sentence's first word this frequent in the language is that word, not a small place
+    "frequent_zipf": 5.0,  # a word this frequent ("central") is a word, even when a large state has it as its name
 }
 
 TITLES = words("titles")  # "presidente Maduro", "Mr. Ripley"
@@ -101,10 +103,11 @@ class Reading:
         return hit
 
     def major(self) -> bool:
-        """A country, state, continent, sea or city of a million by its main name or abbreviation,
+        """A country, state, continent, sea or city of a million by its main name, abbreviation or exonym,
         or a world region or large island (geo/data/regions.tsv) by its main name ("Java")."""
         if self._major is None:
-            self._major = any((e.main or is_abbrev(e.name)) and (
+            exonyms = self.rec.gazetteer.exonym_places(self.surface, self.lang)  # "Bruselas", "Pekín"
+            self._major = any((e.main or is_abbrev(e.name) or e.place.place_id in exonyms) and (
                 e.place.kind in _BIG_KINDS or e.place.feature_code == "SEA" or e.place.population >= THRESHOLDS["major"])
                 or (e.main and e.place.feature_code == "RGN" and not is_abbrev(e.name))  # "Java", not "UE"
                 for e in self.plausible)
@@ -123,14 +126,24 @@ class Reading:
 
     def weak(self) -> bool:
         """A common word kept only because it names a large place ("Western", "Orange"), unless
-        the language knows it as a city where it is spoken ("Málaga") or as a very large place."""
+        the language knows it as a city where it is spoken ("Málaga"), it is, in Spanish, the main
+        name of a state or province of a million where Spanish is spoken ("Tabasco"; not a very
+        frequent word such as "Central"; English ones are compass words: "Western", "Northern"), or a very large place."""
         gaz, lang = self.rec.gazetteer, self.lang
+        speaking = gaz.countries_speaking(lang)
         return self.common and not (gaz.is_proper_word(self.first.text, lang) and any(
-            e.place.kind == Kind.CITY and e.place.country_code in gaz.countries_speaking(lang)
+            e.place.kind == Kind.CITY and e.place.country_code in speaking
             and e.place.population >= THRESHOLDS["city"] for e in self.plausible)) and not any(
+            lang == "es" and e.main and e.place.kind == Kind.ADMIN1 and e.place.country_code in speaking
+            and e.place.population >= THRESHOLDS["major"] and not self.frequent()  # "Tabasco", "Chihuahua"
+            for e in self.plausible) and not any(
             e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
                         or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"
             for e in self.plausible)
+
+    def frequent(self) -> bool:
+        """The first word is among the language's most frequent ("Central", "Santa"): a word first."""
+        return is_frequent(self.first.text.lower(), self.lang, THRESHOLDS["frequent_zipf"])
 
     def large_or_state(self) -> bool:
         """A country or state, or a city of a hundred thousand, among the match's entries."""

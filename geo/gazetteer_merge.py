@@ -88,6 +88,9 @@ class NameRow(NamedTuple):
     demonym: int  # 1: a demonym ("mexicanos")
 
 
+BILINGUAL_MIN_POP = 15_000  # a "X / Y" town this large is a town with two names, not a quarter of X
+
+
 class Builder:
     """The places and names read so far, merged as they come (see the module's docstring)."""
 
@@ -97,6 +100,17 @@ class Builder:
         self.lang_of: dict[tuple[str, str], str] = {}  # names used in one language only
         self.languages: dict[str, list[str]] = {}  # country code -> languages spoken (ISO 639-1)
         self.exonyms: dict[str, dict[str, list[str]]] = {}  # language -> name key -> place ids it names
+
+    def _bilingual(self, pid: str, name: str) -> bool:
+        """A town's name in each of two languages ("Donostia / San Sebastián", "Gasteiz /
+        Vitoria"): each part is a main name. Not a quarter written after its town ("Uster /
+        Kirch-Uster", "Thalwil / Dorfkern": small places), a street corner (digits), an
+        airport's "Ottawa / Gatineau Airport" (no town) or a list of three neighbourhoods."""
+        row = self.places[pid]
+        parts = [p.strip() for p in name.split(" / ")]
+        return (row.kind == str(Kind.CITY) and row.pop >= BILINGUAL_MIN_POP and len(parts) == 2
+                and not any(c.isdigit() or c in "()," for c in name)
+                and name_key(parts[0]) not in name_key(parts[1]) and name_key(parts[1]) not in name_key(parts[0]))
 
     def place(self, pid, name, kind, lat, lon, cc="", admin1="", pop=0, fcode="") -> None:
         row = self.places.get(pid)
@@ -119,6 +133,9 @@ class Builder:
             return
         if "đ" in name.casefold() and not main:  # Serbo-Croatian Đ is also written "Dj": "Djakovica"
             self.name(pid, name.replace("Đ", "Dj").replace("đ", "dj"), demonym=demonym)
+        if main and " / " in name and self._bilingual(pid, name):
+            for part in name.split(" / "):
+                self.name(pid, part.strip(), main=True, demonym=demonym)
         old = self.names.get((key, pid))
         if old is None:
             self.names[(key, pid)] = NameRow(name, int(main), int(demonym))

@@ -96,11 +96,13 @@ class Geoparser:
         """
         if doc.lang is None:
             doc = replace(doc, lang=self.default_lang or detect_language(doc.text))
+        inside: list[Mention] = []  # places inside longer names ("Junta de Andalucía"): context only
         if spans is None:
-            mentions = self.recognizer.recognize(doc)
+            mentions = self.recognizer.recognize(doc, inside)
             if self.corrections:
                 mentions = self.corrections.mentions(doc, mentions)
-            resolutions = self.resolver.resolve(doc, mentions)
+            resolutions = [r for r in self.resolver.resolve(doc, with_inside(mentions, inside))
+                           if r.mention.source != "inside"]
         else:
             given = [self.recognizer.mention_for_span(doc, start, end) for start, end in sorted(spans)]
             wanted = {(m.start, m.end) for m in given}
@@ -108,15 +110,21 @@ class Geoparser:
             def outside_given(found: list[Mention]) -> list[Mention]:
                 return [m for m in found if not any(m.start < end and start < m.end for start, end in wanted)]
 
-            context = outside_given(self.recognizer.recognize(doc))
+            context = outside_given(self.recognizer.recognize(doc, inside))
             if self.corrections:  # names that are not places give no context either
                 context = outside_given(self.corrections.mentions(doc, context))
-            mentions = sorted(given + context, key=lambda m: (m.start, m.end))
+            mentions = with_inside(given + context, outside_given(inside))
             resolutions = [r for r in self.resolver.resolve(doc, mentions)
                            if (r.mention.start, r.mention.end) in wanted and r.mention.source == "given"]
         if self.corrections:
             resolutions = self.corrections.apply(doc, resolutions)
         return resolutions if self.geocoder is None else self.geocoder.refine(resolutions)
+
+
+def with_inside(mentions: list[Mention], inside: list[Mention]) -> list[Mention]:
+    """The mentions and the places inside longer names that overlap none of them, in text order."""
+    extra = [m for m in inside if not any(m.start < o.end and o.start < m.end for o in mentions)]
+    return sorted([*mentions, *extra], key=lambda m: (m.start, m.end))
 
 
 _DEFAULT: Geoparser | None = None

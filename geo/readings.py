@@ -24,7 +24,7 @@ from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
-           "UNIT_KINDS", "KIND_WORDS", "add", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
+           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
            "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
@@ -229,6 +229,19 @@ def city_of(unit: Place, cities: list[Place]) -> Place | None:
     return None
 
 
+def own_keys(name: str) -> set[str]:
+    """The keys of a place's own name, each language's part of a bilingual one
+    ("Donostia / San Sebastián", "Gasteiz / Vitoria"), and the name a Spanish city's
+    honorific long form is called by ("Victoria de Durango", "Oaxaca de Juárez",
+    "Santiago de Querétaro": Durango, Oaxaca, Querétaro)."""
+    keys = {name_key(part) for part in name.split(" / ")}
+    for key in list(keys):
+        head, sep, tail = key.partition(" de ")
+        if sep and " de " not in tail and len(head.split()) == 1 and len(tail.split()) == 1:
+            keys |= {head, tail}
+    return keys
+
+
 def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
                   own_names: dict[str, frozenset[str]], unit_said: set[str],
                   shadowed: dict[str, set[str]], weights: dict[str, float] = READING_WEIGHTS
@@ -238,14 +251,15 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
     provincia de Sevilla", "New York state") or lists the name with units that
     no city shares ("Sonora, Chihuahua y Durango"). The city must bear the name as
     its own, or as the language's name for it: English "New York" is first the
-    state's name (the city's is "New York City"), Spanish "Nueva York" the city's.
+    state's name (the city's is "New York City"), Spanish "Nueva York" the city's
+    (a bilingual name is each of its parts: "Donostia / San Sebastián").
 
     Fills ``shadowed`` with the units read as their city (a list of units does not
     raise them). Returns, for each name read as a city, the admin-1 units it also named."""
     pairs: dict[str, list[tuple[str, Place]]] = {}
     for key, scores in local.items():
         cities = sorted((p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CITY_FIRST_POP
-                         and (name_key(p.name) == key or p.place_id in own_names.get(key, ()))),
+                         and (key in own_keys(p.name) or p.place_id in own_names.get(key, ()))),
                         key=lambda p: -p.population)
         found = []
         if cities:

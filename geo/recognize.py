@@ -43,6 +43,9 @@ __all__ = ["recognize", "detect_language", "Recognizer", "is_dateline", "plausib
 
 # The word lists (geo/data/words/, each file says what it holds and why)
 CONNECTORS = sequences("connectors")  # language -> lower-case word sequences inside a name ("de la")
+ARTICLES = frozenset({"el", "la", "los", "las"})  # Spanish, before a name: "La Ciudad de México"
+SETTLED_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.ADMIN1, Kind.COUNTRY)  # places with people, not unions or features
+PEOPLE_NOUNS = words("people_nouns")  # "Vecinos de Granada": people of a place, not an organisation
 FEATURE_HEADS = words("feature_heads")  # "Camp Shelby", "Río Bravo"
 FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
 ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
@@ -101,8 +104,13 @@ class Recognizer:
             self._key_cache[key] = hit
         return hit
 
-    def recognize(self, doc: Document) -> list[Mention]:
-        """The document's mentions of places, in text order."""
+    def recognize(self, doc: Document, inside: list[Mention] | None = None) -> list[Mention]:
+        """The document's mentions of places, in text order.
+
+        ``inside``, when given, receives the places named inside a longer Spanish
+        name ("la Junta de Castilla-La Mancha", "el Gobierno de Jalisco"): no
+        mentions of their own, but context for the resolver (source ``"inside"``).
+        """
         text = doc.text
         lang = doc.lang or detect_language(text)
         self._lang = lang
@@ -126,15 +134,14 @@ class Recognizer:
                 if end:
                     k = end
                     continue
-                match = None
-                for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
-                    last = tokens[end - 1]
-                    if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
-                        continue
-                    entries = self.entries(text[tokens[k].start:last.end])
-                    if entries:
-                        match = (k, end, entries)
-                        break
+                match = self._longest(tokens, text, k, j)
+                if match is not None and lang == "es" and tokens[k].text.lower() in ARTICLES and match[1] < j:
+                    # "La Ciudad de México", "El Estado de México": the longer name after the
+                    # article, not a village called "La Ciudad" or "El Estado"
+                    longer = self._longest(tokens, text, k + 1, j)
+                    if longer is not None and longer[1] > match[1] and any(
+                            e.place.kind in SETTLED_KINDS for e in longer[2]):
+                        match = longer
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
                 hint = self._feature_span(tokens, k, j)
@@ -151,9 +158,16 @@ class Recognizer:
                         k += 1
                     continue
                 shouting = all(t.upper for t in tokens[i:match[1]] if t.cap)  # a headline in capitals is one run
-                if ((lang == "es" and not shouting and self._inside_name(tokens, i, match[0])) or (not shouting and
-                        match[0] - 1 not in r.person_tokens and self._modifies_a_name(tokens, i, match[0], lang))) \
-                        and not r.in_headline(tokens[match[0]].start):  # nor in Title Case, every word capitalised
+                # neither in a Title Case headline, every word capitalised
+                if lang == "es" and not shouting and self._inside_name(tokens, i, match[0]) \
+                        and not r.in_headline(tokens[match[0]].start):
+                    if inside is not None:
+                        start, end = tokens[match[0]].start, tokens[match[1] - 1].end
+                        inside.append(Mention(doc.id, start, end, text[start:end], source="inside"))
+                    k = match[1]
+                    continue
+                if not shouting and match[0] - 1 not in r.person_tokens and \
+                        self._modifies_a_name(tokens, i, match[0], lang) and not r.in_headline(tokens[match[0]].start):
                     k = match[1]
                     continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de
@@ -241,14 +255,25 @@ class Recognizer:
         role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
         return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)
 
-    @staticmethod
-    def _inside_name(tokens: list[Token], run_start: int, k: int) -> bool:
+    def _longest(self, tokens: list[Token], text: str, k: int, j: int) -> tuple[int, int, list] | None:
+        """The longest gazetteer name starting at token k within the run ending at j."""
+        for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
+            last = tokens[end - 1]
+            if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
+                continue
+            entries = self.entries(text[tokens[k].start:last.end])
+            if entries:
+                return (k, end, entries)
+        return None
+
+    def _inside_name(self, tokens: list[Token], run_start: int, k: int) -> bool:
         """A place at the end of a longer Spanish name: "Universidad de Sonora", "Copa de Europa".
 
         The place is the complement of an organisation, event or building
         ("X de PLACE") and is part of that name, not a mention of its own,
         unless the head word is itself a place word ("Ciudad de México",
-        "Estado de Sonora"). Only for Spanish: English news geoparsing counts the
+        "Estado de Sonora") or a noun for the people of a place capitalised only
+        because it opens the sentence ("Vecinos de Granada", "Autoridades de Sonora"). Only for Spanish: English news geoparsing counts the
         place in "University of Texas" or "Bank of America" as a mention (LGL and
         GeoVirus annotate it), and it does say where the thing is.
         """
@@ -260,6 +285,8 @@ class Recognizer:
         head = tokens[run_start]
         if run_start > 0 and tokens[run_start - 1].text in OFFICES:
             return False  # "ministro del Interior de Colombia": an office of the place
+        if k - run_start == 2 and head.sent_start and head.text.lower() in PEOPLE_NOUNS:
+            return False  # "Vecinos de Granada", "Autoridades de Sonora": people capitalised by position
         return head.text.lower() not in PLACE_HEADS and head.text.lower() not in FEATURE_HEADS
 
     def _modifies_a_name(self, tokens: list[Token], run_start: int, k: int, lang: str) -> bool:

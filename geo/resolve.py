@@ -395,13 +395,21 @@ class Resolver:
                              {"town": FALLBACK_CONFIDENCE["namesake"], "admin2": FALLBACK_CONFIDENCE["doc_admin1"], "admin1": FALLBACK_CONFIDENCE["doc_admin1"],
                               "country": FALLBACK_CONFIDENCE["doc_country"]})
 
+        # a place named only inside a longer name ("Junta de Andalucía") is context for readings,
+        # but does not by itself make a common word a place
+        inside_only = {d.keys[i] for i, m in enumerate(d.mentions) if m.source == "inside"} - \
+            {d.keys[i] for i, m in enumerate(d.mentions) if m.source != "inside"}
+        named_cc = dict(total_cc)
+        for key in inside_only & mass_cc.keys():
+            for cc, mass in mass_cc[key].items():
+                named_cc[cc] -= mass
         out = []
         for i, m in enumerate(d.mentions):
             key = d.keys[i]
             if key in chosen:
                 place, conf = chosen[key]
                 if m.source == "weak" and place.kind != Kind.COUNTRY and \
-                        total_cc.get(place.country_code, 0) - mass_cc[key].get(place.country_code, 0) < 0.5 and \
+                        named_cc.get(place.country_code, 0) - mass_cc[key].get(place.country_code, 0) < 0.5 and \
                         not named_as_place(text, m, place, why[key][place.place_id]):
                     continue  # a common word ("Western", "Orange") that nothing else in the text places
                 trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"]) * \
