@@ -27,7 +27,7 @@ from .model import Kind, Place
 __all__ = ["Gazetteer", "Entry", "name_key", "lexicon_key", "default_path", "BUILD_VERSION"]
 
 # The build's version: bump it whenever geo.gazetteer_build produces a different file.
-BUILD_VERSION = 36
+BUILD_VERSION = 37
 
 
 class Entry(NamedTuple):

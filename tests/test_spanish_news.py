@@ -65,9 +65,17 @@ def test_spanish_cities_by_their_spanish_name(parse):
 
 def test_mexican_state_abbreviations(gazetteer):
     rec = Recognizer(gazetteer)
-    for abbr, code in (("QRoo", "23"), ("D.F.", "09"), ("Edomex", "15")):
+    for abbr, code in (("QRoo", "23"), ("Edomex", "15")):
         assert any(e.place.kind == Kind.ADMIN1 and e.place.country_code == "MX" and e.place.admin1 == code
                    for e in rec.entries(abbr)), abbr
+
+
+def test_the_distrito_federal_is_mexico_city(parse):
+    # "D.F." and "DF" name the city (the federal entity was the city): its point, not the unit's
+    for text, surface in (("Vendedores ambulantes del D.F. marcharon al Senado.", "D.F."),
+                          ("Hoy llueve otra vez en el DF y el tráfico no avanza", "DF")):
+        r = first(parse(text, "es"), surface)
+        assert r.place.kind == Kind.CITY and r.place.country_code == "MX" and abs(r.place.lat - 19.43) < 0.1, text
 
 
 def test_a_state_name_is_its_capital_called_by_its_short_name(parse):
