@@ -144,7 +144,7 @@ class Recognizer:
                         match = longer
                 if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
                     match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
-                hint = self._feature_span(tokens, k, j)
+                hint = self._feature_span(tokens, k, j, r)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
                         e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= THRESHOLDS["major"] for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;
@@ -305,9 +305,18 @@ class Recognizer:
                 and word not in PLACE_HEADS and word not in FEATURE_HEADS
                 and self.gazetteer.is_common_word(prev.text, lang))
 
-    def _feature_span(self, tokens: list[Token], k: int, j: int) -> tuple[int, str] | None:
+    def _feature_span(self, tokens: list[Token], k: int, j: int, r: Reading) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
         head = tokens[k].text.lower().rstrip(".")
+        if head in FEATURE_HEADS and k + 1 < j and (
+                all(t.upper for t in tokens[k:j] if t.cap) or r.in_headline(tokens[k].start)):
+            # a headline capitalises every word: the name after the head stops at the first
+            # dictionary word, and a head before one is a word ("FUERTE SISMO SACUDE
+            # OAXACA" is a strong quake; "CAMP SHELBY SOLDIERS RETURN" keeps "CAMP SHELBY")
+            end = k + 1
+            while end < j and not self.gazetteer.is_common_word(tokens[end].text.lower(), self._lang):
+                end += 1
+            return (end, "feature") if end > k + 1 else None
         # a lower-case place noun before the run: "la colonia Beltrones", "calle Tercera",
         # "estadio del Milenio"
         cue = k - 1 if k > 0 and tokens[k - 1].text in LOCAL_CUES else \

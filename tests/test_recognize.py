@@ -68,6 +68,14 @@ def test_all_capitals_headline(gazetteer):
     assert "PARA" not in surfaces(gazetteer, "OFICINA PARA ATENDER PROBLEMAS", "es")
 
 
+def test_a_feature_word_opening_a_headline_names_no_feature_before_a_dictionary_word(gazetteer):
+    # "fuerte" is a fort and an adjective: a headline capitalises every word, so the
+    # name after the head stops at the first word of the language
+    assert surfaces(gazetteer, "FUERTE TORMENTA DEJA SIN LUZ A CULIACÁN", "es") == ["CULIACÁN"]
+    assert surfaces(gazetteer, "Fuerte Oleaje Cierra Las Playas De Mazatlán", "es") == ["Mazatlán"]
+    assert "CAMP ZZYZXVILLE" in surfaces(gazetteer, "CAMP ZZYZXVILLE TROOPS HEAD OVERSEAS", "en")
+
+
 def test_feature_words_find_places_the_gazetteer_lacks(gazetteer):
     assert "Fort Zzyzxville" in surfaces(gazetteer, "Troops moved to Fort Zzyzxville on Monday.", "en")
     assert "Zzyzx County" in surfaces(gazetteer, "The sheriff of Zzyzx County spoke.", "en")
