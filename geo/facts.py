@@ -23,6 +23,8 @@ THRESHOLDS = {
     "town": 10_000,        # a given name alone ("José") is a person unless a town of this size has it as its main name
     "city": 100_000,       # a city of this size is a place even when its name is a common word or heads a longer name
     "major": 1_000_000,    # a city this large counts like a country or state: by its main name, even in lower case
+    "state_word": 500_000,  # a Spanish-speaking state or province this large is a place by its main name even when the
+                            # name is a word ("Campeche", "Navarra"); smaller units are often surnames ("Herrera", "Rivera")
     "max_name_tokens": 7,  # the longest name looked up in the gazetteer, in tokens ("Santa María del Oro ...")
     "bracket_tokens": 12,  # how far a bracket after a name in a line-up may close ("Matthew Jones (Bellamy, m.72)")
     "quote_chars": 60,     # how far a quoted name may reach around a place ("the “Pizza Hut” in ...")
@@ -127,7 +129,7 @@ class Reading:
     def weak(self) -> bool:
         """A common word kept only because it names a large place ("Western", "Orange"), unless
         the language knows it as a city where it is spoken ("Málaga"), it is, in Spanish, the main
-        name of a state or province of a million where Spanish is spoken ("Tabasco"; not a very
+        name of a state or province of half a million where Spanish is spoken ("Tabasco"; not a very
         frequent word such as "Central"; English ones are compass words: "Western", "Northern"), or a very large place."""
         gaz, lang = self.rec.gazetteer, self.lang
         speaking = gaz.countries_speaking(lang)
@@ -135,7 +137,7 @@ class Reading:
             e.place.kind == Kind.CITY and e.place.country_code in speaking
             and e.place.population >= THRESHOLDS["city"] for e in self.plausible)) and not any(
             lang == "es" and e.main and e.place.kind == Kind.ADMIN1 and e.place.country_code in speaking
-            and e.place.population >= THRESHOLDS["major"] and not self.frequent()  # "Tabasco", "Chihuahua"
+            and e.place.population >= THRESHOLDS["state_word"] and not self.frequent()  # "Tabasco", "Navarra"
             for e in self.plausible) and not any(
             e.main and (e.place.kind == Kind.CITY and e.place.population >= THRESHOLDS["major"]  # "Lima"
                         or e.place.feature_code in ("SEA", "RGN") or e.place.kind == Kind.CONTINENT)  # "the Pacific"

@@ -105,3 +105,12 @@ def test_a_place_inside_an_institution_name_is_context_not_a_mention(parse):
 def test_inside_context_does_not_make_a_common_word_a_place(parse):
     found = parse("El diario Noroeste publicó una entrevista con el Gobierno de Sinaloa.", "es")
     assert not [r for r in found if r.mention.surface == "Noroeste"]
+
+
+def test_a_state_of_half_a_million_named_by_a_word_is_the_state(parse):
+    # "campeche" and "navarra" are words too; a Spanish-speaking state this large is the
+    # place by its main name, a smaller unit named like a surname is not taken
+    r = first(parse("Campeche cerró sus escuelas por el huracán.", "es"), "Campeche")
+    assert r.place.country_code == "MX"
+    r = first(parse("Navarra cerró sus escuelas por la nevada.", "es"), "Navarra")
+    assert r.place.kind == Kind.ADMIN1 and r.place.country_code == "ES"
