@@ -256,7 +256,8 @@ def people_in_lists(r: Reading) -> set[str]:
     i, n = 0, len(tokens)
     while i < n:
         if not tokens[i].cap:
-            close()
+            if items:  # (asides come only with items)
+                close()
             i += 1
             continue
         j = i

@@ -252,7 +252,7 @@ class Resolver:
                         (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
                        for pid, (place, _s) in scores.items()] for key, scores in local.items()}
         w = self.weights
-        in_county = Proximity({key: v for key, v in local.items() if not key.endswith("#land")}, km=ADMIN2_KM, county=True)
+        in_county = near.in_county(ADMIN2_KM)  # (the same names: their distances computed once)
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
