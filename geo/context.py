@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import compress
+from operator import itemgetter
 
 from .gazetteer import name_key
 from .model import Kind
@@ -46,6 +48,7 @@ def article_phrase(tokens: list[Token], ti: int, tj: int, words: list[Token], la
 
 
 _OPEN_QUOTES = {"“", '"', "«", "‘"}
+_TEXT = itemgetter(0)  # a token's text
 
 
 _CLOSE_QUOTES = {"”", '"', "»", "’"}
@@ -55,9 +58,10 @@ def nicknamed_people(tokens: list[Token], first_names: frozenset[str]) -> set[in
     """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán."""
     out: set[int] = set()
     n = len(tokens)
-    for i in range(n - 3):
-        if not (tokens[i + 1].text in _OPEN_QUOTES and tokens[i].cap and name_key(tokens[i].text) in first_names):
-            continue  # (the rare quote first: most tokens stop there)
+    # the words before an opening quote, found at C speed (few tokens are quotes)
+    for i in compress(range(n - 3), map(_OPEN_QUOTES.__contains__, map(_TEXT, tokens[1:n - 2]))):
+        if not (tokens[i].cap and name_key(tokens[i].text) in first_names):
+            continue
         j = i + 2
         while j < n and j - i < 7 and tokens[j].cap:
             j += 1

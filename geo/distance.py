@@ -8,6 +8,7 @@ arithmetic, operation for operation, so the kilometres are the same floats
 """
 from __future__ import annotations
 
+import functools
 from math import atan2, cos, radians, sin, sqrt
 
 __all__ = ["EARTH_RADIUS_KM", "great_circle_km"]
@@ -15,6 +16,8 @@ __all__ = ["EARTH_RADIUS_KM", "great_circle_km"]
 EARTH_RADIUS_KM = 6371.009  # geopy.distance.EARTH_RADIUS: the mean great-circle radius
 
 
+# memoised: the same pairs of places are measured again and again (a name's candidates against the others')
+@functools.lru_cache(maxsize=1 << 16)
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Kilometres between two points on the sphere (``geopy.distance.great_circle(a, b).km``)."""
     lat1, lon1, lat2, lon2 = float(lat1 or 0.0), float(lon1 or 0.0), float(lat2 or 0.0), float(lon2 or 0.0)  # as geopy reads them

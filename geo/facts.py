@@ -8,6 +8,10 @@ functions below find people, line-ups and places written in lower case for them.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from operator import itemgetter
+
 from .context import admin_after, cue_before, news_dateline
 from .entries import is_abbrev, strip_accents_differ
 from .frequency import is_frequent
@@ -160,11 +164,14 @@ def bylines(r: Reading) -> set[int]:
     "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
     tokens, text = r.tokens, r.text
     out: set[int] = set()
-    i, n = 0, len(tokens)
-    while i < n:
-        j = i + 1
-        while j < n and "\n" not in text[tokens[j - 1].end:tokens[j].start]:
-            j += 1
+    n = len(tokens)
+    # the lines' first tokens: the first token after each line break (only blanks lie between tokens)
+    starts = list(map(_START, tokens))
+    breaks = sorted({bisect_right(starts, m.start()) for m in _NEWLINE.finditer(text)} - {0} | {n})
+    i = 0
+    for j in breaks:
+        if j > n:
+            break
         line = tokens[i:j]
         names = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
             line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
@@ -173,6 +180,10 @@ def bylines(r: Reading) -> set[int]:
             out.update(range(i, j))
         i = j
     return out
+
+
+_START = itemgetter(1)  # a token's start
+_NEWLINE = re.compile("\n")
 
 
 def person_at(r: Reading, k: int, j: int) -> int | None:
@@ -189,9 +200,11 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
     if prev is not None and prev.text == "." and k > 1:
         prev = tokens[k - 2]
     titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
+    if not (k + 1 < j and tokens[k + 1].cap):
+        return k + 1 if titled else None  # one word: a person only after a title ("presidente Maduro")
     is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
     headline = False  # in a headline in Title Case, every word is capitalised: "Paris Marathon", "In Ohio"
-    if is_given and k + 1 < j and tokens[k + 1].cap:
+    if is_given:
         headline = r.in_headline(tokens[k].start)
     if is_given and (tokens[k].sent_start or headline) and gaz.is_common_word(tokens[k].text, r.lang):
         is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
@@ -203,23 +216,21 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
                and tokens[k].text.lower() not in _NOT_GIVEN)
     if not (titled or is_given or unknown):
         return None
-    if k + 1 < j and tokens[k + 1].cap:
-        second = tokens[k + 1].text.lower()
-        pair = rec.entries(r.text[tokens[k].start:tokens[k + 1].end])
-        # two given names ("Francisco Javier") are a person unless they name a sizeable
-        # place ("San Francisco", "Santa Rosa")
-        double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-            e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
-        if second in _NAME_TAILS or (pair and not double_given):
-            return None
-        if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
-            return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
-        end = k + 1
-        while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
-                headline and gaz.is_common_word(tokens[end].text, r.lang)):
-            end += 1
-        return end if end > k + 1 else None
-    return k + 1 if titled else None
+    second = tokens[k + 1].text.lower()
+    pair = rec.entries(r.text[tokens[k].start:tokens[k + 1].end])
+    # two given names ("Francisco Javier") are a person unless they name a sizeable
+    # place ("San Francisco", "Santa Rosa")
+    double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
+        e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
+    if second in _NAME_TAILS or (pair and not double_given):
+        return None
+    if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
+        return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
+    end = k + 1
+    while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
+            headline and gaz.is_common_word(tokens[end].text, r.lang)):
+        end += 1
+    return end if end > k + 1 else None
 
 
 def people_in_lists(r: Reading) -> set[str]:
@@ -256,7 +267,8 @@ def people_in_lists(r: Reading) -> set[str]:
     i, n = 0, len(tokens)
     while i < n:
         if not tokens[i].cap:
-            close()
+            if items:  # (asides come only with items)
+                close()
             i += 1
             continue
         j = i

@@ -79,9 +79,11 @@ class _Model:
         feats = self.output[self.states(data)]
         feats = feats[feats >= 0]
         if len(feats):
-            seen = collections.Counter(feats.tolist())  # in order of first occurrence, as py3langid counts
-            idx = np.fromiter(seen.keys(), dtype=np.intp, count=len(seen))
-            weights = np.log1p(np.fromiter(seen.values(), dtype=np.float32, count=len(seen)))
+            # each feature and its count in order of first occurrence, as py3langid's Counter lists them
+            uniq, first, count = np.unique(feats, return_index=True, return_counts=True)
+            order = np.argsort(first)
+            idx = uniq[order].astype(np.intp, copy=False)
+            weights = np.log1p(count[order].astype(np.float32))
             # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
             scores = weights @ self.ptc.take(idx, axis=0) + self.pc
         else:

@@ -26,6 +26,8 @@ act; ``Recognizer(gazetteer, disabled={"sports_teams"})`` skips the named ones, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import itemgetter
 
 from . import langid
 from .context import CLUB_PREFIXES, LOCAL_CUES, OFFICES, is_dateline
@@ -51,6 +53,7 @@ FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
 ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
 PLACE_HEADS = words("place_heads")  # "Ciudad de México"
 URBAN_CUES = LOCAL_CUES - words("settlement_cues")  # a street, a neighbourhood or a building, never a town
+_TEXT, _CAP = itemgetter(0), itemgetter(3)  # a token's text, whether it is capitalised
 
 
 
@@ -86,14 +89,19 @@ class Recognizer:
         # with common_words off, no word counts as common for the other rules either
         self._reads_common = "common_words" not in self.disabled
         self._key_cache: dict[str, list] = {}
+        self._by_surface: dict[str, dict[str, list]] = {}  # language -> name as written -> entries
+        self._surface_cache: dict[str, list] = {}  # those of the language being read
         self.demonyms = gazetteer.demonym_keys()
         self.demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
         self.first_names = gazetteer.first_names()
-        self._lang = "en"
+        self._read_in("en")
 
     def entries(self, surface: str) -> list:
         """The gazetteer's entries for a name as written, in the language being read (land
         features aside: the land_features rule finds those)."""
+        hit = self._surface_cache.get(surface)  # (asked again and again for the same words: no folding then)
+        if hit is not None:
+            return hit
         key = (name_key(surface), self._lang)
         hit = self._key_cache.get(key)
         if hit is None:
@@ -101,8 +109,18 @@ class Recognizer:
             hit = [e for e in hit if not is_land(e[0])]  # land features: only through the land_features rule
             if len(self._key_cache) > 500_000:
                 self._key_cache.clear()
+                for cache in self._by_surface.values():
+                    cache.clear()
             self._key_cache[key] = hit
+        if len(self._surface_cache) > 500_000:
+            self._surface_cache.clear()
+        self._surface_cache[surface] = hit
         return hit
+
+    def _read_in(self, lang: str) -> None:
+        """The language of what is read next (``entries`` answers in it)."""
+        self._lang = lang
+        self._surface_cache = self._by_surface.setdefault(lang, {})
 
     def recognize(self, doc: Document, inside: list[Mention] | None = None) -> list[Mention]:
         """The document's mentions of places, in text order.
@@ -113,7 +131,7 @@ class Recognizer:
         """
         text = doc.text
         lang = doc.lang or detect_language(text)
-        self._lang = lang
+        self._read_in(lang)
         tokens = tokenize(text)
         if lang == "en":  # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE")
             tokens = self._split_pairs(tokens)
@@ -212,6 +230,8 @@ class Recognizer:
     def _split_pairs(self, tokens: list[Token]) -> list[Token]:
         """"Asia-Pacific", "US-Mexico": a hyphenated word that names no place, made of
         names of countries, states, continents or seas, is those places, each its own token."""
+        if not any(compress(map(str.__contains__, map(_TEXT, tokens), repeat("-")), map(_CAP, tokens))):
+            return tokens  # (most texts: no capitalised word with a hyphen, found at C speed)
         out: list[Token] = []
         for t in tokens:
             parts = t.text.split("-") if "-" in t.text and t.cap else ()
@@ -250,7 +270,7 @@ class Recognizer:
         if not (0 <= start < end <= len(doc.text)):
             raise ValueError(f"{doc.id}: span ({start}, {end}) is outside the text (length {len(doc.text)})")
         surface = doc.text[start:end]
-        self._lang = doc.lang or self._lang
+        self._read_in(doc.lang or self._lang)
         demonym = is_demonym(self.entries(surface))
         role = "dateline" if not demonym and is_dateline(doc.text, start, end) else "text"
         return Mention(doc.id, start, end, surface, demonym=demonym, source="given", role=role)

@@ -252,7 +252,10 @@ class Resolver:
                         (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
                        for pid, (place, _s) in scores.items()] for key, scores in local.items()}
         w = self.weights
-        in_county = Proximity({key: v for key, v in local.items() if not key.endswith("#land")}, km=ADMIN2_KM, county=True)
+        w_country, w_admin1, w_region = w["doc_country"], w["doc_admin1"], w["region"]
+        w_near, w_county = w["near"], w["county"]
+        w_list_kind, w_list_place = w["list_kind"], w["list_place"]
+        in_county = near.in_county(ADMIN2_KM)  # (the same names: their distances computed once)
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
@@ -287,37 +290,38 @@ class Resolver:
                 kinds_listed = list_kind.get(key)
                 shadow = shadowed.get(key, ())
                 share = shares.get(key)
+                why_key, a1_others_key, long_listed = why[key], a1_others[key], long_list[key]
                 for pid, place, cc, a1 in units[key]:
                     s = scores[pid][1]
-                    r = why[key][pid]  # the reasons are noted in the last round only
+                    r = why_key[pid]  # the reasons are noted in the last round only
                     if cc:
                         # the bonus also goes to a country itself, so that a mentioned
                         # country never makes its own namesake state win over it
-                        b = w["doc_country"] * min(1.0, total_cc[cc] - cc_mass[cc])
+                        b = w_country * min(1.0, total_cc[cc] - cc_mass[cc])
                         s += b
                         if last:
                             add(r, ("doc_country", cc), b)
                         if a1 is not None:
                             other = total_a1[a1] - a1_mass[a1]
-                            b = w["doc_admin1"] * min(1.0, other / SCOPE_MASS)
+                            b = w_admin1 * min(1.0, other / SCOPE_MASS)
                             s += b
                             if last:
                                 add(r, ("doc_admin1", *a1), b)
                             if other > 0:  # the document's own region: its share of the other names' units
-                                b = w["region"] * other / a1_others[key]
+                                b = w_region * other / a1_others_key
                                 s += b
                                 if last:
                                     add(r, ("region", *a1), b)
-                    b = w["near"] * min(1.0, support_near.get((key, pid), 0.0))
+                    b = w_near * min(1.0, support_near.get((key, pid), 0.0))
                     s += b
                     if last:
                         add(r, ("near",), b)
-                    b = w["county"] * min(1.0, support_county.get((key, pid), 0.0))
+                    b = w_county * min(1.0, support_county.get((key, pid), 0.0))
                     s += b
                     if last:
                         add(r, ("county",), b)
-                    if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_list[key]) and pid not in shadow:
-                        b = w["list_kind"] * kinds_listed.get(place.kind, 0.0)
+                    if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_listed) and pid not in shadow:
+                        b = w_list_kind * kinds_listed.get(place.kind, 0.0)
                         s += b
                         if last:
                             add(r, ("list_kind", str(place.kind)), b)
@@ -326,7 +330,7 @@ class Resolver:
                         a1_share, cc_share = share
                         same_a1 = a1_share.get((cc, place.admin1), 0.0) \
                             if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        b = w["list_place"] * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
+                        b = w_list_place * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
                         s += b
                         if last:
                             add(r, ("list_place", surface_of[list_others[key][0]]), b)

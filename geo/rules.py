@@ -29,6 +29,7 @@ table in docs/accuracy.md with ``bench/accuracy.py --ablate``. Word lists go in
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
@@ -262,6 +263,7 @@ def first_name(r: Reading) -> bool:
 
 
 _HAMLET_CUES = LOCATIVES | {"to"}  # "the road to Mooers"
+_START = itemgetter(1)  # a token's start
 
 
 @rule("hamlets", "document")
@@ -273,11 +275,13 @@ def hamlets(r: Reading) -> None:
     hamlets have no population in the gazetteer (see :func:`geo.gazetteer_readers.load_us_towns`).
     """
     tokens, text = r.tokens, r.text
-    at = {t.start: n for n, t in enumerate(tokens)}
+    starts = list(map(_START, tokens))  # (increasing: a token is found by bisection)
     loose: list[Mention] = []
     placed: set[str] = set()
     for m in r.found:
-        n = at.get(m.start)
+        n = bisect_left(starts, m.start)
+        if n == len(starts) or starts[n] != m.start:
+            n = None
         single = n is not None and tokens[n].end == m.end
         entries = r.rec.entries(m.surface) if single and m.source == "gazetteer" else ()
         if not entries or not all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"

@@ -150,31 +150,54 @@ class Proximity:
         and a town within ``km`` of its point, in one admin-1 unit, count as near (the
         town lies in the county)."""
         self.index: list[tuple[str, str]] = []
-        lat, lon, owner, kinds, units = [], [], [], [], []
+        lat, lon, owner, kinds, units, county_ok = [], [], [], [], [], []
         for n, (key, scores) in enumerate(local.items()):
             best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
             for pid, (place, _s) in best:
-                if place.kind in POINT_KINDS and not (county and place.kind == Kind.ADMIN2 and name_key(place.name) != key):
+                named_county = not (place.kind == Kind.ADMIN2 and name_key(place.name) != key)
+                if place.kind in POINT_KINDS and (named_county or not county):
                     self.index.append((key, pid))
                     lat.append(place.lat)
                     lon.append(place.lon)
                     owner.append(n)
                     kinds.append(place.kind == Kind.ADMIN2)
                     units.append(f"{place.country_code}/{place.admin1}" if place.admin1 else f"?{len(units)}")
-        self.near = None
+                    county_ok.append(named_county)
+        self._owner, self._kinds, self._units, self._county_ok = owner, kinds, units, county_ok
+        self.near = self._dist = None
         if len(set(owner)) >= 2:
             la, lo = np.radians(lat), np.radians(lon)
             dlat = la[:, None] - la[None, :]
             dlon = lo[:, None] - lo[None, :]
             a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-            dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-            own = np.asarray(owner)
-            near = (dist <= km) & (own[:, None] != own[None, :])
-            if county:
-                county_of = np.asarray(kinds)
-                unit = np.asarray(units)
-                near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
-            self.near = near.astype(float)
+            self._dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            self.near = self._near(self._dist, owner, kinds, units, km, county)
+
+    @staticmethod
+    def _near(dist: np.ndarray, owner: list, kinds: list, units: list, km: float, county: bool) -> np.ndarray:
+        own = np.asarray(owner)
+        near = (dist <= km) & (own[:, None] != own[None, :])
+        if county:
+            county_of = np.asarray(kinds)
+            unit = np.asarray(units)
+            near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
+        return near.astype(float)
+
+    def in_county(self, km: float) -> Proximity:
+        """The same as ``Proximity(local, per_name, km, county=True)`` on the same names, with
+        this object's distances (each pair's is computed on its own: the same floats), so a
+        document's distances are computed once."""
+        out = object.__new__(Proximity)
+        sel = [i for i, ok in enumerate(self._county_ok) if ok]
+        out.index = [self.index[i] for i in sel]
+        out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
+        out._units, out._county_ok = [self._units[i] for i in sel], [True] * len(sel)
+        out.near = out._dist = None
+        if len(set(out._owner)) >= 2:  # (then this object has its distances too)
+            at = np.asarray(sel, dtype=np.intp)
+            out._dist = self._dist[np.ix_(at, at)]
+            out.near = self._near(out._dist, out._owner, out._kinds, out._units, km, True)
+        return out
 
     def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
         """Probability mass of *other* names' candidates near each candidate."""
