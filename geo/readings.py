@@ -24,7 +24,7 @@ from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "CAPITAL_POP", "CAPITAL_SHARE", "ADMIN2_KM", "POINT_KINDS",
-           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first",
+           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
            "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
@@ -290,8 +290,7 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
     for key, found in pairs.items():
         if not found or key in unit_said:
             continue
-        if any(not pairs.get(o) and max(local[o].values(), key=lambda ps: ps[1])[0].kind in UNIT_KINDS
-               for o in list_others.get(key, ())):
+        if any(not pairs.get(o) and unit_alone(local[o]) for o in list_others.get(key, ())):
             continue
         scores = local[key]
         for pid, city, margin in found:
@@ -304,6 +303,17 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
                 why[key][city.place_id][("city_first", str(unit.kind))] = floor - scores[city.place_id][1]
                 scores[city.place_id] = (city, floor)
     return units
+
+
+def unit_alone(scores: dict) -> bool:
+    """The best reading of a listed name is a unit that no city of its name lies in, by any of
+    the city's names ("Sonora"; not "Castellón", whose city is called "Castelló de la Plana")."""
+    unit = max(scores.values(), key=lambda ps: ps[1])[0]
+    if unit.kind not in UNIT_KINDS:
+        return False
+    cities = [p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CAPITAL_POP
+              and p.population >= CAPITAL_SHARE * unit.population]
+    return city_of(unit, cities, inside=True) is None
 
 
 def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> dict:

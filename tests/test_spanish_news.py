@@ -127,3 +127,12 @@ def test_a_province_named_after_its_capital_is_the_capital_when_named_bare(parse
     r = first(parse("La sequía golpea a los pueblos de la provincia de Guadalajara, junto a Madrid.", "es"),
               "Guadalajara")
     assert r.place.country_code == "ES" and r.place.kind == Kind.ADMIN2
+
+
+def test_a_city_listed_with_a_province_whose_capital_goes_by_another_name(parse):
+    # Castellón's city is called "Castelló de la Plana": the list is of two cities, not of two provinces
+    r = first(parse("Los naranjeros de Valencia y Castellón protestaron ante la consejería.", "es"), "Valencia")
+    assert r.place.country_code == "ES" and r.place.kind == Kind.CITY
+    # a list of states no city shares is still a list of states
+    r = first(parse("El frío llegó a Sonora, Chihuahua y Durango.", "es"), "Chihuahua")
+    assert r.place.country_code == "MX" and r.place.kind == Kind.ADMIN1
