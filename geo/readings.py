@@ -23,8 +23,8 @@ from .distance import great_circle_km
 from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
-__all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "ADMIN2_KM", "POINT_KINDS",
-           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "cities_first",
+__all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "CAPITAL_POP", "CAPITAL_SHARE", "ADMIN2_KM", "POINT_KINDS",
+           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
            "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
@@ -39,6 +39,8 @@ READING_WEIGHTS = {
 MAX_ALTERNATIVES = 3  # other readings kept with a resolution (shown as "Other candidates")
 DUPLICATE_KM = 50.0   # an alternative this close to the answer or to a kept alternative is the same place
 CITY_FIRST_POP = 100_000  # a city this large is read before the unit of its name ("Sevilla", "Nueva York")
+CAPITAL_POP = 20_000      # a smaller city inside a unit of CITY_FIRST_POP or more is still read first when it holds
+CAPITAL_SHARE = 0.2       # this share of the unit's people: the capital a province is named after ("Guadalajara", "Huesca")
 ADMIN2_KM = 60.0  # a town this close to a county's point lies in it
 POINT_KINDS = (Kind.CITY, Kind.ADMIN2, Kind.FEATURE)
 
@@ -212,12 +214,13 @@ def reading_cues(place: Place, m: Mention, exonyms: frozenset[str], actor: bool,
     return s
 
 
-def city_of(unit: Place, cities: list[Place]) -> Place | None:
+def city_of(unit: Place, cities: list[Place], inside: bool = False) -> Place | None:
     """The large city that shares the unit's name and lies in it (Sevilla in its
     province, New York City in its state), or is larger than it (Granada, Spain
-    over Grenada; Portland, Oregon over Portland parish, Jamaica)."""
+    over Grenada; Portland, Oregon over Portland parish, Jamaica). ``inside``: only
+    a city that lies in the unit."""
     for city in cities:
-        if unit.population and city.population > unit.population:
+        if not inside and unit.population and city.population > unit.population:
             return city
         if city.country_code != unit.country_code or unit.kind == Kind.COUNTRY:
             continue
@@ -227,6 +230,15 @@ def city_of(unit: Place, cities: list[Place]) -> Place | None:
                 great_circle_km(unit.lat, unit.lon, city.lat, city.lon) <= 2 * ADMIN2_KM:
             return city
     return None
+
+
+def capital_of(unit: Place, cities: list[Place]) -> Place | None:
+    """A smaller city the unit is named after: inside a unit of ``CITY_FIRST_POP`` or
+    more, with ``CAPITAL_SHARE`` of its people (Guadalajara in its province)."""
+    if unit.population < CITY_FIRST_POP:
+        return None
+    city = city_of(unit, [c for c in cities if c.population >= CAPITAL_SHARE * unit.population], inside=True)
+    return city if city is not None and city.population < CITY_FIRST_POP else None
 
 
 def own_keys(name: str) -> set[str]:
@@ -247,7 +259,7 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
                   shadowed: dict[str, set[str]], weights: dict[str, float] = READING_WEIGHTS
                   ) -> dict[str, set[tuple[str, str]]]:
     """A bare name shared by a large city and its province or state is the city
-    ("Sevilla", "Valencia", "Nueva York"), unless the text says the unit ("la
+    ("Sevilla", "Valencia", "Nueva York"; a smaller capital too, :func:`capital_of`), unless the text says the unit ("la
     provincia de Sevilla", "New York state") or lists the name with units that
     no city shares ("Sonora, Chihuahua y Durango"). The city must bear the name as
     its own, or as the language's name for it: English "New York" is first the
@@ -256,30 +268,34 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
 
     Fills ``shadowed`` with the units read as their city (a list of units does not
     raise them). Returns, for each name read as a city, the admin-1 units it also named."""
-    pairs: dict[str, list[tuple[str, Place]]] = {}
+    pairs: dict[str, list[tuple[str, Place, float]]] = {}
     for key, scores in local.items():
-        cities = sorted((p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CITY_FIRST_POP
+        cities = sorted((p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CAPITAL_POP
                          and (key in own_keys(p.name) or p.place_id in own_names.get(key, ()))),
                         key=lambda p: -p.population)
         found = []
         if cities:
+            large = [p for p in cities if p.population >= CITY_FIRST_POP]
             for pid, (place, _s) in scores.items():
                 if place.kind in UNIT_KINDS:
-                    city = city_of(place, cities)
+                    city = city_of(place, large)
                     if city is not None:
-                        found.append((pid, city))
+                        found.append((pid, city, weights["city_first"]))
+                    capital = capital_of(place, cities)
+                    if capital is not None:  # with a larger namesake elsewhere, the unit's score without the
+                        # margin: the capital beats it only with the text's context (Guadalajara, Mexico alone)
+                        found.append((pid, capital, 0.0 if city is not None else weights["city_first"]))
         pairs[key] = found
     units: dict[str, set[tuple[str, str]]] = {}
     for key, found in pairs.items():
         if not found or key in unit_said:
             continue
-        if any(not pairs.get(o) and max(local[o].values(), key=lambda ps: ps[1])[0].kind in UNIT_KINDS
-               for o in list_others.get(key, ())):
+        if any(not pairs.get(o) and unit_alone(local[o]) for o in list_others.get(key, ())):
             continue
         scores = local[key]
-        for pid, city in found:
+        for pid, city, margin in found:
             unit, s = scores[pid]
-            floor = s + weights["city_first"]
+            floor = s + margin
             if unit.kind == Kind.ADMIN1:
                 units.setdefault(key, set()).add((unit.country_code, unit.admin1))
             shadowed.setdefault(key, set()).add(pid)
@@ -287,6 +303,17 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
                 why[key][city.place_id][("city_first", str(unit.kind))] = floor - scores[city.place_id][1]
                 scores[city.place_id] = (city, floor)
     return units
+
+
+def unit_alone(scores: dict) -> bool:
+    """The best reading of a listed name is a unit that no city of its name lies in, by any of
+    the city's names ("Sonora"; not "Castellón", whose city is called "Castelló de la Plana")."""
+    unit = max(scores.values(), key=lambda ps: ps[1])[0]
+    if unit.kind not in UNIT_KINDS:
+        return False
+    cities = [p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CAPITAL_POP
+              and p.population >= CAPITAL_SHARE * unit.population]
+    return city_of(unit, cities, inside=True) is None
 
 
 def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> dict:

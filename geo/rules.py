@@ -45,6 +45,7 @@ from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
 from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
+from .wordlists import words
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
 
@@ -211,6 +212,7 @@ def common_word(r: Reading) -> bool:
 
     Its accents must agree ("Para" is the word, "Pará" the state), and it must not open
     a sentence or head a longer name ("Reunión Internacional") unless the place is major.
+    In capitals, after an article, it is the word (:func:`shouted_after_article`).
     With the rule off, no word counts as common for the other rules either.
     """
     if not r.common:
@@ -219,8 +221,30 @@ def common_word(r: Reading) -> bool:
         return True  # only entries whose accents the word lacks
     if r.cue():
         return False
+    if shouted_after_article(r):
+        return True
     major = r.major()
     return not r.big() or (r.first.sent_start and not major) or (r.followed and not major) or r.hint == "named"
+
+
+_ARTICLES = words("land_articles")  # "la", "los", "the"
+_NO_COUNTRY = (Kind.COUNTRY, Kind.CONTINENT)  # "LA INDIA", "EL PACÍFICO": places that take an article anywhere
+
+
+def shouted_after_article(r: Reading) -> bool:
+    """In capitals the case says nothing: a dictionary word after an article ("POR LA NEVADA") is the
+    word, unless a reading is a country, continent, sea or region, or lies in a country of a large
+    place named before it in the document ("MADRID ... LA NEVADA" is snow, not the US state)."""
+    if not (r.single and r.first.upper and r.ti > 0):
+        return False
+    before = r.tokens[r.ti - 1]
+    if not (before.upper and before.text.lower() in _ARTICLES):
+        return False
+    if any(e.place.kind in _NO_COUNTRY or e.place.feature_code in ("SEA", "RGN") for e in r.plausible):
+        return False
+    story = {e.place.country_code for m in r.found if not m.demonym for e in r.rec.entries(m.surface)
+             if e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) or e.place.population >= THRESHOLDS["city"]}
+    return not any(e.place.country_code in story for e in r.plausible)
 
 
 @rule("sentence_start", "keep")

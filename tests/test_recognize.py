@@ -347,3 +347,12 @@ def test_a_hyphenated_pair_of_places_is_both_places(gazetteer):
     # a hyphenated town's own name stays whole; a compound with a lower-case part is no pair
     assert surfaces(gazetteer, "Police in Winston-Salem said so.", "en") == ["Winston-Salem"]
     assert surfaces(gazetteer, "A Texas-based firm hired him.", "en") == ["Texas"]
+
+
+def test_a_word_after_an_article_in_capitals_is_the_word(gazetteer):
+    # in capitals the case says nothing: "la nevada" is snowfall, not the US state, in a story from Spain
+    assert surfaces(gazetteer, "COLAS EN BURGOS TRAS LA NEVADA DE ANOCHE", "es") == ["BURGOS"]
+    assert surfaces(gazetteer, "CORTES DE LUZ POR LA NEVADA", "es") == []
+    # countries, continents and seas take an article anywhere; mixed case still tells a name
+    assert surfaces(gazetteer, "EXPORTACIONES A LA INDIA CRECEN", "es") == ["INDIA"]
+    assert "Nevada" in surfaces(gazetteer, "Los casinos de la Nevada rural cerraron.", "es")

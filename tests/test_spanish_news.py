@@ -114,3 +114,25 @@ def test_a_state_of_half_a_million_named_by_a_word_is_the_state(parse):
     assert r.place.country_code == "MX"
     r = first(parse("Navarra cerró sus escuelas por la nevada.", "es"), "Navarra")
     assert r.place.kind == Kind.ADMIN1 and r.place.country_code == "ES"
+
+
+def test_a_province_named_after_its_capital_is_the_capital_when_named_bare(parse):
+    # the capital (under a hundred thousand) holds a good share of its province: the bare name is the city
+    r = first(parse("El Ayuntamiento cortó el tráfico en el centro de Guadalajara por las obras del tranvía de Madrid.",
+                    "es"), "Guadalajara")
+    assert r.place.country_code == "ES" and r.place.kind == Kind.CITY
+    r = first(parse("Los bomberos de Zaragoza y de Huesca apagaron el fuego del almacén.", "es"), "Huesca")
+    assert r.place.country_code == "ES" and r.place.kind == Kind.CITY
+    # the text says the unit: the province
+    r = first(parse("La sequía golpea a los pueblos de la provincia de Guadalajara, junto a Madrid.", "es"),
+              "Guadalajara")
+    assert r.place.country_code == "ES" and r.place.kind == Kind.ADMIN2
+
+
+def test_a_city_listed_with_a_province_whose_capital_goes_by_another_name(parse):
+    # Castellón's city is called "Castelló de la Plana": the list is of two cities, not of two provinces
+    r = first(parse("Los naranjeros de Valencia y Castellón protestaron ante la consejería.", "es"), "Valencia")
+    assert r.place.country_code == "ES" and r.place.kind == Kind.CITY
+    # a list of states no city shares is still a list of states
+    r = first(parse("El frío llegó a Sonora, Chihuahua y Durango.", "es"), "Chihuahua")
+    assert r.place.country_code == "MX" and r.place.kind == Kind.ADMIN1
