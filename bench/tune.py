@@ -77,7 +77,7 @@ def apply(gp, setting: str) -> list:
         elif name == "temperature":
             undo.append((R.WEIGHTS, name, R.WEIGHTS[name]))
             R.WEIGHTS[name] = float(value)
-        elif name in ("NEAR_KM", "SCOPE_MASS"):
+        elif name in ("NEAR_KM", "SCOPE_MASS", "DWARFED_SHARE", "FAMOUS_RATIO", "FAMOUS_POP"):
             undo.append((vars(R), name, getattr(R, name)))
             setattr(R, name, float(value))
         else:

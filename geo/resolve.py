@@ -56,7 +56,7 @@ from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, add, cities_fir
                        evidence_text, list_mass, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
-from .scoring import (EVIDENCE, FALLBACK_CONFIDENCE, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
+from .scoring import (DWARFED_SHARE, EVIDENCE, FALLBACK_CONFIDENCE, FAMOUS_POP, FAMOUS_RATIO, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
                       SCOPE_MASS, WEIGHTS, Proximity, contains, score, softmax)
 
 __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "PRIOR_ONLY_TRUST",
@@ -256,6 +256,13 @@ class Resolver:
         w_near, w_county = w["near"], w["county"]
         w_list_kind, w_list_place = w["list_kind"], w["list_place"]
         in_county = near.in_county(ADMIN2_KM)  # (the same names: their distances computed once)
+        # a far smaller namesake of a large city gets only part of the state's evidence: news
+        # names large cities across states ("from Chicago to Atlanta" is not Atlanta, Illinois)
+        top_pop = {key: max((place.population for place, _s in scores.values() if place.kind in POINT_KINDS), default=0)
+                   for key, scores in local.items()}
+        dwarfed = {key: {pid for pid, (place, _s) in scores.items() if place.kind in POINT_KINDS
+                         and top_pop[key] >= FAMOUS_POP and place.population * FAMOUS_RATIO < top_pop[key]}
+                   for key, scores in local.items()}
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
@@ -291,8 +298,10 @@ class Resolver:
                 shadow = shadowed.get(key, ())
                 share = shares.get(key)
                 why_key, a1_others_key, long_listed = why[key], a1_others[key], long_list[key]
+                small = dwarfed[key]
                 for pid, place, cc, a1 in units[key]:
                     s = scores[pid][1]
+                    local_share = DWARFED_SHARE if pid in small else 1.0
                     r = why_key[pid]  # the reasons are noted in the last round only
                     if cc:
                         # the bonus also goes to a country itself, so that a mentioned
@@ -303,12 +312,12 @@ class Resolver:
                             add(r, ("doc_country", cc), b)
                         if a1 is not None:
                             other = total_a1[a1] - a1_mass[a1]
-                            b = w_admin1 * min(1.0, other / SCOPE_MASS)
+                            b = w_admin1 * min(1.0, other / SCOPE_MASS) * local_share
                             s += b
                             if last:
                                 add(r, ("doc_admin1", *a1), b)
                             if other > 0:  # the document's own region: its share of the other names' units
-                                b = w_region * other / a1_others_key
+                                b = w_region * other / a1_others_key * local_share
                                 s += b
                                 if last:
                                     add(r, ("region", *a1), b)
@@ -330,7 +339,7 @@ class Resolver:
                         a1_share, cc_share = share
                         same_a1 = a1_share.get((cc, place.admin1), 0.0) \
                             if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        b = w_list_place * (min(1.0, same_a1) + min(1.0, cc_share.get(cc, 0.0)))
+                        b = w_list_place * (min(1.0, same_a1) * local_share + min(1.0, cc_share.get(cc, 0.0)))
                         s += b
                         if last:
                             add(r, ("list_place", surface_of[list_others[key][0]]), b)

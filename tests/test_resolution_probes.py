@@ -188,6 +188,15 @@ def test_a_pair_lies_in_one_state(parse):
     assert "list with" in first(rs, "Salem").evidence
 
 
+def test_a_large_city_is_not_pulled_into_another_state_by_a_large_city_named_beside_it(parse):
+    # news names large cities across states: the state of one is weak evidence for a
+    # namesake of the other a hundred times smaller (scoring.DWARFED_SHARE)
+    rs = parse("The airline cut its nonstop service between Chicago and Atlanta last spring.", "en")
+    assert first(rs, "Atlanta").place.admin1 == "GA" or first(rs, "Atlanta").confidence <= 0.6
+    rs = parse("The band's tour goes from Chicago to Atlanta, then to Dallas in May.", "en")
+    assert (first(rs, "Atlanta").place.admin1, first(rs, "Dallas").place.admin1) == ("GA", "TX")
+
+
 def test_a_pair_with_a_mexican_state_is_in_mexico(parse):
     rs = parse("La cadena abrirá una tienda en León y otra en Aguascalientes.", "es")
     assert first(rs, "León").place.country_code == "MX"
