@@ -45,6 +45,11 @@ _UNIT_BEFORE = re.compile(
     r"\b(?:the|la|el|del|al|los|las)\s+(" + "|".join(sorted(UNIT_WORDS)) + r")\s+(?:(?:de|del|of)\s+)?"
     r"(?:(?:la|el|los|las|the)\s+)?$", re.IGNORECASE)
 _UNIT_AFTER = re.compile(r"^\s+(state|province|county|provincia|department|region|parish)\b", re.IGNORECASE)
+# a state's or province's governor: "the Governor of Georgia", "el gobernador de Jalisco",
+# "Georgia Gov. Kemp", "Georgia's governor" (a country has no governor)
+_GOVERNOR_BEFORE = re.compile(r"\b(?:governor|gov\.|gobernador|gobernadora)\s+(?:de|del|of)\s+(?:(?:la|el|the)\s+)?$",
+                              re.IGNORECASE)
+_GOVERNOR_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:governor|gov\.|lieutenant\s+governor)(?=\W)", re.IGNORECASE)
 
 
 def _words_after(text: str, end: int, n: int = 2) -> list[str]:
@@ -74,8 +79,11 @@ def paired(text: str, end: int, start: int) -> bool:
 
 def unit_named(text: str, start: int, end: int) -> bool:
     """The text names the unit, not the city: "la provincia de Sevilla", "el estado de
-    Nueva York", "the state of New York", "New York state", "Buenos Aires Province"."""
-    return bool(_UNIT_BEFORE.search(text[max(0, start - 40):start]) or _UNIT_AFTER.match(text[end:end + 20]))
+    Nueva York", "the state of New York", "New York state", "Buenos Aires Province", or
+    its governor ("the Governor of Georgia", "el gobernador de Jalisco", "Georgia Gov.")."""
+    before, after = text[max(0, start - 40):start], text[end:end + 24]
+    return bool(_UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
+                or _GOVERNOR_BEFORE.search(before) or _GOVERNOR_AFTER.match(after))
 
 
 _LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "a", "to", "near", "cerca"}

@@ -137,6 +137,19 @@ def test_unit_cue_words():
     assert not unit_named(text, text.index("Nairobi"), len(text))
 
 
+@pytest.mark.parametrize("text, surface, lang, cc", [
+    ("Georgia Governor Signs Flood Relief Bill", "Georgia", "en", "US"),
+    ("The governor of Georgia toured the flooded towns on Sunday.", "Georgia", "en", "US"),
+    ("Georgia's governor said the roads would reopen by Monday.", "Georgia", "en", "US"),
+    ("La gobernadora de Puebla recorrió las zonas afectadas.", "Puebla", "es", "MX"),
+])
+def test_a_governor_names_the_state(parse, text, surface, lang, cc):
+    # a country has no governor: "Georgia" with its governor is the US state
+    r = first(parse(text, lang), surface)
+    assert r.place.kind == Kind.ADMIN1 and r.place.country_code == cc
+    assert not unit_named("Georgia and Armenia signed", 0, 7)
+
+
 # --- 3. datelines --------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, surface, cc", [
