@@ -224,6 +224,8 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
         e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
     if second in _NAME_TAILS or (pair and not double_given):
         return None
+    if second.rstrip(".") in TITLES and not titled:
+        return None  # "Georgia Gov. Brian Kemp": the word before a title is the title's place, not a given name
     if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
         return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
     end = k + 1

@@ -76,6 +76,12 @@ def test_a_feature_word_opening_a_headline_names_no_feature_before_a_dictionary_
     assert "CAMP ZZYZXVILLE" in surfaces(gazetteer, "CAMP ZZYZXVILLE TROOPS HEAD OVERSEAS", "en")
 
 
+def test_a_place_before_a_title_is_the_title_s_place_not_a_given_name(gazetteer):
+    # "Georgia" is a given name too; before "Gov." it is the governor's state
+    assert surfaces(gazetteer, "Georgia Gov. Ann Whitfield toured the coast.", "en") == ["Georgia"]
+    assert surfaces(gazetteer, "Virginia Sen. Tom Baxley voted against it.", "en") == ["Virginia"]
+
+
 def test_feature_words_find_places_the_gazetteer_lacks(gazetteer):
     assert "Fort Zzyzxville" in surfaces(gazetteer, "Troops moved to Fort Zzyzxville on Monday.", "en")
     assert "Zzyzx County" in surfaces(gazetteer, "The sheriff of Zzyzx County spoke.", "en")
