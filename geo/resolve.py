@@ -56,7 +56,7 @@ from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, add, cities_fir
                        evidence_text, list_mass, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
-from .scoring import (DWARFED_SHARE, EVIDENCE, FALLBACK_CONFIDENCE, FAMOUS_POP, FAMOUS_RATIO, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
+from .scoring import (DWARFED_SHARE, EVIDENCE, FALLBACK_CONFIDENCE, FAMOUS_CITY_POP, FAMOUS_POP, FAMOUS_RATIO, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
                       SCOPE_MASS, WEIGHTS, Proximity, contains, score, softmax)
 
 __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "PRIOR_ONLY_TRUST",
@@ -263,6 +263,7 @@ class Resolver:
         dwarfed = {key: {pid for pid, (place, _s) in scores.items() if place.kind in POINT_KINDS
                          and top_pop[key] >= FAMOUS_POP and place.population * FAMOUS_RATIO < top_pop[key]}
                    for key, scores in local.items()}
+        shadow_of_famous = {key: dwarfed[key] if top_pop[key] >= FAMOUS_CITY_POP else set() for key in local}
         for _round in range(3):
             last = _round == 2
             support_near = near.support(probs)
@@ -274,13 +275,23 @@ class Resolver:
                 cc_mass: dict[str, float] = {}
                 a1_mass: dict[tuple[str, str], float] = {}
                 kinds: dict[Kind, float] = {}
+                small, small_cc = shadow_of_famous[key], {}
                 for pid, place, cc, a1 in units[key]:
                     p = ps[pid]
-                    if cc:
+                    if cc and pid in small:
+                        # the far smaller namesakes of a city of a million weigh in a country by the
+                        # likeliest of them, not their sum: ten small Berlins and Romes do not make
+                        # "leaders from Berlin, Rome and Madrid" an American story
+                        small_cc[cc] = max(small_cc.get(cc, 0), p)
+                        if a1 is not None:
+                            a1_mass[a1] = a1_mass.get(a1, 0) + p
+                    elif cc:
                         cc_mass[cc] = cc_mass.get(cc, 0) + p
                         if a1 is not None:
                             a1_mass[a1] = a1_mass.get(a1, 0) + p
                     kinds[place.kind] = kinds.get(place.kind, 0) + p
+                for cc, p in small_cc.items():
+                    cc_mass[cc] = cc_mass.get(cc, 0) + p
                 mass_cc[key], mass_a1[key], kind_of[key] = cc_mass, a1_mass, kinds
                 for cc, m in cc_mass.items():
                     total_cc[cc] = total_cc.get(cc, 0) + m

@@ -131,6 +131,7 @@ NEAR_KM = 150.0
 SCOPE_MASS = 3.0  # how many other names in an admin-1 unit give its full doc_admin1 weight
 FAMOUS_POP = 100_000  # a city this large, with a namesake ...
 FAMOUS_RATIO = 100    # ... this many times smaller: news names the large one across states
+FAMOUS_CITY_POP = 1_000_000  # a city this large: its far smaller namesakes weigh in a country by the likeliest one
 DWARFED_SHARE = 0.5   # the share of the state's evidence (doc_admin1, region, a list's state) such a namesake gets
 
 # land features: a named river or range is as likely as a state by its own name (it has

@@ -210,6 +210,13 @@ def test_a_large_city_is_not_pulled_into_another_state_by_a_large_city_named_bes
     assert (first(rs, "Atlanta").place.admin1, first(rs, "Dallas").place.admin1) == ("GA", "TX")
 
 
+def test_famous_capitals_listed_together_are_not_their_american_namesakes(parse):
+    # many small US towns share the names of European capitals; their number must not
+    # add up to a US story (resolve: far smaller namesakes weigh by the likeliest one)
+    rs = parse("Ministers from Paris, Berlin and Madrid met to discuss the budget rules.", "en")
+    assert [first(rs, n).place.country_code for n in ("Paris", "Berlin", "Madrid")] == ["FR", "DE", "ES"]
+
+
 def test_a_pair_with_a_mexican_state_is_in_mexico(parse):
     rs = parse("La cadena abrirá una tienda en León y otra en Aguascalientes.", "es")
     assert first(rs, "León").place.country_code == "MX"
