@@ -17,37 +17,22 @@ Exit 1 if placed < 85% or more than 2% false exact.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from probes import answer, in_area, overlapping, probe_lines, read_area  # noqa: E402
 
 
 def read_probes(path: Path) -> list[dict]:
     probes = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        region, part, target, area, text = line.split("\t")
-        nums = tuple(float(x) for x in area.split(","))
-        if len(nums) not in (3, 4):
-            raise SystemExit(f"{path}: area {area!r} is neither a box nor a point and radius")
+    for region, part, target, area, text in probe_lines(path, 5):
+        nums = read_area(path, area, (3, 4))
         if target not in text:
             raise SystemExit(f"{path}: {target!r} is not in {text!r}")
         probes.append({"region": region, "set": part, "target": target, "area": nums, "text": text})
     return probes
-
-
-def inside(area: tuple, lat: float, lon: float) -> bool:
-    if len(area) == 4:
-        s, w, n, e = area
-        return s <= lat <= n and w <= lon <= e
-    plat, plon, km = area
-    p1, p2 = math.radians(plat), math.radians(lat)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon - plon) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= km
 
 
 def score(probes: list[dict], geoparser=None) -> list[dict]:
@@ -60,17 +45,13 @@ def score(probes: list[dict], geoparser=None) -> list[dict]:
         start = p["text"].index(p["target"])
         end = start + len(p["target"])
         res = gp.parse(geo.Document(f"es-probe-{i}", p["text"], lang="es"))
-        hits = [r for r in res if r.mention.start < end and start < r.mention.end and not r.mention.demonym]
-        hit = max(hits, key=lambda r: min(end, r.mention.end) - max(start, r.mention.start)) if hits else None
-        row = {**p, "placed": False, "wrong": False, "false_exact": False, "got": None}
+        hit = overlapping([r for r in res if not r.mention.demonym], start, end)
+        row = {**p, "placed": False, "wrong": False, "false_exact": False,
+               "got": answer(hit) if hit is not None else None}
         if hit is not None and hit.place is not None:
-            row["placed"] = inside(p["area"], hit.place.lat, hit.place.lon)
+            row["placed"] = in_area(p["area"], hit.place.lat, hit.place.lon)
             row["wrong"] = not row["placed"]
             row["false_exact"] = row["wrong"] and hit.precision == Precision.EXACT
-            row["got"] = (hit.mention.surface, hit.place.place_id, hit.place.name, str(hit.precision),
-                          round(hit.place.lat, 3), round(hit.place.lon, 3))
-        elif hit is not None:
-            row["got"] = (hit.mention.surface, None, None, str(hit.precision), None, None)
         rows.append(row)
     return rows
 

@@ -17,18 +17,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from probes import answer, in_area, overlapping, probe_lines, read_area  # noqa: E402
 
 
 def read_probes(path: Path) -> list[dict]:
     probes = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        lang, feature, area, text = line.split("\t")
-        s, w, n, e = (float(x) for x in area.split(","))
+    for lang, feature, area, text in probe_lines(path, 4):
+        box = read_area(path, area)
         if feature not in text:
             raise SystemExit(f"{path}: {feature!r} is not in {text!r}")
-        probes.append({"lang": lang, "feature": feature, "box": (s, w, n, e), "text": text})
+        probes.append({"lang": lang, "feature": feature, "box": box, "text": text})
     return probes
 
 
@@ -42,18 +41,12 @@ def score(probes: list[dict], geoparser=None) -> tuple[list[dict], dict]:
         start = p["text"].index(p["feature"])
         end = start + len(p["feature"])
         res = gp.parse(geo.Document(f"probe-{i}", p["text"], lang=p["lang"]))
-        hits = [r for r in res if r.mention.start < end and start < r.mention.end and not r.mention.demonym]
-        hit = max(hits, key=lambda r: min(end, r.mention.end) - max(start, r.mention.start)) if hits else None
-        row = {**p, "found": hit is not None, "placed": False, "false_exact": False, "got": None}
+        hit = overlapping([r for r in res if not r.mention.demonym], start, end)
+        row = {**p, "found": hit is not None, "placed": False, "false_exact": False,
+               "got": answer(hit) if hit is not None else None}
         if hit is not None and hit.place is not None:
-            s, w, n, e = p["box"]
-            inside = s <= hit.place.lat <= n and w <= hit.place.lon <= e
-            row["placed"] = inside
-            row["false_exact"] = not inside and hit.precision == Precision.EXACT
-            row["got"] = (hit.mention.surface, hit.place.place_id, hit.place.name, str(hit.precision),
-                          round(hit.place.lat, 3), round(hit.place.lon, 3))
-        elif hit is not None:
-            row["got"] = (hit.mention.surface, None, None, str(hit.precision), None, None)
+            row["placed"] = in_area(p["box"], hit.place.lat, hit.place.lon)
+            row["false_exact"] = not row["placed"] and hit.precision == Precision.EXACT
         rows.append(row)
     n = len(rows)
     totals = {"probes": n, "found": sum(r["found"] for r in rows), "placed": sum(r["placed"] for r in rows),

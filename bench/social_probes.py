@@ -19,14 +19,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from probes import in_area, overlapping, probe_lines, read_area  # noqa: E402
 
 
 def read_probes(path: Path) -> list[dict]:
     probes = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        set_, lang, expected, text = line.split("\t")
+    for set_, lang, expected, text in probe_lines(path, 4):
         places, after = [], {}
         for item in ([] if expected == "-" else expected.split(" | ")):
             name, _, area = item.partition("=")
@@ -34,7 +33,7 @@ def read_probes(path: Path) -> list[dict]:
             if start < 0:
                 raise SystemExit(f"{path}: {name!r} is not in {text!r} (as often as listed)")
             after[name] = start + len(name)
-            box = tuple(float(x) for x in area.split(",")) if area else None
+            box = read_area(path, area) if area else None
             places.append({"name": name, "start": start, "end": start + len(name), "box": box})
         probes.append({"set": set_, "lang": lang, "places": places, "text": text})
     return probes
@@ -50,18 +49,15 @@ def score(probes: list[dict], geoparser=None) -> list[dict]:
         res = [r for r in gp.parse(geo.Document(f"social-{i}", p["text"], lang=p["lang"])) if not r.mention.demonym]
         used = set()
         for pl in p["places"]:
-            hits = [r for r in res if r.mention.start < pl["end"] and pl["start"] < r.mention.end]
-            used.update(id(r) for r in hits)
-            hit = max(hits, key=lambda r: min(pl["end"], r.mention.end) - max(pl["start"], r.mention.start),
-                      default=None)
+            used.update(id(r) for r in res if r.mention.start < pl["end"] and pl["start"] < r.mention.end)
+            hit = overlapping(res, pl["start"], pl["end"])
             row = {"set": p["set"], "lang": p["lang"], "kind": "place", "name": pl["name"], "text": p["text"],
                    "found": hit is not None, "boxed": pl["box"] is not None, "placed": False, "got": None}
             if hit is not None:
                 place = hit.place
                 row["got"] = (hit.mention.surface, place.name if place else None, place.country_code if place else None)
                 if place is not None and pl["box"] is not None:
-                    s, w, n, e = pl["box"]
-                    row["placed"] = s <= place.lat <= n and w <= place.lon <= e
+                    row["placed"] = in_area(pl["box"], place.lat, place.lon)
             rows.append(row)
         for r in res:
             if id(r) not in used:
