@@ -278,15 +278,14 @@ class Resolver:
                 small, small_cc = shadow_of_famous[key], {}
                 for pid, place, cc, a1 in units[key]:
                     p = ps[pid]
-                    if cc and pid in small:
-                        # the far smaller namesakes of a city of a million weigh in a country by the
-                        # likeliest of them, not their sum: ten small Berlins and Romes do not make
-                        # "leaders from Berlin, Rome and Madrid" an American story
-                        small_cc[cc] = max(small_cc.get(cc, 0), p)
-                        if a1 is not None:
-                            a1_mass[a1] = a1_mass.get(a1, 0) + p
-                    elif cc:
-                        cc_mass[cc] = cc_mass.get(cc, 0) + p
+                    if cc:
+                        if pid in small:
+                            # the far smaller namesakes of a city of a million weigh in a country by
+                            # the likeliest of them, not their sum: ten small Berlins and Romes do not
+                            # make "leaders from Berlin, Rome and Madrid" an American story
+                            small_cc[cc] = max(small_cc.get(cc, 0), p)
+                        else:
+                            cc_mass[cc] = cc_mass.get(cc, 0) + p
                         if a1 is not None:
                             a1_mass[a1] = a1_mass.get(a1, 0) + p
                     kinds[place.kind] = kinds.get(place.kind, 0) + p
