@@ -12,6 +12,7 @@ adds each as a Spanish-only name of the GeoNames entry, marked as an exonym.
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import sys
@@ -30,7 +31,11 @@ def fold(name: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    source = Path(argv[0]) if argv else DEFAULT_SOURCE
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE,
+                    help="Natural Earth's populated places, GeoJSON, gzipped (default: %(default)s)")
+    source = ap.parse_args(argv).source
     with gzip.open(source, "rt", encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     rows = set()

@@ -14,6 +14,7 @@ SOURCES.txt naming the packages and versions.
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import shutil
@@ -48,4 +49,7 @@ def main(node_modules: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("node_modules", help="the node_modules folder holding dictionary-en and dictionary-es")
+    sys.exit(main(ap.parse_args().node_modules))

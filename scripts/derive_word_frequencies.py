@@ -17,6 +17,7 @@ checks the shipped file against the installed wordfreq.
 """
 from __future__ import annotations
 
+import argparse
 import gzip
 import io
 import sys
@@ -51,5 +52,8 @@ def write(path: Path = TABLE) -> None:
 
 
 if __name__ == "__main__":
-    write()
-    print(f"wrote {TABLE}", file=sys.stderr)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-o", "--out", type=Path, default=TABLE, help="where to write the table (default: %(default)s)")
+    out = ap.parse_args().out
+    write(out)
+    print(f"wrote {out}", file=sys.stderr)

@@ -47,6 +47,20 @@ def test_data_scripts_have_one_home_and_every_mention_of_one_exists():
     assert {f"scripts/{p.name}" for p in (ROOT / "scripts").glob("derive_*.py")} <= named  # each one documented
 
 
+def test_every_data_script_answers_help_and_writes_nothing():
+    """``python scripts/X.py --help`` prints its usage; it is not read as a path, nor does it run the derivation."""
+    import subprocess
+    import sys
+
+    data = ROOT / "geo" / "data"
+    before = {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()}
+    for script in sorted((ROOT / "scripts").glob("*.py")):
+        run = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, (script.name, run.stderr[-500:])
+        assert run.stdout.startswith("usage: "), (script.name, run.stdout[:200])
+    assert {p: p.stat().st_mtime_ns for p in data.rglob("*") if p.is_file()} == before
+
+
 def test_geo_extract_to_json_lines_imports_no_frame_or_geopy_library(tmp_path):
     """`geo extract` writing JSON lines builds no GeoDataFrame: geopandas, pandas, shapely
     and geopy are not imported (0.4 s and 100 MB of every run)."""
