@@ -154,23 +154,45 @@ class Proximity:
         """``county``: only a county named as such ("Walker County", not a bare "Walker")
         and a town within ``km`` of its point, in one admin-1 unit, count as near (the
         town lies in the county)."""
-        points = []  # (name number, name, place id, place, a county named as such or no county)
+        points = []
         for n, (key, scores) in enumerate(local.items()):
-            # the best per_name of the name's candidates (a stable sort: ties keep their order)
-            best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name] if len(scores) > 1 else scores.items()
-            for pid, (place, _s) in best:
-                if place.kind in POINT_KINDS:
-                    named_county = place.kind != Kind.ADMIN2 or name_key(place.name) == key
-                    if named_county or not county:
-                        points.append((n, key, pid, place, named_county))
-        self._points = points
-        self.index: list[tuple[str, str]] = [(key, pid) for _n, key, pid, _p, _c in points]
-        self._owner = owner = [n for n, *_ in points]
-        self._kinds = kinds = [place.kind == Kind.ADMIN2 for *_, place, _c in points]
-        self._county_ok = [c for *_, c in points]
+            entries = list(scores.values())
+            points += self.points_of(n, key, list(scores), [p for p, _s in entries], [s for _p, s in entries],
+                                     per_name, county)
+        self._build(points, km, county)
+
+    @staticmethod
+    def points_of(n: int, key: str, pids: list[str], places: list[Place], scores: list[float], per_name: int = 8,
+                  county: bool = False) -> list[tuple]:
+        """The candidates of name number ``n`` that take part, as points (n, name, place id,
+        place, a county named as such or no county at all, the candidate's position): the
+        point-like ones among its ``per_name`` best by score (ties in their order)."""
+        best = sorted(range(len(pids)), key=scores.__getitem__, reverse=True)[:per_name] if len(pids) > 1 else range(len(pids))
+        out = []
+        for i in best:
+            place = places[i]
+            if place.kind in POINT_KINDS:
+                named_county = place.kind != Kind.ADMIN2 or name_key(place.name) == key
+                if named_county or not county:
+                    out.append((n, key, pids[i], place, named_county, i))
+        return out
+
+    @classmethod
+    def of_points(cls, points: list[tuple], km: float = NEAR_KM) -> Proximity:
+        """The proximity of points chosen by :meth:`points_of`, name by name (with ``county`` False)."""
+        out = object.__new__(cls)
+        out._build(points, km, False)
+        return out
+
+    def _build(self, points: list[tuple], km: float, county: bool) -> None:
+        self.points = points
+        self.index: list[tuple[str, str]] = [(pt[1], pt[2]) for pt in points]
+        self._owner = owner = [pt[0] for pt in points]
+        self._kinds = kinds = [pt[3].kind == Kind.ADMIN2 for pt in points]
+        self._county_ok = [pt[4] for pt in points]
         self.near = self._dist = None
         if len(set(owner)) >= 2:
-            la, lo = np.radians([place.lat for *_, place, _c in points]), np.radians([place.lon for *_, place, _c in points])
+            la, lo = np.radians([pt[3].lat for pt in points]), np.radians([pt[3].lon for pt in points])
             dlat = la[:, None] - la[None, :]
             dlon = lo[:, None] - lo[None, :]
             cos = np.cos(la)  # (computed once for both of its uses: the same values)
@@ -181,8 +203,8 @@ class Proximity:
     def _units(self) -> list[int]:
         """Each point's admin-1 unit as a number (a place without one is in no one's unit: a number of its own)."""
         unit_of: dict[tuple[str, str], int] = {}
-        return [unit_of.setdefault((place.country_code, place.admin1), i) if place.admin1 else -1 - i
-                for i, (*_, place, _c) in enumerate(self._points)]
+        return [unit_of.setdefault((pt[3].country_code, pt[3].admin1), i) if pt[3].admin1 else -1 - i
+                for i, pt in enumerate(self.points)]
 
     @staticmethod
     def _near(dist: np.ndarray, owner: list, kinds: list, units: list | None, km: float, county: bool) -> np.ndarray:
@@ -201,7 +223,7 @@ class Proximity:
         then no matrix at all (``near`` is None, as for a single name)."""
         out = object.__new__(Proximity)
         sel = [i for i, ok in enumerate(self._county_ok) if ok]
-        out._points = [self._points[i] for i in sel]
+        out.points = [self.points[i] for i in sel]
         out.index = [self.index[i] for i in sel]
         out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
         out._county_ok = [True] * len(sel)
