@@ -272,6 +272,8 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
     for key, scores in local.items():
         found = []
         pairs[key] = found
+        if len(scores) < 2:
+            continue  # (a unit and a city of its name are two candidates)
         units_named = [(pid, place) for pid, (place, _s) in scores.items() if place.kind in UNIT_KINDS]
         if not units_named:
             continue  # (no unit to read as its city)

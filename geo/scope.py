@@ -86,19 +86,22 @@ class _Index:
         pair_cc: dict[str, int] = {}
         pair_a1: dict[tuple[str, str], int] = {}
         smalls = []
-        for j, place in enumerate(places):
-            i = first + j
+        cc_pair, a1_pair, big, in_a1 = self.cc_pair.append, self.a1_pair.append, self.big.append, self.in_a1.append
+        for i, place in enumerate(places, first):
             cc = place.country_code
             if not cc:
-                self.cc_pair.append(-1)
-                self.a1_pair.append(-1)
+                cc_pair(-1)
+                a1_pair(-1)
                 continue
-            if small is not None and small[j]:
+            if small is not None and small[i - first]:
                 smalls.append((i, cc))
-                self.cc_pair.append(-1)  # (its pair is given below)
+                cc_pair(-1)  # (its pair is given below)
             else:
-                self.big.append((i, self._pair_cc(pair_cc, cc)))
-                self.cc_pair.append(self.big[-1][1])
+                pair = pair_cc.get(cc)
+                if pair is None:
+                    pair = self._pair_cc(pair_cc, cc)
+                big((i, pair))
+                cc_pair(pair)
             if place.admin1 and place.kind != Kind.COUNTRY:
                 a1 = (cc, place.admin1)
                 pair = pair_a1.get(a1)
@@ -107,10 +110,10 @@ class _Index:
                     self.a1_doc.append(self.a1_index.setdefault(a1, len(self.a1_index)))
                     self.a1_code.append(a1)
                     self.a1_name.append(k)
-                self.in_a1.append((i, pair))
-                self.a1_pair.append(pair)
+                in_a1((i, pair))
+                a1_pair(pair)
             else:
-                self.a1_pair.append(-1)
+                a1_pair(-1)
         for i, cc in smalls:
             pair = self._pair_cc(pair_cc, cc)
             self.small.append((i, pair))
@@ -124,6 +127,7 @@ class _Index:
                                  for pid, place in zip(scores, places)]
 
     def _pair_cc(self, pair_cc: dict[str, int], cc: str) -> int:
+        """The name's pair of country ``cc`` (a new one if it has none yet)."""
         pair = pair_cc.get(cc)
         if pair is None:
             pair = pair_cc[cc] = len(self.cc_doc)

@@ -222,15 +222,18 @@ class Proximity:
         document's distances are computed once. With no county, or no town, nothing is near:
         then no matrix at all (``near`` is None, as for a single name)."""
         out = object.__new__(Proximity)
-        sel = [i for i, ok in enumerate(self._county_ok) if ok]
-        out.points = [self.points[i] for i in sel]
-        out.index = [self.index[i] for i in sel]
-        out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
-        out._county_ok = [True] * len(sel)
         out.near = out._dist = None
-        if len(set(out._owner)) >= 2 and any(out._kinds) and not all(out._kinds):  # (then this object has its distances too)
-            at = np.asarray(sel, dtype=np.intp)
-            out._dist = self._dist[np.ix_(at, at)]
+        if all(self._county_ok):  # every point takes part (the lists are not changed: shared)
+            sel = None
+            out.points, out.index, out._owner, out._kinds = self.points, self.index, self._owner, self._kinds
+        else:
+            sel = [i for i, ok in enumerate(self._county_ok) if ok]
+            out.points = [self.points[i] for i in sel]
+            out.index = [self.index[i] for i in sel]
+            out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
+        out._county_ok = [True] * len(out.points)
+        if any(out._kinds) and not all(out._kinds) and len(set(out._owner)) >= 2:  # (then this object has its distances too)
+            out._dist = self._dist if sel is None else self._dist[np.ix_(sel, sel)]
             out.near = self._near(out._dist, out._owner, out._kinds, out._units(), km, True)
         return out
 
