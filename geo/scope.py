@@ -248,12 +248,13 @@ def scope_rounds(d, local: dict, why: dict, w: dict[str, float]) -> tuple[dict, 
             kind_of[o] = kinds
         a1_total = sum(total_a1)  # (in the order the units were first met, as a dict of them would sum)
         a1_others = {k: a1_total - sum(m_a1[lo:hi]) for k, (lo, hi) in a1_range.items()}  # the other names'
-        b_cc = [w_country * min(1.0, total_cc[c] - m) for c, m in zip(x.cc_doc, m_cc)]
+        # (``v if v < 1.0 else 1.0`` is ``min(1.0, v)``, without the call)
+        b_cc = [w_country * (v if v < 1.0 else 1.0) for v in [total_cc[c] - m for c, m in zip(x.cc_doc, m_cc)]]
         # the state's bonuses in full (a far smaller namesake takes DWARFED_SHARE of them), and the
         # document's own region: the unit's share of the other names' units, where it has some
         # (0.0 where not: noted nowhere, and added as 0.0, see below)
         other = [total_a1[a] - m for a, m in zip(x.a1_doc, m_a1)]
-        b_a1 = [w_admin1 * min(1.0, o / SCOPE_MASS) for o in other]
+        b_a1 = [w_admin1 * (v if v < 1.0 else 1.0) for v in [o / SCOPE_MASS for o in other]]
         b_region = [w_region * o / a1_others[k] if o > 0 else 0.0 for o, k in zip(other, x.a1_name)]
         # each kind of candidate's bonuses in their order (country, state, region); one that
         # has none adds 0.0 instead, which leaves its score as it is: a score plus these
