@@ -198,7 +198,7 @@ def scope_rounds(d, local: dict, why: dict, w: dict[str, float]) -> tuple[dict, 
     # the candidates, indexed once
     x = _Index(local, shadowed, {key: bool(others) for key, others in list_others.items()}, long_list)
     at = {key: k for k, key in enumerate(x.keys)}
-    start, size, names = x.start, len(x.pids), range(len(x.keys))
+    start, size = x.start, len(x.pids)
     others_of = {at[key]: [at[o] for o in others] for key, others in list_others.items() if others and key in at}
     points = {o: x.points(o) for others in others_of.values() for o in others}
     list_label = {at[key]: d.surface_of[others[0]] for key, others in list_others.items() if others and key in at}
@@ -256,9 +256,9 @@ def scope_rounds(d, local: dict, why: dict, w: dict[str, float]) -> tuple[dict, 
         other = [total_a1[a] - m for a, m in zip(x.a1_doc, m_a1)]
         b_a1 = [w_admin1 * (v if v < 1.0 else 1.0) for v in [o / SCOPE_MASS for o in other]]
         b_region = [w_region * o / a1_others[k] if o > 0 else 0.0 for o, k in zip(other, x.a1_name)]
-        # each kind of candidate's bonuses in their order (country, state, region); one that
-        # has none adds 0.0 instead, which leaves its score as it is: a score plus these
-        # bonuses is never -0.0, the only float that adding 0.0 changes
+        # each kind of candidate's bonuses in their order (country, state, region); where the
+        # plain loop adds none, 0.0 is added instead: that changes no float but -0.0 (to 0.0),
+        # and the near bonus (0.0 or more) that every score gets next does the same to it
         chains = []
         for pair, a1_pair, local_share in x.combos:
             if pair < 0:
