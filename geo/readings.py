@@ -25,7 +25,7 @@ from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "CAPITAL_POP", "CAPITAL_SHARE", "ADMIN2_KM", "POINT_KINDS",
            "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
-           "list_mass", "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
+           "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
     "exonym": 3.0,          # the mention is the language's own name for this famous place ("Bruselas")
@@ -270,22 +270,26 @@ def cities_first(local: dict, why: dict, list_others: dict[str, list[str]],
     raise them). Returns, for each name read as a city, the admin-1 units it also named."""
     pairs: dict[str, list[tuple[str, Place, float]]] = {}
     for key, scores in local.items():
+        found = []
+        pairs[key] = found
+        if len(scores) < 2:
+            continue  # (a unit and a city of its name are two candidates)
+        units_named = [(pid, place) for pid, (place, _s) in scores.items() if place.kind in UNIT_KINDS]
+        if not units_named:
+            continue  # (no unit to read as its city)
         cities = sorted((p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CAPITAL_POP
                          and (key in own_keys(p.name) or p.place_id in own_names.get(key, ()))),
                         key=lambda p: -p.population)
-        found = []
         if cities:
             large = [p for p in cities if p.population >= CITY_FIRST_POP]
-            for pid, (place, _s) in scores.items():
-                if place.kind in UNIT_KINDS:
-                    city = city_of(place, large)
-                    if city is not None:
-                        found.append((pid, city, weights["city_first"]))
-                    capital = capital_of(place, cities)
-                    if capital is not None:  # with a larger namesake elsewhere, the unit's score without the
-                        # margin: the capital beats it only with the text's context (Guadalajara, Mexico alone)
-                        found.append((pid, capital, 0.0 if city is not None else weights["city_first"]))
-        pairs[key] = found
+            for pid, place in units_named:
+                city = city_of(place, large)
+                if city is not None:
+                    found.append((pid, city, weights["city_first"]))
+                capital = capital_of(place, cities)
+                if capital is not None:  # with a larger namesake elsewhere, the unit's score without the
+                    # margin: the capital beats it only with the text's context (Guadalajara, Mexico alone)
+                    found.append((pid, capital, 0.0 if city is not None else weights["city_first"]))
     units: dict[str, set[tuple[str, str]]] = {}
     for key, found in pairs.items():
         if not found or key in unit_said:
@@ -314,28 +318,6 @@ def unit_alone(scores: dict) -> bool:
     cities = [p for p, _s in scores.values() if p.kind == Kind.CITY and p.population >= CAPITAL_POP
               and p.population >= CAPITAL_SHARE * unit.population]
     return city_of(unit, cities, inside=True) is None
-
-
-def list_mass(list_others: dict[str, list[str]], probs: dict, local: dict) -> dict:
-    """For each listed name, the mean probability that the names listed with it lie
-    in each admin-1 unit and each country ("Portland and Salem": Oregon)."""
-    out = {}
-    for key, others in list_others.items():
-        if not others:
-            continue
-        a1: dict[tuple[str, str], float] = {}
-        cc: dict[str, float] = {}
-        for o in others:
-            scores = local[o]
-            for pid, p in probs[o].items():
-                place = scores[pid][0]
-                if place.country_code and place.kind in POINT_KINDS:  # "Florida and New York" are states
-                    cc[place.country_code] = cc.get(place.country_code, 0) + p / len(others)
-                    if place.admin1 and place.kind != Kind.COUNTRY:
-                        key_a1 = (place.country_code, place.admin1)
-                        a1[key_a1] = a1.get(key_a1, 0) + p / len(others)
-        out[key] = (a1, cc)
-    return out
 
 
 def prior_only(reasons: dict[tuple, float]) -> bool:

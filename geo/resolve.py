@@ -25,7 +25,8 @@ Each resolution says in a few words why (``evidence``), and keeps up to three
 distinct other readings (``alternatives``). The reading cues and the evidence
 live in :mod:`geo.readings`; the weights, priors and trust tables in
 :mod:`geo.scoring` (re-exported here); names the gazetteer lacks in
-:mod:`geo.fallback`; land features in :mod:`geo.land_readings`.
+:mod:`geo.fallback`; land features in :mod:`geo.land_readings`; the scope rounds in
+:mod:`geo.scope`.
 :meth:`Resolver.resolve` runs in named steps: read the document, score each
 name locally, find the scope in rounds, choose, place land features, write the
 resolutions.
@@ -52,12 +53,13 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land
 from .land_readings import land_candidates, land_in_context
 from .model import Document, Kind, Mention, Place, Precision, Resolution
-from .readings import (ADMIN2_KM, MAX_ALTERNATIVES, POINT_KINDS, add, cities_first, dateline_floor, distinct,
-                       evidence_text, list_mass, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
+from .readings import (MAX_ALTERNATIVES, add, dateline_floor, distinct,
+                       evidence_text, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
-from .scoring import (DWARFED_SHARE, EVIDENCE, FALLBACK_CONFIDENCE, FAMOUS_CITY_POP, FAMOUS_POP, FAMOUS_RATIO, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
-                      SCOPE_MASS, WEIGHTS, Proximity, contains, score, softmax)
+from .scope import scope_rounds
+from .scoring import (EVIDENCE, FALLBACK_CONFIDENCE, KIND_PRIOR, NEAR_KM, PRIOR_ONLY_TRUST, RECOGNITION_TRUST, RESOLVE_THRESHOLDS,
+                      SCOPE_MASS, WEIGHTS, contains, score)
 
 __all__ = ["resolve", "Resolver", "WEIGHTS", "EVIDENCE", "MAX_ALTERNATIVES", "KIND_PRIOR", "RECOGNITION_TRUST", "PRIOR_ONLY_TRUST",
            "FALLBACK_CONFIDENCE",
@@ -225,138 +227,11 @@ class Resolver:
         return local, why
 
     def _scope_rounds(self, d: _Reading, local: dict, why: dict) -> tuple[dict, dict, dict, dict]:
-        """Document scope, found jointly: each name's candidates are weighted by their
-        current probability, and a candidate gains support from the probability that
-        *other* names lie in its country / admin-1 unit, near it, in its county, or
-        beside it in a list. A few rounds let "Georgia ... Gainesville" settle on the US
-        state and its city together. A name is never its own evidence. Returns the final
+        """Document scope, found jointly in rounds (:func:`geo.scope.scope_rounds`): each name's
+        candidates gain support from the probability that *other* names lie in their country or
+        admin-1 unit, near them, in their county, or beside them in a list. Returns the final
         scores, their softmax shares, and each name's and all names' mass per country."""
-        keys, by_key = d.keys, d.by_key
-        # the names listed beside each name, and whether it stands in a list of three or more
-        list_others = {key: [keys[j] for i in idxs for j in d.neighbours[i] if keys[j] != key and keys[j] in local]
-                       for key, idxs in by_key.items()}
-        own_names = {key: d.exonym[idxs[0]] for key, idxs in by_key.items()}
-        shadowed: dict[str, set[str]] = {}
-        cities_first(local, why, list_others, own_names,
-                     {key for key, idxs in by_key.items() if any(d.said_unit[i] for i in idxs)}, shadowed, self.weights)
-        surface_of = d.surface_of
-        long_list = {key: any(d.in_long_list[i] for i in idxs) for key, idxs in by_key.items()}
-        probs = {key: softmax(scores) for key, scores in local.items()}
-        final = local
-        mass_cc: dict[str, dict[str, float]] = {}
-        total_cc: dict[str, float] = {}
-        near = Proximity({key: v for key, v in local.items() if not key.endswith("#land")}, km=NEAR_KM)
-        # each candidate's country and admin-1 unit, listed once: the rounds only reweigh them
-        # (masses are summed in the same order as ever: the same floats)
-        units = {key: [(pid, place, place.country_code,
-                        (place.country_code, place.admin1) if place.admin1 and place.kind != Kind.COUNTRY else None)
-                       for pid, (place, _s) in scores.items()] for key, scores in local.items()}
-        w = self.weights
-        w_country, w_admin1, w_region = w["doc_country"], w["doc_admin1"], w["region"]
-        w_near, w_county = w["near"], w["county"]
-        w_list_kind, w_list_place = w["list_kind"], w["list_place"]
-        in_county = near.in_county(ADMIN2_KM)  # (the same names: their distances computed once)
-        # a far smaller namesake of a large city gets only part of the state's evidence: news
-        # names large cities across states ("from Chicago to Atlanta" is not Atlanta, Illinois)
-        top_pop = {key: max((place.population for place, _s in scores.values() if place.kind in POINT_KINDS), default=0)
-                   for key, scores in local.items()}
-        dwarfed = {key: {pid for pid, (place, _s) in scores.items() if place.kind in POINT_KINDS
-                         and top_pop[key] >= FAMOUS_POP and place.population * FAMOUS_RATIO < top_pop[key]}
-                   for key, scores in local.items()}
-        shadow_of_famous = {key: dwarfed[key] if top_pop[key] >= FAMOUS_CITY_POP else set() for key in local}
-        for _round in range(3):
-            last = _round == 2
-            support_near = near.support(probs)
-            support_county = in_county.support(probs)
-            shares = list_mass(list_others, probs, local)
-            mass_cc, mass_a1, kind_of = {}, {}, {}
-            total_cc, total_a1 = {}, {}
-            for key, ps in probs.items():
-                cc_mass: dict[str, float] = {}
-                a1_mass: dict[tuple[str, str], float] = {}
-                kinds: dict[Kind, float] = {}
-                small, small_cc = shadow_of_famous[key], {}
-                for pid, place, cc, a1 in units[key]:
-                    p = ps[pid]
-                    if cc:
-                        if pid in small:
-                            # the far smaller namesakes of a city of a million weigh in a country by
-                            # the likeliest of them, not their sum: ten small Berlins and Romes do not
-                            # make "leaders from Berlin, Rome and Madrid" an American story
-                            small_cc[cc] = max(small_cc.get(cc, 0), p)
-                        else:
-                            cc_mass[cc] = cc_mass.get(cc, 0) + p
-                        if a1 is not None:
-                            a1_mass[a1] = a1_mass.get(a1, 0) + p
-                    kinds[place.kind] = kinds.get(place.kind, 0) + p
-                for cc, p in small_cc.items():
-                    cc_mass[cc] = cc_mass.get(cc, 0) + p
-                mass_cc[key], mass_a1[key], kind_of[key] = cc_mass, a1_mass, kinds
-                for cc, m in cc_mass.items():
-                    total_cc[cc] = total_cc.get(cc, 0) + m
-                for a1, m in a1_mass.items():
-                    total_a1[a1] = total_a1.get(a1, 0) + m
-            list_kind = {key: {k: sum(kind_of[o].get(k, 0) for o in others) / len(others) for k in Kind}
-                         for key, others in list_others.items() if others}
-            final = {}
-            a1_total = sum(total_a1.values())
-            a1_others = {key: a1_total - sum(mass_a1[key].values()) for key in local}
-            for key, scores in local.items():
-                updated = {}
-                cc_mass, a1_mass = mass_cc[key], mass_a1[key]
-                kinds_listed = list_kind.get(key)
-                shadow = shadowed.get(key, ())
-                share = shares.get(key)
-                why_key, a1_others_key, long_listed = why[key], a1_others[key], long_list[key]
-                small = dwarfed[key]
-                for pid, place, cc, a1 in units[key]:
-                    s = scores[pid][1]
-                    local_share = DWARFED_SHARE if pid in small else 1.0
-                    r = why_key[pid]  # the reasons are noted in the last round only
-                    if cc:
-                        # the bonus also goes to a country itself, so that a mentioned
-                        # country never makes its own namesake state win over it
-                        b = w_country * min(1.0, total_cc[cc] - cc_mass[cc])
-                        s += b
-                        if last:
-                            add(r, ("doc_country", cc), b)
-                        if a1 is not None:
-                            other = total_a1[a1] - a1_mass[a1]
-                            b = w_admin1 * min(1.0, other / SCOPE_MASS) * local_share
-                            s += b
-                            if last:
-                                add(r, ("doc_admin1", *a1), b)
-                            if other > 0:  # the document's own region: its share of the other names' units
-                                b = w_region * other / a1_others_key * local_share
-                                s += b
-                                if last:
-                                    add(r, ("region", *a1), b)
-                    b = w_near * min(1.0, support_near.get((key, pid), 0.0))
-                    s += b
-                    if last:
-                        add(r, ("near",), b)
-                    b = w_county * min(1.0, support_county.get((key, pid), 0.0))
-                    s += b
-                    if last:
-                        add(r, ("county",), b)
-                    if kinds_listed and (place.kind in (Kind.COUNTRY, Kind.ADMIN1) or long_listed) and pid not in shadow:
-                        b = w_list_kind * kinds_listed.get(place.kind, 0.0)
-                        s += b
-                        if last:
-                            add(r, ("list_kind", str(place.kind)), b)
-                    if share is not None and cc:
-                        # the country's share goes to its states too ("New York City and Florida")
-                        a1_share, cc_share = share
-                        same_a1 = a1_share.get((cc, place.admin1), 0.0) \
-                            if place.kind in POINT_KINDS or place.kind == Kind.ADMIN1 else 0.0
-                        b = w_list_place * (min(1.0, same_a1) * local_share + min(1.0, cc_share.get(cc, 0.0)))
-                        s += b
-                        if last:
-                            add(r, ("list_place", surface_of[list_others[key][0]]), b)
-                    updated[pid] = (place, s)
-                final[key] = updated
-            probs = {key: softmax(scores) for key, scores in final.items()}
-        return final, probs, mass_cc, total_cc
+        return scope_rounds(d, local, why, self.weights)
 
     def _choose(self, d: _Reading, final: dict, probs: dict, why: dict) -> tuple[dict, dict, dict, set[str]]:
         """Each name's winner with its confidence (the point's mass), its distinct other

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from .model import Kind, Place
 from .readings import ADMIN2_KM, POINT_KINDS, READING_WEIGHTS
 
 __all__ = ["KIND_PRIOR", "WEIGHTS", "EVIDENCE", "RECOGNITION_TRUST", "PRIOR_ONLY_TRUST", "FALLBACK_CONFIDENCE",
-           "RESOLVE_THRESHOLDS", "NEAR_KM", "SCOPE_MASS", "LAND_PRIOR", "LAND_NEAR_KM", "score", "softmax", "contains",
+           "RESOLVE_THRESHOLDS", "NEAR_KM", "SCOPE_MASS", "LAND_PRIOR", "LAND_NEAR_KM", "score", "softmax", "softmax_shares", "contains",
            "Proximity"]
 
 
@@ -153,32 +154,60 @@ class Proximity:
         """``county``: only a county named as such ("Walker County", not a bare "Walker")
         and a town within ``km`` of its point, in one admin-1 unit, count as near (the
         town lies in the county)."""
-        self.index: list[tuple[str, str]] = []
-        lat, lon, owner, kinds, units, county_ok = [], [], [], [], [], []
+        points = []
         for n, (key, scores) in enumerate(local.items()):
-            best = sorted(scores.items(), key=lambda kv: -kv[1][1])[:per_name]
-            for pid, (place, _s) in best:
-                named_county = not (place.kind == Kind.ADMIN2 and name_key(place.name) != key)
-                if place.kind in POINT_KINDS and (named_county or not county):
-                    self.index.append((key, pid))
-                    lat.append(place.lat)
-                    lon.append(place.lon)
-                    owner.append(n)
-                    kinds.append(place.kind == Kind.ADMIN2)
-                    units.append(f"{place.country_code}/{place.admin1}" if place.admin1 else f"?{len(units)}")
-                    county_ok.append(named_county)
-        self._owner, self._kinds, self._units, self._county_ok = owner, kinds, units, county_ok
-        self.near = self._dist = None
-        if len(set(owner)) >= 2:
-            la, lo = np.radians(lat), np.radians(lon)
-            dlat = la[:, None] - la[None, :]
-            dlon = lo[:, None] - lo[None, :]
-            a = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-            self._dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-            self.near = self._near(self._dist, owner, kinds, units, km, county)
+            entries = list(scores.values())
+            points += self.points_of(n, key, list(scores), [p for p, _s in entries], [s for _p, s in entries],
+                                     per_name, county)
+        self._build(points, km, county)
 
     @staticmethod
-    def _near(dist: np.ndarray, owner: list, kinds: list, units: list, km: float, county: bool) -> np.ndarray:
+    def points_of(n: int, key: str, pids: list[str], places: list[Place], scores: list[float], per_name: int = 8,
+                  county: bool = False) -> list[tuple]:
+        """The candidates of name number ``n`` that take part, as points (n, name, place id,
+        place, a county named as such or no county at all, the candidate's position): the
+        point-like ones among its ``per_name`` best by score (ties in their order)."""
+        best = sorted(range(len(pids)), key=scores.__getitem__, reverse=True)[:per_name] if len(pids) > 1 else range(len(pids))
+        out = []
+        for i in best:
+            place = places[i]
+            if place.kind in POINT_KINDS:
+                named_county = place.kind != Kind.ADMIN2 or name_key(place.name) == key
+                if named_county or not county:
+                    out.append((n, key, pids[i], place, named_county, i))
+        return out
+
+    @classmethod
+    def of_points(cls, points: list[tuple], km: float = NEAR_KM) -> Proximity:
+        """The proximity of points chosen by :meth:`points_of`, name by name (with ``county`` False)."""
+        out = object.__new__(cls)
+        out._build(points, km, False)
+        return out
+
+    def _build(self, points: list[tuple], km: float, county: bool) -> None:
+        self.points = points
+        self.index: list[tuple[str, str]] = [(pt[1], pt[2]) for pt in points]
+        self._owner = owner = [pt[0] for pt in points]
+        self._kinds = kinds = [pt[3].kind == Kind.ADMIN2 for pt in points]
+        self._county_ok = [pt[4] for pt in points]
+        self.near = self._dist = None
+        if len(set(owner)) >= 2:
+            la, lo = np.radians([pt[3].lat for pt in points]), np.radians([pt[3].lon for pt in points])
+            dlat = la[:, None] - la[None, :]
+            dlon = lo[:, None] - lo[None, :]
+            cos = np.cos(la)  # (computed once for both of its uses: the same values)
+            a = np.sin(dlat / 2) ** 2 + cos[:, None] * cos[None, :] * np.sin(dlon / 2) ** 2
+            self._dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            self.near = self._near(self._dist, owner, kinds, self._units() if county else None, km, county)
+
+    def _units(self) -> list[int]:
+        """Each point's admin-1 unit as a number (a place without one is in no one's unit: a number of its own)."""
+        unit_of: dict[tuple[str, str], int] = {}
+        return [unit_of.setdefault((pt[3].country_code, pt[3].admin1), i) if pt[3].admin1 else -1 - i
+                for i, pt in enumerate(self.points)]
+
+    @staticmethod
+    def _near(dist: np.ndarray, owner: list, kinds: list, units: list | None, km: float, county: bool) -> np.ndarray:
         own = np.asarray(owner)
         near = (dist <= km) & (own[:, None] != own[None, :])
         if county:
@@ -190,17 +219,22 @@ class Proximity:
     def in_county(self, km: float) -> Proximity:
         """The same as ``Proximity(local, per_name, km, county=True)`` on the same names, with
         this object's distances (each pair's is computed on its own: the same floats), so a
-        document's distances are computed once."""
+        document's distances are computed once. With no county, or no town, nothing is near:
+        then no matrix at all (``near`` is None, as for a single name)."""
         out = object.__new__(Proximity)
-        sel = [i for i, ok in enumerate(self._county_ok) if ok]
-        out.index = [self.index[i] for i in sel]
-        out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
-        out._units, out._county_ok = [self._units[i] for i in sel], [True] * len(sel)
         out.near = out._dist = None
-        if len(set(out._owner)) >= 2:  # (then this object has its distances too)
-            at = np.asarray(sel, dtype=np.intp)
-            out._dist = self._dist[np.ix_(at, at)]
-            out.near = self._near(out._dist, out._owner, out._kinds, out._units, km, True)
+        if all(self._county_ok):  # every point takes part (the lists are not changed: shared)
+            sel = None
+            out.points, out.index, out._owner, out._kinds = self.points, self.index, self._owner, self._kinds
+        else:
+            sel = [i for i, ok in enumerate(self._county_ok) if ok]
+            out.points = [self.points[i] for i in sel]
+            out.index = [self.index[i] for i in sel]
+            out._owner, out._kinds = [self._owner[i] for i in sel], [self._kinds[i] for i in sel]
+        out._county_ok = [True] * len(out.points)
+        if any(out._kinds) and not all(out._kinds) and len(set(out._owner)) >= 2:  # (then this object has its distances too)
+            out._dist = self._dist if sel is None else self._dist[np.ix_(sel, sel)]
+            out.near = self._near(out._dist, out._owner, out._kinds, out._units(), km, True)
         return out
 
     def support(self, probs: dict[str, dict[str, float]]) -> dict[tuple[str, str], float]:
@@ -213,8 +247,14 @@ class Proximity:
 
 
 def softmax(scores: dict[str, tuple[Place, float]]) -> dict[str, float]:
+    """Each candidate's share (place id -> share), by :func:`softmax_shares` of their scores."""
+    return dict(zip(scores, softmax_shares([s for _, s in scores.values()])))
+
+
+def softmax_shares(values: Sequence[float]) -> list[float]:
+    """The softmax of scores, in their order (at the temperature of :data:`WEIGHTS`)."""
     t = WEIGHTS["temperature"]
-    top = max(s for _, s in scores.values())
-    exp = {pid: math.exp((s - top) / t) for pid, (_, s) in scores.items()}
-    z = sum(exp.values())
-    return {pid: e / z for pid, e in exp.items()}
+    top = max(values)
+    exp = [math.exp((s - top) / t) for s in values]
+    z = sum(exp)
+    return [e / z for e in exp]
