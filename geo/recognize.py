@@ -86,6 +86,7 @@ class Recognizer:
             raise ValueError(f"unknown recogniser rule: {', '.join(sorted(unknown))} "
                              f"(known: {', '.join(r.name for r in RULES)})")
         self._stages = {stage: functions(stage, self.disabled) for stage in ("runs", "candidate", "keep", "document")}
+        self._keep_rules = self._stages["keep"]
         # with common_words off, no word counts as common for the other rules either
         self._reads_common = "common_words" not in self.disabled
         self._key_cache: dict[str, list] = {}
@@ -211,17 +212,18 @@ class Recognizer:
             if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
                 end += text[end - 1] != "."
                 entries = dotted
-            else:
+            elif dotted:
                 entries = [e for e in entries if e not in dotted]
             surface = text[start:end]
             r.ti, r.tj, r.start, r.end, r.surface, r.hint = ti, tj, start, end, surface, hint
             r.entries, r.found_entries = entries, found_entries
-            if any(fn(r) for fn in candidate_rules):
-                continue  # money, a disease, an event, a brand, a team...: not a place
-            source = self._keep(r) if entries else None
-            if source is None:
-                continue
-            r.found.append(Mention(doc.id, start, end, surface, demonym=is_demonym(entries), source=source))
+            for fn in candidate_rules:  # (a plain loop: any() over a generator costs a frame per rule)
+                if fn(r):
+                    break  # money, a disease, an event, a brand, a team...: not a place
+            else:
+                source = self._keep(r) if entries else None
+                if source is not None:
+                    r.found.append(Mention(doc.id, start, end, surface, demonym=is_demonym(entries), source=source))
         for fn in self._stages["document"]:  # line-ups, lower case, land features, datelines...
             fn(r)
         r.found.sort(key=lambda m: (m.start, m.end))
@@ -261,8 +263,9 @@ class Recognizer:
         if not plausible:
             return None
         r.read_form(plausible, self._reads_common)
-        if any(fn(r) for fn in self._stages["keep"]):
-            return None
+        for fn in self._keep_rules:  # (a plain loop, as for the candidate rules)
+            if fn(r):
+                return None
         return "weak" if r.single and not r.cue() and r.weak() else "gazetteer"
 
     def mention_for_span(self, doc: Document, start: int, end: int) -> Mention:
