@@ -52,15 +52,20 @@ class Token(NamedTuple):  # a tuple: made once per word, so cheap to build
 #   before a token, which never starts with a blank; letters and digits at a token's end).
 # tests/test_tokens.py checks that both patterns give the same tokens.
 _L = r"[^\W\d_]"  # a letter
-_GAP_TOKEN = re.compile(
-    r"(\s*+)("
-    + _L + r"++(?![.'’\-])"  # a plain word
+_FAST_TOKEN = (
+    _L + r"++(?![.'’\-])"  # a plain word
     r"|" + _L + r"(?:" + _L + r"{0,2}\.(?:" + _L + r"{1,3}\.)+"  # "EE.UU.", "U.S.A."
     r"|\.(?=\s" + _L + r")"  # an initial
     r"|" + _L + r"*+(?:(?:['’](?![sS]\b)|\-)" + _L + r"+)*+)"  # a word with apostrophes or hyphens
     r"|\d++"
-    r"|\S)",
+    r"|\S"
 )
+_GAP_TOKEN = re.compile(r"(\s*+)(" + _FAST_TOKEN + ")")
+# ... and with a plain word that opens with a lower-case letter (of the Latin alphabets, where most text
+# is) in a group of its own: not capitalised, not in capitals (it has a lower-case letter) and without
+# a hyphen, it needs none of the tests the loop makes of other tokens
+_LOWER = "[" + "".join(c for c in map(chr, range(0x250)) if c.islower() and c.isalpha()) + "]"
+_GAP_LOWER_TOKEN = re.compile(r"(\s*+)(?:(" + _LOWER + _L + r"*+(?![.'’\-]))|(" + _FAST_TOKEN + "))")
 _CAP = itemgetter(3)  # a token's cap
 _new_token = tuple.__new__  # Token's own __new__ is a Python function: this one is C (same tuple)
 
@@ -75,7 +80,15 @@ def tokenize(text: str) -> list[Token]:
     append = tokens.append
     sent_start = True
     end = 0
-    for gap, tok in _GAP_TOKEN.findall(text):
+    for gap, lower, tok in _GAP_LOWER_TOKEN.findall(text):
+        if lower:  # a plain word in lower case (most words)
+            start = end + len(gap)
+            end = start + len(lower)
+            if "\n" in gap:
+                sent_start = True
+            append(_new_token(Token, (lower, start, end, False, False, sent_start)))
+            sent_start = False
+            continue
         start = end + len(gap)
         end = start + len(tok)
         if not tok[0].isalpha():

@@ -14,7 +14,8 @@ import unicodedata
 
 from geo.gazetteer import name_key
 from geo.recognize import CONNECTORS
-from geo.tokens import NAME_ABBREVIATIONS, _GAP_TOKEN, _TOKEN, capitalised_runs, connector_at, elided, tokenize
+from geo.tokens import (NAME_ABBREVIATIONS, SENTENCE_END, _GAP_TOKEN, _TOKEN, Token, capitalised_runs, connector_at,
+                        elided, hyphen_parts, tokenize)
 
 SENTENCES = [
     "Llegó a EE.UU. desde Winston-Salem. Lawrence R. Klein habló.",
@@ -36,6 +37,35 @@ def test_fast_token_pattern_matches_the_plain_one():
     plain = re.compile(r"(\s*)(" + _TOKEN.pattern + ")")
     for text in SENTENCES + _random_texts(5000):
         assert _GAP_TOKEN.findall(text) == plain.findall(text), text
+
+
+def _plain_tokenize(text):
+    """tokenize as first written: one pattern, every token's form tested in the loop."""
+    tokens, sent_start, end = [], True, 0
+    for gap, tok in re.findall(r"(\s*)(" + _TOKEN.pattern + ")", text):
+        start = end + len(gap)
+        end = start + len(tok)
+        if not tok[0].isalpha():
+            if tok in SENTENCE_END:
+                sent_start = True
+            elif tok == ",":
+                sent_start = False
+            tokens.append(Token(tok, start, end, False, False, False))
+            continue
+        if "\n" in gap:
+            sent_start = True
+        for pstart, part in hyphen_parts(tok, start):
+            tokens.append(Token(part, pstart, pstart + len(part), part[0].isupper(), part.isupper() or part == "-",
+                                sent_start))
+            sent_start = False
+    return tokens
+
+
+def test_tokenize_matches_the_plain_loop():
+    for text in SENTENCES + _random_texts(5000, seed=7) + ["ªA ºb µ ǅx ǆy ÿ-Ÿ ĳ ß.ß. x ñ’s ñandú-Sur"]:
+        tokens = tokenize(text)
+        assert tokens == _plain_tokenize(text), text
+        assert all(type(t) is Token for t in tokens)
 
 
 def _plain_runs(tokens, text, connectors):
