@@ -353,8 +353,9 @@ class Recognizer:
 
     def _feature_span(self, tokens: list[Token], k: int, j: int, r: Reading) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
-        head = tokens[k].text.lower().rstrip(".")
-        if k + 1 < j and head in FEATURE_HEADS and (
+        one_word = k + 1 == j  # (most runs: only a place noun before the word can make it a feature)
+        head = "" if one_word else tokens[k].text.lower().rstrip(".")
+        if not one_word and head in FEATURE_HEADS and (
                 all(t.upper for t in tokens[k:j] if t.cap) or r.in_headline(tokens[k].start)):
             # a headline capitalises every word: the name after the head stops at the first
             # dictionary word, and a head before one is a word ("FUERTE SISMO SACUDE
@@ -372,9 +373,9 @@ class Recognizer:
             while end < j and tokens[end].cap:
                 end += 1
             return end, "street" if cue == k - 1 and tokens[cue].text in URBAN_CUES else "feature"
-        if k + 1 == j:  # (a run of one word: what follows finds nothing in it, so it need not ask)
+        if one_word:  # (what follows finds nothing in a run of one word, so it need not ask)
             return None
-        if head in FEATURE_HEADS and k + 1 < j:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
+        if head in FEATURE_HEADS:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
             return j, "feature"
         if tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
             return None  # "A Minnesota Highway...": a sentence's first word starts no feature name
