@@ -137,7 +137,9 @@ class Recognizer:
         lang = doc.lang or detect_language(text)
         self._read_in(lang)
         tokens = tokenize(text)
-        if lang == "en":  # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE")
+        # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE"; a text without
+        # a hyphen has no pair to split, and memchr says so faster than a look at every token)
+        if lang == "en" and "-" in text:
             tokens = self._split_pairs(tokens)
         r = Reading(self, doc, tokens, lang)
         pending = r.pending
