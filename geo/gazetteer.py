@@ -76,6 +76,8 @@ def name_key(name: str) -> str:
         stripped = name.casefold()
     else:  # the marks dropped and _LETTERS written out in one pass: the same as one pass after the other
         stripped = unicodedata.normalize("NFKD", name).translate(_UNMARKED).casefold()
+    if stripped.isalnum():  # (one word of letters: no dots, dashes or spaces for the substitutions below)
+        return stripped
     # dots and apostrophes vanish ("U.S." -> "us"); dashes and spaces become one space
     return _SPACES.sub(" ", _DOTS.sub("", stripped)).strip()
 
