@@ -26,6 +26,7 @@ def is_demonym(entries: list) -> bool:
         not e.demonym and e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in entries)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked of the same names and surfaces in every document
 def strip_accents_differ(name: str, surface: str) -> bool:
     """True when the name has accents the surface lacks ("Pará" for "Para").
 
@@ -48,8 +49,7 @@ def plausible_entries(surface: str, entries: list) -> list:
     "Us" does not; a short all-capital word ("AS", "IT") matches only an
     abbreviation, not the town of As.
     """
-    upper = all(c.isupper() for c in surface if c.isalpha())
-    short = sum(c.isalpha() for c in surface) <= 3
+    upper, short = _written(surface)
     out = []
     for e in entries:
         abbrev = is_abbrev(e.name)
@@ -59,6 +59,12 @@ def plausible_entries(surface: str, entries: list) -> list:
             continue
         out.append(e)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the surface, asked again at each of its mentions
+def _written(surface: str) -> tuple[bool, bool]:
+    """Whether the surface's letters are all capitals, and whether it has at most three letters."""
+    return all(c.isupper() for c in surface if c.isalpha()), sum(c.isalpha() for c in surface) <= 3
 
 
 @functools.lru_cache(maxsize=1 << 16)  # asked of every entry's name, again and again

@@ -86,11 +86,15 @@ class Recognizer:
             raise ValueError(f"unknown recogniser rule: {', '.join(sorted(unknown))} "
                              f"(known: {', '.join(r.name for r in RULES)})")
         self._stages = {stage: functions(stage, self.disabled) for stage in ("runs", "candidate", "keep", "document")}
+        self._keep_rules = self._stages["keep"]
         # with common_words off, no word counts as common for the other rules either
         self._reads_common = "common_words" not in self.disabled
         self._key_cache: dict[str, list] = {}
         self._by_surface: dict[str, dict[str, list]] = {}  # language -> name as written -> entries
         self._surface_cache: dict[str, list] = {}  # those of the language being read
+        # what a list of entries allows, by the list (its id, the list kept to hold the id) or the surface and list
+        self._dotted: dict[int, tuple[list, list, list]] = {}  # the names written with a dot ("Kan."), the others
+        self._plausible: dict[str, tuple[list, list]] = {}  # plausible_entries(surface, entries)
         self.demonyms = gazetteer.demonym_keys()
         self.demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
         self.first_names = gazetteer.first_names()
@@ -133,7 +137,9 @@ class Recognizer:
         lang = doc.lang or detect_language(text)
         self._read_in(lang)
         tokens = tokenize(text)
-        if lang == "en":  # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE")
+        # (Spanish news corpora annotate "Bolivia-Brasil" as one name, as with "X of PLACE"; a text without
+        # a hyphen has no pair to split, and memchr says so faster than a look at every token)
+        if lang == "en" and "-" in text:
             tokens = self._split_pairs(tokens)
         r = Reading(self, doc, tokens, lang)
         pending = r.pending
@@ -175,19 +181,20 @@ class Recognizer:
                     else:
                         k += 1
                     continue
-                shouting = all(t.upper for t in tokens[i:match[1]] if t.cap)  # a headline in capitals is one run
-                # neither in a Title Case headline, every word capitalised
-                if lang == "es" and not shouting and self._inside_name(tokens, i, match[0]) \
-                        and not r.in_headline(tokens[match[0]].start):
-                    if inside is not None:
-                        start, end = tokens[match[0]].start, tokens[match[1] - 1].end
-                        inside.append(Mention(doc.id, start, end, text[start:end], source="inside"))
-                    k = match[1]
-                    continue
-                if not shouting and match[0] - 1 not in r.person_tokens and \
-                        self._modifies_a_name(tokens, i, match[0], lang) and not r.in_headline(tokens[match[0]].start):
-                    k = match[1]
-                    continue
+                # (both tests are about Spanish names: other languages skip them and the scan for capitals)
+                # a headline in capitals is one run
+                if lang == "es" and not all(t.upper for t in tokens[i:match[1]] if t.cap):
+                    # neither in a Title Case headline, every word capitalised
+                    if self._inside_name(tokens, i, match[0]) and not r.in_headline(tokens[match[0]].start):
+                        if inside is not None:
+                            start, end = tokens[match[0]].start, tokens[match[1] - 1].end
+                            inside.append(Mention(doc.id, start, end, text[start:end], source="inside"))
+                        k = match[1]
+                        continue
+                    if match[0] - 1 not in r.person_tokens and self._modifies_a_name(tokens, i, match[0], lang) \
+                            and not r.in_headline(tokens[match[0]].start):
+                        k = match[1]
+                        continue
                 # the match heads a longer name: Spanish puts the head first ("Centro de
                 # Salud", "Red Feminista"); English only with "of" ("Bank of America")
                 nxt = tokens[match[1]] if match[1] < j else None
@@ -207,21 +214,28 @@ class Recognizer:
                 continue
             found_entries = entries
             # "Kan." and "Calif." are abbreviations only with their dot; "Kan" is a town
-            dotted = [e for e in entries if e.name.endswith(".") and " " not in e.name and not is_abbrev(e.name)]
+            memo = self._dotted.get(id(entries))  # (the same cached list comes back for each mention of a name)
+            if memo is None or memo[0] is not entries:  # (held in the memo, so its id is not another's)
+                dotted = [e for e in entries if e.name.endswith(".") and " " not in e.name and not is_abbrev(e.name)]
+                if len(self._dotted) > 100_000:
+                    self._dotted.clear()
+                memo = self._dotted[id(entries)] = (entries, dotted, [e for e in entries if e not in dotted])
+            _, dotted, undotted = memo
             if dotted and (text[end - 1] == "." or text[end:end + 1] == "."):
                 end += text[end - 1] != "."
                 entries = dotted
-            else:
-                entries = [e for e in entries if e not in dotted]
+            elif dotted:
+                entries = undotted
             surface = text[start:end]
             r.ti, r.tj, r.start, r.end, r.surface, r.hint = ti, tj, start, end, surface, hint
             r.entries, r.found_entries = entries, found_entries
-            if any(fn(r) for fn in candidate_rules):
-                continue  # money, a disease, an event, a brand, a team...: not a place
-            source = self._keep(r) if entries else None
-            if source is None:
-                continue
-            r.found.append(Mention(doc.id, start, end, surface, demonym=is_demonym(entries), source=source))
+            for fn in candidate_rules:  # (a plain loop: any() over a generator costs a frame per rule)
+                if fn(r):
+                    break  # money, a disease, an event, a brand, a team...: not a place
+            else:
+                source = self._keep(r) if entries else None
+                if source is not None:
+                    r.found.append(Mention(doc.id, start, end, surface, demonym=is_demonym(entries), source=source))
         for fn in self._stages["document"]:  # line-ups, lower case, land features, datelines...
             fn(r)
         r.found.sort(key=lambda m: (m.start, m.end))
@@ -257,12 +271,21 @@ class Recognizer:
         which the resolver keeps only if the rest of the document supports it;
         or None: not a place.
         """
-        plausible = plausible_entries(r.surface, r.entries)
+        entries = r.entries
+        memo = self._plausible.get(r.surface)  # a pure function of the surface and the (cached) list of entries
+        if memo is not None and memo[0] is entries:
+            plausible = memo[1]
+        else:
+            plausible = plausible_entries(r.surface, entries)
+            if len(self._plausible) > 100_000:
+                self._plausible.clear()
+            self._plausible[r.surface] = (entries, plausible)
         if not plausible:
             return None
         r.read_form(plausible, self._reads_common)
-        if any(fn(r) for fn in self._stages["keep"]):
-            return None
+        for fn in self._keep_rules:  # (a plain loop, as for the candidate rules)
+            if fn(r):
+                return None
         return "weak" if r.single and not r.cue() and r.weak() else "gazetteer"
 
     def mention_for_span(self, doc: Document, start: int, end: int) -> Mention:
@@ -277,11 +300,16 @@ class Recognizer:
 
     def _longest(self, tokens: list[Token], text: str, k: int, j: int) -> tuple[int, int, list] | None:
         """The longest gazetteer name starting at token k within the run ending at j."""
+        cached = self._surface_cache.get  # entries()'s first step, without a call for the names asked before
+        start = tokens[k].start
         for end in range(min(j, k + THRESHOLDS["max_name_tokens"]), k, -1):
             last = tokens[end - 1]
             if not (last.cap or elided(last.text)):  # ("Côte d'Ivoire")
                 continue
-            entries = self.entries(text[tokens[k].start:last.end])
+            surface = text[start:last.end]
+            entries = cached(surface)
+            if entries is None:
+                entries = self.entries(surface)
             if entries:
                 return (k, end, entries)
         return None
@@ -327,8 +355,9 @@ class Recognizer:
 
     def _feature_span(self, tokens: list[Token], k: int, j: int, r: Reading) -> tuple[int, str] | None:
         """End of a named feature starting at token k ("Camp Shelby", "Yazoo River")."""
-        head = tokens[k].text.lower().rstrip(".")
-        if head in FEATURE_HEADS and k + 1 < j and (
+        one_word = k + 1 == j  # (most runs: only a place noun before the word can make it a feature)
+        head = "" if one_word else tokens[k].text.lower().rstrip(".")
+        if not one_word and head in FEATURE_HEADS and (
                 all(t.upper for t in tokens[k:j] if t.cap) or r.in_headline(tokens[k].start)):
             # a headline capitalises every word: the name after the head stops at the first
             # dictionary word, and a head before one is a word ("FUERTE SISMO SACUDE
@@ -346,7 +375,9 @@ class Recognizer:
             while end < j and tokens[end].cap:
                 end += 1
             return end, "street" if cue == k - 1 and tokens[cue].text in URBAN_CUES else "feature"
-        if head in FEATURE_HEADS and k + 1 < j:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
+        if one_word:  # (what follows finds nothing in a run of one word, so it need not ask)
+            return None
+        if head in FEATURE_HEADS:  # "Camp Shelby", "Valle del Yaqui": the rest of the run
             return j, "feature"
         if tokens[k].sent_start and self.gazetteer.is_common_word(tokens[k].text, self._lang):
             return None  # "A Minnesota Highway...": a sentence's first word starts no feature name
