@@ -90,6 +90,7 @@ class UnitsAround:
         self.own: dict[str, list[tuple[str, tuple]]] = {}
         self.confidence = confidence
         self.mentions = mentions
+        self._main: str | None = None
         for key, place in chosen.items():
             if not place.country_code:
                 continue
@@ -110,7 +111,10 @@ class UnitsAround:
             self.own[key] = own
 
     def main_country(self) -> str:
-        return self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
+        """The country most mentions lie in (the first counted of equals)."""
+        if self._main is None:  # the counts are fixed once made: worked out once per document
+            self._main = self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
+        return self._main
 
     def weighed(self, skip: str = "", levels=("admin2", "town", "admin1", "country")) -> list[tuple[Place, float]]:
         """The units of ``levels``, in that order (the county a story names is a closer

@@ -53,7 +53,7 @@ from .gazetteer import Gazetteer, name_key
 from .land import is_land
 from .land_readings import land_candidates, land_in_context
 from .model import Document, Kind, Mention, Place, Precision, Resolution
-from .readings import (MAX_ALTERNATIVES, add, dateline_floor, distinct,
+from .readings import (MAX_ALTERNATIVES, UNIT_KINDS, add, dateline_floor, distinct,
                        evidence_text, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
@@ -69,6 +69,18 @@ _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 
 
+def _may_be_unit(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a country, state or county (the text saying "the
+    state of X" counts only then: :meth:`Resolver._read` reads those words only then)."""
+    return any(p.kind in UNIT_KINDS for p, _ in cands)
+
+
+def _may_be_capital(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a national capital (being named as an actor counts
+    only then: :meth:`Resolver._read` reads the verb after a list only then)."""
+    return any(p.feature_code == "PPLC" for p, _ in cands)
+
+
 @dataclasses.dataclass
 class _Reading:
     """What :meth:`Resolver.resolve` reads of one document before weighing: per mention,
@@ -80,8 +92,8 @@ class _Reading:
     mentions: Sequence[Mention]
     cands: list[list[tuple[Place, float]]]
     exonym: list[frozenset]
-    actor: list[bool]
-    said_unit: list[bool]
+    actor: list[bool]                   # named as an actor (read only where a capital may be meant)
+    said_unit: list[bool]               # the text says the unit (read only for names a unit may bear)
     context: list[list[Place]]          # "X, Y": the units Y may be that contain X
     listed: list[bool]                  # X is a state or country in a list of them
     neighbours: list[list[int]]         # the mentions listed beside it
@@ -153,12 +165,20 @@ class Resolver:
         text = doc.text
         lang = doc.lang or detect_language(text)
         cands = [self.candidates(m, lang) for m in mentions]
+        # one sense per document: mentions grouped by name
+        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
+        keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
+                for m in mentions]
+        # "the state of X" counts only for a name one of whose readings is a unit (in its local
+        # score, and in cities_first, which looks at names with a unit reading): the words
+        # around the other names are not read (what they would say counts nothing)
+        unit_keys = {key for key, c in zip(keys, cands) if _may_be_unit(c)}
         d = _Reading(text, lang, self.gazetteer.countries_speaking(lang), mentions, cands,
                      exonym=[frozenset() if m.demonym else self.gazetteer.exonym_places(m.surface, lang) for m in mentions],
-                     actor=[not m.demonym and acts(text, m.start, m.end) for m in mentions],
-                     said_unit=[unit_named(text, m.start, m.end) for m in mentions],
+                     actor=[],
+                     said_unit=[key in unit_keys and unit_named(text, m.start, m.end) for key, m in zip(keys, mentions)],
                      context=[[] for _ in mentions], listed=[False] * len(mentions),
-                     neighbours=[[] for _ in mentions], in_long_list=[False] * len(mentions))
+                     neighbours=[[] for _ in mentions], in_long_list=[False] * len(mentions), keys=keys)
 
         # "X, Y": the mention right after a comma (or in parentheses) may contain X
         for i in range(len(mentions) - 1):
@@ -173,22 +193,25 @@ class Resolver:
         linked = {i for i in range(len(mentions) - 1)
                   if (text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS
                       or paired(text, mentions[i].end, mentions[i + 1].start)) and (not d.context[i] or d.listed[i])}
+        chain = list(range(len(mentions)))  # each mention's list, by its first member
         for i in sorted(linked):
             d.neighbours[i].append(i + 1)
             d.neighbours[i + 1].append(i)
             if i + 1 in linked or i - 1 in linked:
                 d.in_long_list[i] = d.in_long_list[i + 1] = True
-        actor = d.actor
+            chain[i + 1] = chain[i]
+        # being named as an actor counts only for a capital's reading, and is shared by a list:
+        # the words around a mention are read only when its list holds a name a capital bears
+        # (elsewhere what they say counts nothing)
+        with_capital = {chain[i] for i, c in enumerate(cands) if _may_be_capital(c)}
+        actor = [not m.demonym and chain[i] in with_capital and acts(text, m.start, m.end)
+                 for i, m in enumerate(mentions)]
         for i in [*sorted(linked), *sorted(linked, reverse=True)]:  # "Londres y París acordaron": both act
             actor[i] = actor[i + 1] = actor[i] or actor[i + 1]
         # a capital acts for its government ("Moscú respondió"), but a country's own name
         # acting is the country ("Mexico announced", though GeoNames also calls its capital so)
         d.actor = [a and not any(p.kind == Kind.COUNTRY for p, _ in cands[i]) for i, a in enumerate(actor)]
 
-        # one sense per document: mentions grouped by name
-        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
-        d.keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
-                  for m in mentions]
         for i, key in enumerate(d.keys):
             d.by_key[key].append(i)
         d.surface_of = {key: mentions[idxs[0]].surface for key, idxs in d.by_key.items()}
@@ -241,11 +264,16 @@ class Resolver:
         evidence: dict[str, str] = {}
         only_prior: set[str] = set()  # names whose reading rests on its prior alone
         for key, scores in final.items():
-            ranked = sorted(probs[key], key=lambda p: (probs[key][p], p), reverse=True)
-            pid = ranked[0]
-            chosen[key] = (scores[pid][0], point_mass(scores[pid][0], probs[key], scores))
-            runners = distinct(scores[pid][0], ranked[1:], scores)
-            others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
+            ps = probs[key]
+            if len(ps) == 1:  # the only reading: nothing to rank, no other readings
+                pid, = ps
+                others[key] = ((), ())
+            else:
+                ranked = sorted(ps, key=lambda p: (ps[p], p), reverse=True)
+                pid = ranked[0]
+                runners = distinct(scores[pid][0], ranked[1:], scores)
+                others[key] = (tuple(scores[p][0] for p in runners), tuple(round(ps[p], 4) for p in runners))
+            chosen[key] = (scores[pid][0], point_mass(scores[pid][0], ps, scores))
             evidence[key] = evidence_text(self.gazetteer, d.surface_of[key], scores[pid][0], why[key][pid], scores)
             if prior_only(why[key][pid]):
                 only_prior.add(key)
@@ -302,6 +330,10 @@ class Resolver:
             for cc, mass in mass_cc[key].items():
                 named_cc[cc] -= mass
         out = []
+        # a name's alternatives depend on the name alone, and the document's units on nothing
+        # per mention: each is worked out once (the same calls, the same answers)
+        readings: dict[str, tuple[tuple[Place, ...], tuple[float, ...]]] = {}
+        doc_units: list[tuple[Place, float]] | None = None
         for i, m in enumerate(d.mentions):
             key = d.keys[i]
             if key in chosen:
@@ -313,14 +345,18 @@ class Resolver:
                 trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"]) * \
                     (PRIOR_ONLY_TRUST if key in only_prior else 1.0)
                 kind = Kind.DEMONYM if m.demonym else place.kind
-                alts, alt_scores = local_reading(place, conf, *others[key], around, key)
+                alternatives = readings.get(key)
+                if alternatives is None:
+                    alternatives = readings[key] = local_reading(place, conf, *others[key], around, key)
                 precision = Precision.NEARBY if base_at_town(m, place) else Precision.EXACT
-                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores,
+                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), *alternatives,
                                       evidence[key]))
             else:
                 r = fallback(self.gazetteer, self.weights, m, d.context[i], scope_cc, scope_a1)
+                if doc_units is None:
+                    doc_units = around.weighed()
                 alts, alt_scores = offered(r.place, [(c, FALLBACK_CONFIDENCE["contained"] / (n + 2))
-                                                     for n, c in enumerate(d.context[i][1:])] + around.weighed())
+                                                     for n, c in enumerate(d.context[i][1:])] + doc_units)
                 out.append(dataclasses.replace(r, alternatives=alts, alternative_scores=alt_scores))
         return out
 

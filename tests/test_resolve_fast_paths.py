@@ -1,0 +1,67 @@
+"""The resolver's shortcuts give the answers of the plain computation they stand for."""
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+import geo.resolve as resolve_module
+from geo.model import Document, Kind, Place
+from geo.scoring import WEIGHTS, softmax
+
+# hand-made sentences where being named as an actor, or the text naming the unit, decides
+SENTENCES = [
+    ("Moscow responded on Tuesday, and Paris and London agreed to new talks.", "en"),
+    ("The governor of Georgia toured Atlanta and Savannah after the storm.", "en"),
+    ("Officials in the state of New York said New York City would reopen its schools.", "en"),
+    ("Sanctions announced by Washington hit Caracas and Havana this week.", "en"),
+    ("Crews in Springfield, Illinois and Salem, Oregon waited for Washington to decide.", "en"),
+    ("Londres y París acordaron nuevas medidas, mientras Madrid pidió calma.", "es"),
+    ("La provincia de Sevilla y la ciudad de Sevilla recibieron lluvias; Valencia también.", "es"),
+    ("El gobernador de Jalisco viajó a Guadalajara y a Zapopan.", "es"),
+]
+
+
+def _plain_softmax(scores):
+    t = WEIGHTS["temperature"]
+    top = max(s for _, s in scores.values())
+    exp = {pid: math.exp((s - top) / t) for pid, (_, s) in scores.items()}
+    z = sum(exp.values())
+    return {pid: e / z for pid, e in exp.items()}
+
+
+def test_softmax_is_the_plain_formula_bit_for_bit():
+    rng = random.Random(11)
+    place = Place("x:1", "X", Kind.CITY, 0.0, 0.0)
+    for n in [1, 1, 2, 3, 5, 8, 20, 40] * 25:
+        scores = {f"p{i}": (place, rng.choice([rng.uniform(-5, 15), 3.0, 7.25])) for i in range(n)}
+        got, want = softmax(scores), _plain_softmax(scores)
+        assert list(got) == list(want)
+        assert all(got[k].hex() == want[k].hex() for k in want)
+
+
+def _record(resolutions):
+    return [(r.mention.start, r.mention.end, r.place.place_id if r.place else None, r.kind, r.precision, r.confidence,
+             tuple(a.place_id for a in r.alternatives), r.alternative_scores, r.evidence) for r in resolutions]
+
+
+def test_reading_cues_only_where_they_count_changes_nothing(geoparser, monkeypatch):
+    """The resolver reads "the state of X" only for names a unit bears, and the verb after a
+    list only where a capital is among its readings; reading them everywhere gives the same."""
+    docs = [Document(f"d{n}", text, lang) for n, (text, lang) in enumerate(SENTENCES)]
+    fast = [_record(geoparser.parse(doc)) for doc in docs]
+    with monkeypatch.context() as m:
+        m.setattr(resolve_module, "_may_be_unit", lambda cands: True)
+        m.setattr(resolve_module, "_may_be_capital", lambda cands: True)
+        plain = [_record(geoparser.parse(doc)) for doc in docs]
+    assert fast == plain
+    evidence = " ".join(rec[-1] for recs in plain for rec in recs)
+    # the sentences exercise both cues (else this test would show nothing)
+    assert "capital as actor" in evidence and "names the unit" in evidence
+
+
+@pytest.mark.parametrize("text", ["Moscow said it would respond.", "Officials in the state of Georgia met."])
+def test_the_cue_is_still_read_where_it_counts(parse, text):
+    evidence = " ".join(r.evidence for r in parse(text, "en"))
+    assert "capital as actor" in evidence or "names the unit" in evidence
