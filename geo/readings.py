@@ -17,6 +17,7 @@ Used by :mod:`geo.resolve`, which owns the scoring loop.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 from .cues import after_locative
 from .distance import great_circle_km
@@ -59,13 +60,27 @@ def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, fl
     points = [(answer.lat, answer.lon)]
     for pid in ranked:
         place = scores[pid][0]
-        if any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
+        if _near_any(points, place.lat, place.lon):
             continue
         kept.append(pid)
         points.append((place.lat, place.lon))
         if len(kept) == MAX_ALTERNATIVES:
             break
     return kept
+
+
+# a degree of latitude is 111.19 km on great_circle_km's sphere, and two points are at least their
+# latitudes' difference apart: points further apart in latitude than this are not within
+# DUPLICATE_KM (with a kilometre to spare for rounding), and need no distance computed
+_DUPLICATE_LAT = (DUPLICATE_KM + 1.0) / 111.19
+
+
+def _near_any(points: list[tuple[float, float]], lat: float, lon: float) -> bool:
+    """Whether (lat, lon) is within DUPLICATE_KM of one of ``points``."""
+    for q_lat, q_lon in points:
+        if abs(q_lat - lat) <= _DUPLICATE_LAT and great_circle_km(q_lat, q_lon, lat, lon) <= DUPLICATE_KM:
+            return True
+    return False
 
 
 class UnitsAround:
@@ -103,8 +118,10 @@ class UnitsAround:
             if place.kind == Kind.CITY:
                 own.append(("town", ("town", place.place_id)))
                 self.units[("town", place.place_id)] = place
+            weight = mentions[key]
             for level, unit in own:
-                self.count[level][unit] += mentions[key]
+                count = self.count[level]
+                count[unit] = count.get(unit, 0) + weight  # (Counter's += less its __missing__ call)
                 if unit not in self.units:
                     self.units[unit] = admin1(*unit[1:]) if level == "admin1" else \
                         country(unit[1]) if level == "country" else None
@@ -121,13 +138,16 @@ class UnitsAround:
         guess than its towns, its towns than its state), each level by its weight,
         leaving out the name ``skip`` (a name is never its own evidence)."""
         out = []
+        own = self.own.get(skip, ())
         for level in levels:
-            count = self.count[level].copy()
-            for lv, unit in self.own.get(skip, ()):
-                if lv == level:
-                    count[unit] -= self.mentions[skip]
-            total = sum(n for n in count.values() if n > 0)
-            for unit, n in count.most_common():
+            # the level's counts less the skipped name's own, in the order counted (as a copy of the
+            # Counter less them, and its most_common(): a stable sort by count, largest first)
+            minus = {unit: self.mentions[skip] for lv, unit in own if lv == level}
+            count = [(unit, n - minus[unit]) if unit in minus else (unit, n) for unit, n in self.count[level].items()] \
+                if minus else list(self.count[level].items())
+            total = sum(n for _unit, n in count if n > 0)
+            count.sort(key=itemgetter(1), reverse=True)
+            for unit, n in count:
                 if n > 0 and self.units[unit] is not None:
                     out.append((self.units[unit], self.confidence[level] * n / total))
         return out
@@ -141,7 +161,7 @@ def offered(answer: Place | None, weighed: list[tuple[Place, float]],
     points = [] if answer is None else [(answer.lat, answer.lon)]
     seen = set() if answer is None else {answer.place_id}
     for place, score in weighed:
-        if place.place_id in seen or any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
+        if place.place_id in seen or _near_any(points, place.lat, place.lon):
             continue
         seen.add(place.place_id)
         kept.append((place, round(score, 4)))
@@ -174,11 +194,13 @@ def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[P
     """The confidence: the probability of every reading at the answer's point (the city
     of Sevilla and its province, Moscow and its oblast are one point on the map)."""
     mass = 0.0
+    lat, lon = answer.lat, answer.lon
     for pid, p in probs.items():
-        place = scores[pid][0]
-        if p >= 0.005 and (place is answer or great_circle_km(answer.lat, answer.lon, place.lat, place.lon)
-                           <= DUPLICATE_KM):
-            mass += p
+        if p >= 0.005:
+            place = scores[pid][0]
+            if place is answer or (abs(place.lat - lat) <= _DUPLICATE_LAT
+                                   and great_circle_km(lat, lon, place.lat, place.lon) <= DUPLICATE_KM):
+                mass += p
     return min(1.0, mass)
 
 
@@ -339,7 +361,9 @@ def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dic
         if tag not in tags and (tag != "language" or len(reasons) == 1):
             tags.add(tag)
             ranked.append(reason)
-    for reason in ranked[:2]:
+            if len(ranked) == 2:  # only the two strongest are said
+                break
+    for reason in ranked:
         tag = reason[0]
         if tag == "contained":
             said.append(f'"{surface}, {reason[1]}" in text')

@@ -46,6 +46,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from .cues import acts, paired, unit_named
 from .fallback import base_at_town, fallback
@@ -79,6 +80,16 @@ def _may_be_capital(cands: list[tuple[Place, float]]) -> bool:
     """Whether a reading of the name is a national capital (being named as an actor counts
     only then: :meth:`Resolver._read` reads the verb after a list only then)."""
     return any(p.feature_code == "PPLC" for p, _ in cands)
+
+
+class _Name(NamedTuple):
+    """A name's candidates (:meth:`Resolver.candidates`), the places it names as an exonym in the
+    language, and whether one of its readings is a unit (:func:`_may_be_unit`) or a capital."""
+
+    cands: list[tuple[Place, float]]
+    exonym: frozenset[str]
+    may_be_unit: bool
+    may_be_capital: bool
 
 
 @dataclasses.dataclass
@@ -115,12 +126,17 @@ class Resolver:
         if unknown:
             raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
         self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
-        self._candidates: dict[tuple, list[tuple[Place, float]]] = {}  # by what they depend on (see candidates)
+        self._candidates: dict[tuple, _Name] = {}  # by what they depend on (see candidates)
         self._generation = gazetteer.generation
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
         """The gazetteer's readings of a mention with their prior scores, best first (a list not to be changed:
         it is kept for the next mention of the same name, language and kind)."""
+        return self._name(mention, lang).cands
+
+    def _name(self, mention: Mention, lang: str | None) -> _Name:
+        """The mention's candidates and what :meth:`_read` asks of them, worked out once per name,
+        language and kind (they depend on nothing else)."""
         land = mention.source.startswith("land:")
         key = (mention.surface, lang, mention.demonym, mention.source if land else "")
         if self._generation != self.gazetteer.generation:  # places were added to the gazetteer
@@ -128,7 +144,9 @@ class Resolver:
             self._generation = self.gazetteer.generation
         hit = self._candidates.get(key)
         if hit is None:
-            hit = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
+            cands = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
+            exonym = frozenset() if mention.demonym else self.gazetteer.exonym_places(mention.surface, lang)
+            hit = _Name(cands, exonym, _may_be_unit(cands), _may_be_capital(cands))
             if len(self._candidates) > 100_000:
                 self._candidates.clear()
             self._candidates[key] = hit
@@ -164,7 +182,8 @@ class Resolver:
         "X, Y" containers, the lists, and the names (one sense per document)."""
         text = doc.text
         lang = doc.lang or detect_language(text)
-        cands = [self.candidates(m, lang) for m in mentions]
+        names = [self._name(m, lang) for m in mentions]
+        cands = [n.cands for n in names]
         # one sense per document: mentions grouped by name
         # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
         keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
@@ -172,9 +191,9 @@ class Resolver:
         # "the state of X" counts only for a name one of whose readings is a unit (in its local
         # score, and in cities_first, which looks at names with a unit reading): the words
         # around the other names are not read (what they would say counts nothing)
-        unit_keys = {key for key, c in zip(keys, cands) if _may_be_unit(c)}
+        unit_keys = {key for key, n in zip(keys, names) if n.may_be_unit}
         d = _Reading(text, lang, self.gazetteer.countries_speaking(lang), mentions, cands,
-                     exonym=[frozenset() if m.demonym else self.gazetteer.exonym_places(m.surface, lang) for m in mentions],
+                     exonym=[n.exonym for n in names],
                      actor=[],
                      said_unit=[key in unit_keys and unit_named(text, m.start, m.end) for key, m in zip(keys, mentions)],
                      context=[[] for _ in mentions], listed=[False] * len(mentions),
@@ -203,7 +222,7 @@ class Resolver:
         # being named as an actor counts only for a capital's reading, and is shared by a list:
         # the words around a mention are read only when its list holds a name a capital bears
         # (elsewhere what they say counts nothing)
-        with_capital = {chain[i] for i, c in enumerate(cands) if _may_be_capital(c)}
+        with_capital = {chain[i] for i, n in enumerate(names) if n.may_be_capital}
         actor = [not m.demonym and chain[i] in with_capital and acts(text, m.start, m.end)
                  for i, m in enumerate(mentions)]
         for i in [*sorted(linked), *sorted(linked, reverse=True)]:  # "Londres y París acordaron": both act

@@ -46,15 +46,18 @@ def _record(resolutions):
              tuple(a.place_id for a in r.alternatives), r.alternative_scores, r.evidence) for r in resolutions]
 
 
-def test_reading_cues_only_where_they_count_changes_nothing(geoparser, monkeypatch):
+def test_reading_cues_only_where_they_count_changes_nothing(gazetteer, monkeypatch):
     """The resolver reads "the state of X" only for names a unit bears, and the verb after a
     list only where a capital is among its readings; reading them everywhere gives the same."""
+    from geo.pipeline import Geoparser
+
     docs = [Document(f"d{n}", text, lang) for n, (text, lang) in enumerate(SENTENCES)]
-    fast = [_record(geoparser.parse(doc)) for doc in docs]
+    fast = [_record(Geoparser(gazetteer).parse(doc)) for doc in docs]
     with monkeypatch.context() as m:
         m.setattr(resolve_module, "_may_be_unit", lambda cands: True)
         m.setattr(resolve_module, "_may_be_capital", lambda cands: True)
-        plain = [_record(geoparser.parse(doc)) for doc in docs]
+        plain_parser = Geoparser(gazetteer)  # (its resolver remembers each name's answers: a new one)
+        plain = [_record(plain_parser.parse(doc)) for doc in docs]
     assert fast == plain
     evidence = " ".join(rec[-1] for recs in plain for rec in recs)
     # the sentences exercise both cues (else this test would show nothing)
@@ -65,3 +68,19 @@ def test_reading_cues_only_where_they_count_changes_nothing(geoparser, monkeypat
 def test_the_cue_is_still_read_where_it_counts(parse, text):
     evidence = " ".join(r.evidence for r in parse(text, "en"))
     assert "capital as actor" in evidence or "names the unit" in evidence
+
+
+def test_extract_alternatives_are_the_alternative_records(geoparser):
+    """``geo extract`` builds each toponym's alternatives directly: the same as alternative_records'."""
+    from geo.frames import alternative_records
+    from geo.pipeline import toponym_records
+
+    keys = ("name", "lat", "lon", "gazetteer_id", "kind", "country_code", "score")
+    seen = 0
+    for n, (text, lang) in enumerate(SENTENCES):
+        resolutions = geoparser.parse(Document(f"d{n}", text, lang))
+        for record, r in zip(toponym_records(resolutions, demonyms=True), resolutions):
+            assert record["alternatives"] == [{k: a[k] for k in keys} for a in alternative_records(r)]
+            assert [list(a) for a in record["alternatives"]] == [list(keys)] * len(r.alternatives)
+            seen += len(r.alternatives)
+    assert seen > 0
