@@ -84,3 +84,38 @@ def test_extract_alternatives_are_the_alternative_records(geoparser):
             assert [list(a) for a in record["alternatives"]] == [list(keys)] * len(r.alternatives)
             seen += len(r.alternatives)
     assert seen > 0
+
+
+def test_duplicates_found_as_by_every_distance():
+    """distinct and point_mass skip the distance of points far apart in latitude: the same
+    answers as measuring every pair (points placed around DUPLICATE_KM of each other)."""
+    from geo.distance import great_circle_km
+    from geo.readings import DUPLICATE_KM, MAX_ALTERNATIVES, distinct, point_mass
+
+    def plain_distinct(answer, ranked, scores):
+        kept, points = [], [(answer.lat, answer.lon)]
+        for pid in ranked:
+            p = scores[pid][0]
+            if not any(great_circle_km(q[0], q[1], p.lat, p.lon) <= DUPLICATE_KM for q in points):
+                kept.append(pid)
+                points.append((p.lat, p.lon))
+                if len(kept) == MAX_ALTERNATIVES:
+                    break
+        return kept
+
+    def plain_mass(answer, probs, scores):
+        return min(1.0, sum(p for pid, p in probs.items() if p >= 0.005 and (
+            scores[pid][0] is answer or great_circle_km(answer.lat, answer.lon, scores[pid][0].lat,
+                                                        scores[pid][0].lon) <= DUPLICATE_KM)))
+
+    rng = random.Random(7)
+    for _ in range(300):
+        lat0, lon0 = rng.uniform(-80, 80), rng.uniform(-179, 179)
+        places = [Place(f"x:{i}", "X", Kind.CITY, max(-90.0, min(90.0, lat0 + rng.choice([1, -1]) * rng.uniform(0, 0.9))),
+                        lon0 + rng.uniform(-0.9, 0.9)) for i in range(8)]
+        scores = {p.place_id: (p, rng.uniform(0, 5)) for p in places}
+        probs = softmax(scores)
+        ranked = sorted(probs, key=lambda k: (probs[k], k), reverse=True)
+        answer = scores[ranked[0]][0]
+        assert distinct(answer, ranked[1:], scores) == plain_distinct(answer, ranked[1:], scores)
+        assert point_mass(answer, probs, scores) == plain_mass(answer, probs, scores)
