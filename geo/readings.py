@@ -133,6 +133,21 @@ class UnitsAround:
             self._main = self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
         return self._main
 
+    def holds(self, skip: str, levels: tuple[str, ...], cc: str, admin1: str) -> bool:
+        """Whether ``weighed(skip, levels)`` lists a unit in country ``cc`` and admin-1 unit
+        ``admin1`` (found without weighing and ordering them all)."""
+        own = self.own.get(skip, ())
+        for level in levels:
+            for unit, n in self.count[level].items():
+                place = self.units[unit]
+                if place is None or place.country_code != cc or place.admin1 != admin1:
+                    continue
+                if (level, unit) in own:
+                    n = n - self.mentions[skip]
+                if n > 0:
+                    return True
+        return False
+
     def weighed(self, skip: str = "", levels=("admin2", "town", "admin1", "country")) -> list[tuple[Place, float]]:
         """The units of ``levels``, in that order (the county a story names is a closer
         guess than its towns, its towns than its state), each level by its weight,
@@ -180,7 +195,8 @@ def local_reading(answer: Place, confidence: float, alternatives: tuple[Place, .
     (see :class:`UnitsAround`), at most the probability left to the readings not shown
     and at most the score of the alternative before it (nothing in the text names it)."""
     main = around.main_country()
-    if answer.kind not in POINT_KINDS or answer.country_code != main:
+    if answer.kind not in POINT_KINDS or answer.country_code != main or \
+            around.holds(key, ("admin2", "admin1"), main, answer.admin1):  # (the test below, sooner)
         return alternatives, scores
     units = [(u, sc) for u, sc in around.weighed(key, ("admin2", "admin1")) if u.country_code == main]
     if not units or any(u.admin1 == answer.admin1 for u, _ in units):

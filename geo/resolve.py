@@ -242,24 +242,37 @@ class Resolver:
         local: dict[str, dict[str, tuple[Place, float]]] = {}
         why: dict[str, dict[str, dict[tuple, float]]] = {}  # key -> place id -> reason -> weight
         mentions, cands, context = d.mentions, d.cands, d.context
+        w_contained, w_language, w_unit = self.weights["contained"], self.weights["language"], self.weights["unit_named"]
         for key, idxs in d.by_key.items():
             scores: dict[str, tuple[Place, float]] = {}
             reasons: dict[str, dict[tuple, float]] = {}
+            seen = set()
             for i in idxs:
-                floor = dateline_floor(cands[i]) if mentions[i].role == "dateline" else 0.0
+                m, exonym, actor, unit_said = mentions[i], d.exonym[i], d.actor[i], d.said_unit[i]
+                dateline = m.role == "dateline"
+                if not context[i]:
+                    # a mention with the readings and cues of one before it (the same list of
+                    # candidates) scores each candidate as it did: none higher, nothing to add
+                    same = (id(cands[i]), actor, unit_said, dateline)
+                    if same in seen:
+                        continue
+                    seen.add(same)
+                floor = dateline_floor(cands[i]) if dateline else 0.0
+                cues = bool(exonym) or dateline or actor  # (reading_cues adds 0.0 without one of them)
                 for place, base in cands[i]:
                     s, r = base, {}
                     outer = next((c for c in context[i] if contains(c, place)), None) if context[i] else None
                     if outer is not None and (
                             not d.listed[i] or (place.kind == Kind.CITY and place.population >= RESOLVE_THRESHOLDS["listed_city"])):
-                        s += self.weights["contained"]
-                        r[("contained", outer.name)] = self.weights["contained"]
+                        s += w_contained
+                        r[("contained", outer.name)] = w_contained
                     if place.country_code in d.speaking:
-                        s += self.weights["language"]
-                        r[("language", d.lang)] = self.weights["language"]
-                    s += reading_cues(place, mentions[i], d.exonym[i], d.actor[i], r, self.weights, floor)
-                    if d.said_unit[i] and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
-                        s += add(r, ("unit_named",), self.weights["unit_named"])
+                        s += w_language
+                        r[("language", d.lang)] = w_language
+                    if cues:
+                        s += reading_cues(place, m, exonym, actor, r, self.weights, floor)
+                    if unit_said and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
+                        s += add(r, ("unit_named",), w_unit)
                     if place.place_id not in scores or s > scores[place.place_id][1]:
                         scores[place.place_id] = (place, s)
                         reasons[place.place_id] = r

@@ -119,3 +119,28 @@ def test_duplicates_found_as_by_every_distance():
         answer = scores[ranked[0]][0]
         assert distinct(answer, ranked[1:], scores) == plain_distinct(answer, ranked[1:], scores)
         assert point_mass(answer, probs, scores) == plain_mass(answer, probs, scores)
+
+
+def test_units_around_holds_what_weighed_lists():
+    """UnitsAround.holds answers, without weighing, whether weighed() lists a unit of an admin-1 unit."""
+    from geo.readings import UnitsAround
+
+    rng = random.Random(3)
+    units = {(cc, a1): Place(f"a1:{cc}{a1}", a1, Kind.ADMIN1, 0.0, 0.0, cc, a1) for cc in "AB" for a1 in "xyz"}
+    for _ in range(200):
+        chosen, weight = {}, {}
+        for n in range(rng.randint(1, 7)):
+            cc, a1 = rng.choice("AB"), rng.choice("xyz")
+            kind = rng.choice([Kind.CITY, Kind.ADMIN2, Kind.ADMIN1, Kind.COUNTRY])
+            chosen[f"k{n}"] = Place(f"p:{rng.randint(0, 5)}{cc}{a1}", "P", kind, 0.0, 0.0, cc, a1)
+            weight[f"k{n}"] = rng.choice([1.0, 0.5, 2 * rng.random()])
+        around = UnitsAround(chosen, weight, lambda cc, a1: units.get((cc, a1)),
+                             lambda cc: Place(f"c:{cc}", cc, Kind.COUNTRY, 0.0, 0.0, cc), {
+                                 "town": 0.5, "admin2": 0.35, "admin1": 0.35, "country": 0.2})
+        for key in [*chosen, ""]:
+            for levels in [("admin2", "admin1"), ("admin2", "town", "admin1", "country")]:
+                listed = around.weighed(key, levels)
+                for cc in "AB":
+                    for a1 in "xyz":
+                        assert around.holds(key, levels, cc, a1) == any(
+                            u.country_code == cc and u.admin1 == a1 for u, _ in listed)
