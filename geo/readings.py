@@ -25,7 +25,7 @@ from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "CAPITAL_POP", "CAPITAL_SHARE", "ADMIN2_KM", "POINT_KINDS",
-           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
+           "UNIT_KINDS", "KIND_WORDS", "add", "may_be_unit", "may_be_capital", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
            "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
@@ -106,25 +106,33 @@ class UnitsAround:
         self.confidence = confidence
         self.mentions = mentions
         self._main: str | None = None
+        units, count = self.units, self.count
+        by_country, by_admin1 = count["country"], count["admin1"]
+        # each level counted in the names' order (Counter's += less its __missing__ call: the same sums)
         for key, place in chosen.items():
-            if not place.country_code:
+            cc = place.country_code
+            if not cc:
                 continue
-            own = [("country", ("country", place.country_code))]
-            if place.kind != Kind.COUNTRY and place.admin1:
-                own.append(("admin1", ("admin1", place.country_code, place.admin1)))
-            if place.kind == Kind.ADMIN2:
-                own.append(("admin2", ("admin2", place.place_id)))
-                self.units[("admin2", place.place_id)] = place
-            if place.kind == Kind.CITY:
-                own.append(("town", ("town", place.place_id)))
-                self.units[("town", place.place_id)] = place
             weight = mentions[key]
-            for level, unit in own:
-                count = self.count[level]
-                count[unit] = count.get(unit, 0) + weight  # (Counter's += less its __missing__ call)
-                if unit not in self.units:
-                    self.units[unit] = admin1(*unit[1:]) if level == "admin1" else \
-                        country(unit[1]) if level == "country" else None
+            unit = ("country", cc)
+            own = [("country", unit)]
+            by_country[unit] = by_country.get(unit, 0) + weight
+            if unit not in units:
+                units[unit] = country(cc)
+            kind = place.kind
+            if kind != Kind.COUNTRY and place.admin1:
+                unit = ("admin1", cc, place.admin1)
+                own.append(("admin1", unit))
+                by_admin1[unit] = by_admin1.get(unit, 0) + weight
+                if unit not in units:
+                    units[unit] = admin1(cc, place.admin1)
+            if kind == Kind.ADMIN2 or kind == Kind.CITY:
+                level = "admin2" if kind == Kind.ADMIN2 else "town"
+                unit = (level, place.place_id)
+                own.append((level, unit))
+                units[unit] = place
+                by_level = count[level]
+                by_level[unit] = by_level.get(unit, 0) + weight
             self.own[key] = own
 
     def main_country(self) -> str:
@@ -223,6 +231,18 @@ def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[P
 UNIT_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.ADMIN2)
 KIND_WORDS = {Kind.COUNTRY: "country", Kind.ADMIN1: "state or province", Kind.ADMIN2: "county or province",
               Kind.CITY: "town", Kind.CONTINENT: "continent", Kind.FEATURE: "feature"}
+
+
+def may_be_unit(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a country, state or county (the text saying "the
+    state of X" counts only then: the resolver reads those words only then)."""
+    return any(p.kind in UNIT_KINDS for p, _ in cands)
+
+
+def may_be_capital(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a national capital (being named as an actor counts
+    only then: the resolver reads the verb after a list only then)."""
+    return any(p.feature_code == "PPLC" for p, _ in cands)
 
 
 def named_as_place(text: str, m: Mention, place: Place, reasons: dict[tuple, float]) -> bool:

@@ -52,9 +52,9 @@ from .cues import acts, paired, unit_named
 from .fallback import base_at_town, fallback
 from .gazetteer import Gazetteer, name_key
 from .land import is_land
-from .land_readings import land_candidates, land_in_context
+from .land_readings import Reaches, land_candidates, land_in_context
 from .model import Document, Kind, Mention, Place, Precision, Resolution
-from .readings import (MAX_ALTERNATIVES, UNIT_KINDS, add, dateline_floor, distinct,
+from .readings import (MAX_ALTERNATIVES, add, may_be_capital, may_be_unit, dateline_floor, distinct,
                        evidence_text, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
@@ -70,21 +70,10 @@ _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 
 
-def _may_be_unit(cands: list[tuple[Place, float]]) -> bool:
-    """Whether a reading of the name is a country, state or county (the text saying "the
-    state of X" counts only then: :meth:`Resolver._read` reads those words only then)."""
-    return any(p.kind in UNIT_KINDS for p, _ in cands)
-
-
-def _may_be_capital(cands: list[tuple[Place, float]]) -> bool:
-    """Whether a reading of the name is a national capital (being named as an actor counts
-    only then: :meth:`Resolver._read` reads the verb after a list only then)."""
-    return any(p.feature_code == "PPLC" for p, _ in cands)
-
-
 class _Name(NamedTuple):
     """A name's candidates (:meth:`Resolver.candidates`), the places it names as an exonym in the
-    language, and whether one of its readings is a unit (:func:`_may_be_unit`) or a capital."""
+    language, and whether one of its readings is a unit or a capital
+    (:func:`geo.readings.may_be_unit`, :func:`~geo.readings.may_be_capital`)."""
 
     cands: list[tuple[Place, float]]
     exonym: frozenset[str]
@@ -127,6 +116,7 @@ class Resolver:
             raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
         self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
         self._candidates: dict[tuple, _Name] = {}  # by what they depend on (see candidates)
+        self._reaches = Reaches()  # where a river named with a town is placed, remembered
         self._generation = gazetteer.generation
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
@@ -146,7 +136,7 @@ class Resolver:
         if hit is None:
             cands = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
             exonym = frozenset() if mention.demonym else self.gazetteer.exonym_places(mention.surface, lang)
-            hit = _Name(cands, exonym, _may_be_unit(cands), _may_be_capital(cands))
+            hit = _Name(cands, exonym, may_be_unit(cands), may_be_capital(cands))
             if len(self._candidates) > 100_000:
                 self._candidates.clear()
             self._candidates[key] = hit
@@ -323,7 +313,7 @@ class Resolver:
             rest = [place for key, (place, _c) in chosen.items() if key not in land_at]
             for key, i in land_at.items():
                 before = chosen[key][0].place_id
-                chosen[key] = land_in_context(self.gazetteer, self.weights, d.cands[i], rest, d.speaking)
+                chosen[key] = land_in_context(self.gazetteer, self.weights, d.cands[i], rest, d.speaking, self._reaches)
                 if chosen[key][0].place_id != before:
                     evidence[key] = "the feature in the document's countries or near its places"
                     only_prior.discard(key)

@@ -54,8 +54,8 @@ def test_reading_cues_only_where_they_count_changes_nothing(gazetteer, monkeypat
     docs = [Document(f"d{n}", text, lang) for n, (text, lang) in enumerate(SENTENCES)]
     fast = [_record(Geoparser(gazetteer).parse(doc)) for doc in docs]
     with monkeypatch.context() as m:
-        m.setattr(resolve_module, "_may_be_unit", lambda cands: True)
-        m.setattr(resolve_module, "_may_be_capital", lambda cands: True)
+        m.setattr(resolve_module, "may_be_unit", lambda cands: True)
+        m.setattr(resolve_module, "may_be_capital", lambda cands: True)
         plain_parser = Geoparser(gazetteer)  # (its resolver remembers each name's answers: a new one)
         plain = [_record(plain_parser.parse(doc)) for doc in docs]
     assert fast == plain
@@ -144,3 +144,18 @@ def test_units_around_holds_what_weighed_lists():
                     for a1 in "xyz":
                         assert around.holds(key, levels, cc, a1) == any(
                             u.country_code == cc and u.admin1 == a1 for u, _ in listed)
+
+
+def test_a_rivers_reach_remembered_is_the_same(parse):
+    """The resolver remembers where a river named with a town is placed: the same point as
+    point_near's, the first time and the next."""
+    from geo.land import point_near
+    from geo.land_readings import Reaches
+
+    text = "Las lluvias en el norte elevaron el río Paraná frente a Rosario."
+    first, again = (next(r for r in parse(text, "es") if r.mention.surface == "río Paraná") for _ in range(2))
+    assert (first.place.lat, first.place.lon) == (again.place.lat, again.place.lon)
+    reaches = Reaches(limit=2)
+    for lat, lon in [(-32.95, -60.65), (-31.6, -60.7), (-32.95, -60.65), (-27.5, -58.9), (-31.6, -60.7)]:
+        assert reaches(first.place.place_id, lat, lon, 400.0) == point_near(first.place.place_id, lat, lon, 400.0)
+    assert reaches(first.place.place_id, -32.95, -60.65, 400.0) is not None
