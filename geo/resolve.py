@@ -76,6 +76,7 @@ class _Name(NamedTuple):
     (:func:`geo.readings.may_be_unit`, :func:`~geo.readings.may_be_capital`)."""
 
     cands: list[tuple[Place, float]]
+    key: str  # its sense in a document (see _read)
     exonym: frozenset[str]
     may_be_unit: bool
     may_be_capital: bool
@@ -136,7 +137,10 @@ class Resolver:
         if hit is None:
             cands = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
             exonym = frozenset() if mention.demonym else self.gazetteer.exonym_places(mention.surface, lang)
-            hit = _Name(cands, exonym, may_be_unit(cands), may_be_capital(cands))
+            # one sense per document: mentions grouped by name
+            # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
+            sense = name_key(mention.surface) + ("#d" if mention.demonym else "#land" if land else "")
+            hit = _Name(cands, sense, exonym, may_be_unit(cands), may_be_capital(cands))
             if len(self._candidates) > 100_000:
                 self._candidates.clear()
             self._candidates[key] = hit
@@ -174,10 +178,7 @@ class Resolver:
         lang = doc.lang or detect_language(text)
         names = [self._name(m, lang) for m in mentions]
         cands = [n.cands for n in names]
-        # one sense per document: mentions grouped by name
-        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
-        keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
-                for m in mentions]
+        keys = [n.key for n in names]  # one sense per document (see _name)
         # "the state of X" counts only for a name one of whose readings is a unit (in its local
         # score, and in cities_first, which looks at names with a unit reading): the words
         # around the other names are not read (what they would say counts nothing)
