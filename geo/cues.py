@@ -77,13 +77,17 @@ def paired(text: str, end: int, start: int) -> bool:
     return bool(_PAIR_LINK.match(text[end:start]))
 
 
+# the words before, either way, in one pass over them (a match of either is a match of this)
+_UNIT_OR_GOVERNOR_BEFORE = re.compile(f"(?:{_UNIT_BEFORE.pattern})|(?:{_GOVERNOR_BEFORE.pattern})", re.IGNORECASE)
+
+
 def unit_named(text: str, start: int, end: int) -> bool:
     """The text names the unit, not the city: "la provincia de Sevilla", "el estado de
     Nueva York", "the state of New York", "New York state", "Buenos Aires Province", or
     its governor ("the Governor of Georgia", "el gobernador de Jalisco", "Georgia Gov.")."""
-    before, after = text[max(0, start - 40):start], text[end:end + 24]
-    return bool(_UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
-                or _GOVERNOR_BEFORE.search(before) or _GOVERNOR_AFTER.match(after))
+    after = text[end:end + 24]
+    return bool(_UNIT_AFTER.match(after) or _GOVERNOR_AFTER.match(after)
+                or _UNIT_OR_GOVERNOR_BEFORE.search(text[max(0, start - 40):start]))
 
 
 _LOCATIVES = {"en", "in", "at", "desde", "from", "hacia", "a", "to", "near", "cerca"}

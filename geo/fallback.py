@@ -128,5 +128,8 @@ def is_base(surface: str) -> bool:
 def base_at_town(m: Mention, place: Place) -> bool:
     """A base resolved to the populated place that shares its name ("Camp X", a small
     "Fort X"): the town is beside the base, not the base ("Fort Worth" is a city)."""
-    first = m.surface.split()[0].lower().rstrip(".") if m.surface.split() else ""
-    return first in _BASE_WORDS and place.kind == Kind.CITY and (first == "camp" or place.population < RESOLVE_THRESHOLDS["base_town"])
+    if place.kind != Kind.CITY:  # (the cheap test first)
+        return False
+    words = m.surface.split()
+    first = words[0].lower().rstrip(".") if words else ""
+    return first in _BASE_WORDS and (first == "camp" or place.population < RESOLVE_THRESHOLDS["base_town"])

@@ -83,19 +83,20 @@ def document_focus(doc: Document, resolutions: Sequence[Resolution], gazetteer=N
     if not weights:
         return None
     total = sum(weights.values())
+    unit_of = {pid: _unit_key(p) for pid, p in places.items()}  # (each place's group, worked out once)
     country_w: dict[str, float] = defaultdict(float)
     unit_w: dict[tuple, float] = defaultdict(float)
     for pid, w in weights.items():
         p = places.get(pid)
         country_w[_country_key(p, pid)] += w
         if p is not None:
-            unit_w[_unit_key(p)] += w
+            unit_w[unit_of[pid]] += w
 
     def earliest(keys, weight_of):  # most weight; ties go to what came first
         return max(keys, key=lambda k: (round(weight_of(k), 9), -first.get(k, 1 << 30)))
 
     for pid, p in places.items():  # a group comes as early as its earliest place
-        for key in (_country_key(p, pid), _unit_key(p)):
+        for key in (_country_key(p, pid), unit_of[pid]):
             first[key] = min(first.get(key, 1 << 30), first[pid])
     country_key = earliest(country_w, country_w.__getitem__)
     gz = _gazetteer(gazetteer)
@@ -116,8 +117,8 @@ def document_focus(doc: Document, resolutions: Sequence[Resolution], gazetteer=N
             pid = earliest(named, weights.__getitem__)
             return Focus(places[pid], _share(weights[pid], total))
         return Focus(country, _share(country_w[country_key], total), country)
-    local = [pid for pid, p in places.items() if _unit_key(p) == unit_key and p.kind != Kind.ADMIN1]
-    unit_place = next((p for p in places.values() if _unit_key(p) == unit_key and p.kind == Kind.ADMIN1), None)
+    local = [pid for pid, p in places.items() if unit_of[pid] == unit_key and p.kind != Kind.ADMIN1]
+    unit_place = next((p for pid, p in places.items() if unit_of[pid] == unit_key and p.kind == Kind.ADMIN1), None)
     if unit_place is None and unit_key[1] and gz:
         unit_place = gz.admin1(cc, unit_key[1])
     best = earliest(local, weights.__getitem__) if local else None

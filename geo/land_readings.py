@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 from .distance import great_circle_km
 from .gazetteer import Gazetteer
@@ -18,7 +19,7 @@ from .model import Mention, Place
 from .readings import POINT_KINDS
 from .scoring import LAND_NEAR_KM, LAND_PRIOR, softmax
 
-__all__ = ["land_candidates", "land_in_context"]
+__all__ = ["land_candidates", "land_in_context", "Reaches"]
 
 
 def land_candidates(gazetteer: Gazetteer, weights: dict[str, float], mention: Mention, lang: str | None) -> list[tuple[Place, float]]:
@@ -48,10 +49,13 @@ def land_candidates(gazetteer: Gazetteer, weights: dict[str, float], mention: Me
 
 
 def land_in_context(gazetteer: Gazetteer, weights: dict[str, float], cands: list[tuple[Place, float]],
-                    chosen_others: list[Place], speaking: frozenset[str]) -> tuple[Place, float]:
+                    chosen_others: list[Place], speaking: frozenset[str],
+                    reach: Callable[[str, float, float, float], tuple[float, float] | None] = point_near
+                    ) -> tuple[Place, float]:
     """Among same-name features, the one in the document's countries and near its
     places (the Paraná near Rosario; Lake Malawi in a story about Mozambique), else
-    one where the document's language is spoken."""
+    one where the document's language is spoken. ``reach``: :func:`geo.land.point_near`
+    (or a memo of it)."""
     countries = {p.country_code for p in chosen_others if p.country_code}
     points = [(p.lat, p.lon) for p in chosen_others if p.kind in POINT_KINDS]
     scored = {}
@@ -68,7 +72,26 @@ def land_in_context(gazetteer: Gazetteer, weights: dict[str, float], cands: list
     # a river named with a town is placed at the town's reach: still a point on the river
     near = min(((great_circle_km(place.lat, place.lon, pt[0], pt[1]), pt) for pt in points), default=None)
     if near is not None:
-        at = point_near(place.place_id, near[1][0], near[1][1], LAND_NEAR_KM)
+        at = reach(place.place_id, near[1][0], near[1][1], LAND_NEAR_KM)
         if at is not None:
             place = dataclasses.replace(place, lat=at[0], lon=at[1])
     return place, probs[pid]
+
+
+class Reaches:
+    """:func:`geo.land.point_near`, remembered (a :func:`land_in_context` ``reach``): the same
+    river beside the same town comes back story after story, and each answer costs a look-up
+    of the river's line. The same answers, as long as the shapes file is the same (a resolver
+    keeps one of these)."""
+
+    def __init__(self, limit: int = 10_000):
+        self._known: dict[tuple, tuple[float, float] | None] = {}
+        self._limit = limit
+
+    def __call__(self, place_id: str, lat: float, lon: float, km: float) -> tuple[float, float] | None:
+        key = (place_id, lat, lon, km)
+        if key not in self._known:
+            if len(self._known) >= self._limit:
+                self._known.clear()
+            self._known[key] = point_near(place_id, lat, lon, km)
+        return self._known[key]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .corrections import Corrections
-from .frames import alternative_records, display_place_id, mentions_frame, places_frame
+from .frames import display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
@@ -195,7 +195,15 @@ def toponym_records(resolutions: Iterable[Resolution], *, demonyms: bool = False
             "country_code": p.country_code if p else None,
             "precision": str(r.precision), "confidence": r.confidence,
             "role": m.role, "evidence": r.evidence,
-            "alternatives": [{k: a[k] for k in ("name", "lat", "lon", "gazetteer_id", "kind", "country_code", "score")}
-                             for a in alternative_records(r)],
+            "alternatives": _alternatives(r),
         })
     return out
+
+
+def _alternatives(r: Resolution) -> list[dict]:
+    """The ``alternatives`` of one toponym: :func:`geo.frames.alternative_records` with these keys in this
+    order (built directly: ``geo extract`` writes one per mention)."""
+    scores = r.alternative_scores
+    return [{"name": p.name, "lat": round(p.lat, 5), "lon": round(p.lon, 5), "gazetteer_id": p.place_id,
+             "kind": str(p.kind), "country_code": p.country_code, "score": scores[i] if i < len(scores) else None}
+            for i, p in enumerate(r.alternatives)]

@@ -17,6 +17,7 @@ Used by :mod:`geo.resolve`, which owns the scoring loop.
 from __future__ import annotations
 
 from collections import Counter
+from operator import itemgetter
 
 from .cues import after_locative
 from .distance import great_circle_km
@@ -24,7 +25,7 @@ from .gazetteer import Gazetteer, name_key
 from .model import Kind, Mention, Place
 
 __all__ = ["READING_WEIGHTS", "MAX_ALTERNATIVES", "DUPLICATE_KM", "CITY_FIRST_POP", "CAPITAL_POP", "CAPITAL_SHARE", "ADMIN2_KM", "POINT_KINDS",
-           "UNIT_KINDS", "KIND_WORDS", "add", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
+           "UNIT_KINDS", "KIND_WORDS", "add", "may_be_unit", "may_be_capital", "own_keys", "distinct", "point_mass", "named_as_place", "reading_cues", "city_of", "capital_of", "cities_first", "unit_alone",
            "evidence_text", "UnitsAround", "offered", "local_reading", "prior_only"]
 
 READING_WEIGHTS = {
@@ -59,13 +60,27 @@ def distinct(answer: Place, ranked: list[str], scores: dict[str, tuple[Place, fl
     points = [(answer.lat, answer.lon)]
     for pid in ranked:
         place = scores[pid][0]
-        if any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
+        if _near_any(points, place.lat, place.lon):
             continue
         kept.append(pid)
         points.append((place.lat, place.lon))
         if len(kept) == MAX_ALTERNATIVES:
             break
     return kept
+
+
+# a degree of latitude is 111.19 km on great_circle_km's sphere, and two points are at least their
+# latitudes' difference apart: points further apart in latitude than this are not within
+# DUPLICATE_KM (with a kilometre to spare for rounding), and need no distance computed
+_DUPLICATE_LAT = (DUPLICATE_KM + 1.0) / 111.19
+
+
+def _near_any(points: list[tuple[float, float]], lat: float, lon: float) -> bool:
+    """Whether (lat, lon) is within DUPLICATE_KM of one of ``points``."""
+    for q_lat, q_lon in points:
+        if abs(q_lat - lat) <= _DUPLICATE_LAT and great_circle_km(q_lat, q_lon, lat, lon) <= DUPLICATE_KM:
+            return True
+    return False
 
 
 class UnitsAround:
@@ -90,40 +105,72 @@ class UnitsAround:
         self.own: dict[str, list[tuple[str, tuple]]] = {}
         self.confidence = confidence
         self.mentions = mentions
+        self._main: str | None = None
+        units, count = self.units, self.count
+        by_country, by_admin1 = count["country"], count["admin1"]
+        # each level counted in the names' order (Counter's += less its __missing__ call: the same sums)
         for key, place in chosen.items():
-            if not place.country_code:
+            cc = place.country_code
+            if not cc:
                 continue
-            own = [("country", ("country", place.country_code))]
-            if place.kind != Kind.COUNTRY and place.admin1:
-                own.append(("admin1", ("admin1", place.country_code, place.admin1)))
-            if place.kind == Kind.ADMIN2:
-                own.append(("admin2", ("admin2", place.place_id)))
-                self.units[("admin2", place.place_id)] = place
-            if place.kind == Kind.CITY:
-                own.append(("town", ("town", place.place_id)))
-                self.units[("town", place.place_id)] = place
-            for level, unit in own:
-                self.count[level][unit] += mentions[key]
-                if unit not in self.units:
-                    self.units[unit] = admin1(*unit[1:]) if level == "admin1" else \
-                        country(unit[1]) if level == "country" else None
+            weight = mentions[key]
+            unit = ("country", cc)
+            own = [("country", unit)]
+            by_country[unit] = by_country.get(unit, 0) + weight
+            if unit not in units:
+                units[unit] = country(cc)
+            kind = place.kind
+            if kind != Kind.COUNTRY and place.admin1:
+                unit = ("admin1", cc, place.admin1)
+                own.append(("admin1", unit))
+                by_admin1[unit] = by_admin1.get(unit, 0) + weight
+                if unit not in units:
+                    units[unit] = admin1(cc, place.admin1)
+            if kind == Kind.ADMIN2 or kind == Kind.CITY:
+                level = "admin2" if kind == Kind.ADMIN2 else "town"
+                unit = (level, place.place_id)
+                own.append((level, unit))
+                units[unit] = place
+                by_level = count[level]
+                by_level[unit] = by_level.get(unit, 0) + weight
             self.own[key] = own
 
     def main_country(self) -> str:
-        return self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
+        """The country most mentions lie in (the first counted of equals)."""
+        if self._main is None:  # the counts are fixed once made: worked out once per document
+            self._main = self.count["country"].most_common(1)[0][0][1] if self.count["country"] else ""
+        return self._main
+
+    def holds(self, skip: str, levels: tuple[str, ...], cc: str, admin1: str) -> bool:
+        """Whether ``weighed(skip, levels)`` lists a unit in country ``cc`` and admin-1 unit
+        ``admin1`` (found without weighing and ordering them all)."""
+        own = self.own.get(skip, ())
+        for level in levels:
+            for unit, n in self.count[level].items():
+                place = self.units[unit]
+                if place is None or place.country_code != cc or place.admin1 != admin1:
+                    continue
+                if (level, unit) in own:
+                    n = n - self.mentions[skip]
+                if n > 0:
+                    return True
+        return False
 
     def weighed(self, skip: str = "", levels=("admin2", "town", "admin1", "country")) -> list[tuple[Place, float]]:
         """The units of ``levels``, in that order (the county a story names is a closer
         guess than its towns, its towns than its state), each level by its weight,
         leaving out the name ``skip`` (a name is never its own evidence)."""
         out = []
+        own = self.own.get(skip, ())
         for level in levels:
-            count = self.count[level].copy()
-            for lv, unit in self.own.get(skip, ()):
-                if lv == level:
-                    count[unit] -= self.mentions[skip]
-            total = sum(n for n in count.values() if n > 0)
-            for unit, n in count.most_common():
+            # the level's counts less the skipped name's own, in the order counted (as a copy of the
+            # Counter less them, and its most_common(): a stable sort by count, largest first)
+            minus = {unit: self.mentions[skip] for lv, unit in own if lv == level}
+            count = [(unit, n - minus[unit]) if unit in minus else (unit, n) for unit, n in self.count[level].items()] \
+                if minus else list(self.count[level].items())
+            total = sum(n for _unit, n in count if n > 0)
+            count.sort(key=itemgetter(1), reverse=True)
+            for unit, n in count:
                 if n > 0 and self.units[unit] is not None:
                     out.append((self.units[unit], self.confidence[level] * n / total))
         return out
@@ -137,7 +184,7 @@ def offered(answer: Place | None, weighed: list[tuple[Place, float]],
     points = [] if answer is None else [(answer.lat, answer.lon)]
     seen = set() if answer is None else {answer.place_id}
     for place, score in weighed:
-        if place.place_id in seen or any(great_circle_km(q[0], q[1], place.lat, place.lon) <= DUPLICATE_KM for q in points):
+        if place.place_id in seen or _near_any(points, place.lat, place.lon):
             continue
         seen.add(place.place_id)
         kept.append((place, round(score, 4)))
@@ -156,7 +203,8 @@ def local_reading(answer: Place, confidence: float, alternatives: tuple[Place, .
     (see :class:`UnitsAround`), at most the probability left to the readings not shown
     and at most the score of the alternative before it (nothing in the text names it)."""
     main = around.main_country()
-    if answer.kind not in POINT_KINDS or answer.country_code != main:
+    if answer.kind not in POINT_KINDS or answer.country_code != main or \
+            around.holds(key, ("admin2", "admin1"), main, answer.admin1):  # (the test below, sooner)
         return alternatives, scores
     units = [(u, sc) for u, sc in around.weighed(key, ("admin2", "admin1")) if u.country_code == main]
     if not units or any(u.admin1 == answer.admin1 for u, _ in units):
@@ -170,17 +218,31 @@ def point_mass(answer: Place, probs: dict[str, float], scores: dict[str, tuple[P
     """The confidence: the probability of every reading at the answer's point (the city
     of Sevilla and its province, Moscow and its oblast are one point on the map)."""
     mass = 0.0
+    lat, lon = answer.lat, answer.lon
     for pid, p in probs.items():
-        place = scores[pid][0]
-        if p >= 0.005 and (place is answer or great_circle_km(answer.lat, answer.lon, place.lat, place.lon)
-                           <= DUPLICATE_KM):
-            mass += p
+        if p >= 0.005:
+            place = scores[pid][0]
+            if place is answer or (abs(place.lat - lat) <= _DUPLICATE_LAT
+                                   and great_circle_km(lat, lon, place.lat, place.lon) <= DUPLICATE_KM):
+                mass += p
     return min(1.0, mass)
 
 
 UNIT_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.ADMIN2)
 KIND_WORDS = {Kind.COUNTRY: "country", Kind.ADMIN1: "state or province", Kind.ADMIN2: "county or province",
               Kind.CITY: "town", Kind.CONTINENT: "continent", Kind.FEATURE: "feature"}
+
+
+def may_be_unit(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a country, state or county (the text saying "the
+    state of X" counts only then: the resolver reads those words only then)."""
+    return any(p.kind in UNIT_KINDS for p, _ in cands)
+
+
+def may_be_capital(cands: list[tuple[Place, float]]) -> bool:
+    """Whether a reading of the name is a national capital (being named as an actor counts
+    only then: the resolver reads the verb after a list only then)."""
+    return any(p.feature_code == "PPLC" for p, _ in cands)
 
 
 def named_as_place(text: str, m: Mention, place: Place, reasons: dict[tuple, float]) -> bool:
@@ -335,7 +397,9 @@ def evidence_text(gazetteer: Gazetteer, surface: str, place: Place, reasons: dic
         if tag not in tags and (tag != "language" or len(reasons) == 1):
             tags.add(tag)
             ranked.append(reason)
-    for reason in ranked[:2]:
+            if len(ranked) == 2:  # only the two strongest are said
+                break
+    for reason in ranked:
         tag = reason[0]
         if tag == "contained":
             said.append(f'"{surface}, {reason[1]}" in text')

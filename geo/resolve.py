@@ -46,14 +46,15 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from .cues import acts, paired, unit_named
 from .fallback import base_at_town, fallback
 from .gazetteer import Gazetteer, name_key
 from .land import is_land
-from .land_readings import land_candidates, land_in_context
+from .land_readings import Reaches, land_candidates, land_in_context
 from .model import Document, Kind, Mention, Place, Precision, Resolution
-from .readings import (MAX_ALTERNATIVES, add, dateline_floor, distinct,
+from .readings import (MAX_ALTERNATIVES, add, may_be_capital, may_be_unit, dateline_floor, distinct,
                        evidence_text, local_reading, named_as_place, offered, point_mass, prior_only, reading_cues,
                        UnitsAround)
 from .recognize import detect_language, plausible_entries
@@ -69,6 +70,18 @@ _LIST_GAPS = {",", "and", ", and", "or", ", or", "y", ", y", "e", "o", "&"}
 
 
 
+class _Name(NamedTuple):
+    """A name's candidates (:meth:`Resolver.candidates`), the places it names as an exonym in the
+    language, and whether one of its readings is a unit or a capital
+    (:func:`geo.readings.may_be_unit`, :func:`~geo.readings.may_be_capital`)."""
+
+    cands: list[tuple[Place, float]]
+    key: str  # its sense in a document (see _read)
+    exonym: frozenset[str]
+    may_be_unit: bool
+    may_be_capital: bool
+
+
 @dataclasses.dataclass
 class _Reading:
     """What :meth:`Resolver.resolve` reads of one document before weighing: per mention,
@@ -80,8 +93,8 @@ class _Reading:
     mentions: Sequence[Mention]
     cands: list[list[tuple[Place, float]]]
     exonym: list[frozenset]
-    actor: list[bool]
-    said_unit: list[bool]
+    actor: list[bool]                   # named as an actor (read only where a capital may be meant)
+    said_unit: list[bool]               # the text says the unit (read only for names a unit may bear)
     context: list[list[Place]]          # "X, Y": the units Y may be that contain X
     listed: list[bool]                  # X is a state or country in a list of them
     neighbours: list[list[int]]         # the mentions listed beside it
@@ -103,12 +116,18 @@ class Resolver:
         if unknown:
             raise ValueError(f"unknown resolver evidence: {', '.join(sorted(unknown))} (known: {', '.join(EVIDENCE)})")
         self.weights = {k: 0.0 if k in self.disabled else v for k, v in WEIGHTS.items()}
-        self._candidates: dict[tuple, list[tuple[Place, float]]] = {}  # by what they depend on (see candidates)
+        self._candidates: dict[tuple, _Name] = {}  # by what they depend on (see candidates)
+        self._reaches = Reaches()  # where a river named with a town is placed, remembered
         self._generation = gazetteer.generation
 
     def candidates(self, mention: Mention, lang: str | None = None) -> list[tuple[Place, float]]:
         """The gazetteer's readings of a mention with their prior scores, best first (a list not to be changed:
         it is kept for the next mention of the same name, language and kind)."""
+        return self._name(mention, lang).cands
+
+    def _name(self, mention: Mention, lang: str | None) -> _Name:
+        """The mention's candidates and what :meth:`_read` asks of them, worked out once per name,
+        language and kind (they depend on nothing else)."""
         land = mention.source.startswith("land:")
         key = (mention.surface, lang, mention.demonym, mention.source if land else "")
         if self._generation != self.gazetteer.generation:  # places were added to the gazetteer
@@ -116,7 +135,12 @@ class Resolver:
             self._generation = self.gazetteer.generation
         hit = self._candidates.get(key)
         if hit is None:
-            hit = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
+            cands = land_candidates(self.gazetteer, self.weights, mention, lang) if land else self._named_candidates(mention, lang)
+            exonym = frozenset() if mention.demonym else self.gazetteer.exonym_places(mention.surface, lang)
+            # one sense per document: mentions grouped by name
+            # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
+            sense = name_key(mention.surface) + ("#d" if mention.demonym else "#land" if land else "")
+            hit = _Name(cands, sense, exonym, may_be_unit(cands), may_be_capital(cands))
             if len(self._candidates) > 100_000:
                 self._candidates.clear()
             self._candidates[key] = hit
@@ -152,13 +176,19 @@ class Resolver:
         "X, Y" containers, the lists, and the names (one sense per document)."""
         text = doc.text
         lang = doc.lang or detect_language(text)
-        cands = [self.candidates(m, lang) for m in mentions]
+        names = [self._name(m, lang) for m in mentions]
+        cands = [n.cands for n in names]
+        keys = [n.key for n in names]  # one sense per document (see _name)
+        # "the state of X" counts only for a name one of whose readings is a unit (in its local
+        # score, and in cities_first, which looks at names with a unit reading): the words
+        # around the other names are not read (what they would say counts nothing)
+        unit_keys = {key for key, n in zip(keys, names) if n.may_be_unit}
         d = _Reading(text, lang, self.gazetteer.countries_speaking(lang), mentions, cands,
-                     exonym=[frozenset() if m.demonym else self.gazetteer.exonym_places(m.surface, lang) for m in mentions],
-                     actor=[not m.demonym and acts(text, m.start, m.end) for m in mentions],
-                     said_unit=[unit_named(text, m.start, m.end) for m in mentions],
+                     exonym=[n.exonym for n in names],
+                     actor=[],
+                     said_unit=[key in unit_keys and unit_named(text, m.start, m.end) for key, m in zip(keys, mentions)],
                      context=[[] for _ in mentions], listed=[False] * len(mentions),
-                     neighbours=[[] for _ in mentions], in_long_list=[False] * len(mentions))
+                     neighbours=[[] for _ in mentions], in_long_list=[False] * len(mentions), keys=keys)
 
         # "X, Y": the mention right after a comma (or in parentheses) may contain X
         for i in range(len(mentions) - 1):
@@ -173,22 +203,25 @@ class Resolver:
         linked = {i for i in range(len(mentions) - 1)
                   if (text[mentions[i].end:mentions[i + 1].start].strip() in _LIST_GAPS
                       or paired(text, mentions[i].end, mentions[i + 1].start)) and (not d.context[i] or d.listed[i])}
+        chain = list(range(len(mentions)))  # each mention's list, by its first member
         for i in sorted(linked):
             d.neighbours[i].append(i + 1)
             d.neighbours[i + 1].append(i)
             if i + 1 in linked or i - 1 in linked:
                 d.in_long_list[i] = d.in_long_list[i + 1] = True
-        actor = d.actor
+            chain[i + 1] = chain[i]
+        # being named as an actor counts only for a capital's reading, and is shared by a list:
+        # the words around a mention are read only when its list holds a name a capital bears
+        # (elsewhere what they say counts nothing)
+        with_capital = {chain[i] for i, n in enumerate(names) if n.may_be_capital}
+        actor = [not m.demonym and chain[i] in with_capital and acts(text, m.start, m.end)
+                 for i, m in enumerate(mentions)]
         for i in [*sorted(linked), *sorted(linked, reverse=True)]:  # "Londres y París acordaron": both act
             actor[i] = actor[i + 1] = actor[i] or actor[i + 1]
         # a capital acts for its government ("Moscú respondió"), but a country's own name
         # acting is the country ("Mexico announced", though GeoNames also calls its capital so)
         d.actor = [a and not any(p.kind == Kind.COUNTRY for p, _ in cands[i]) for i, a in enumerate(actor)]
 
-        # one sense per document: mentions grouped by name
-        # (a land feature is its own sense: "el río Bravo" is not the town of Río Bravo)
-        d.keys = [name_key(m.surface) + ("#d" if m.demonym else "#land" if m.source.startswith("land:") else "")
-                  for m in mentions]
         for i, key in enumerate(d.keys):
             d.by_key[key].append(i)
         d.surface_of = {key: mentions[idxs[0]].surface for key, idxs in d.by_key.items()}
@@ -200,24 +233,37 @@ class Resolver:
         local: dict[str, dict[str, tuple[Place, float]]] = {}
         why: dict[str, dict[str, dict[tuple, float]]] = {}  # key -> place id -> reason -> weight
         mentions, cands, context = d.mentions, d.cands, d.context
+        w_contained, w_language, w_unit = self.weights["contained"], self.weights["language"], self.weights["unit_named"]
         for key, idxs in d.by_key.items():
             scores: dict[str, tuple[Place, float]] = {}
             reasons: dict[str, dict[tuple, float]] = {}
+            seen = set()
             for i in idxs:
-                floor = dateline_floor(cands[i]) if mentions[i].role == "dateline" else 0.0
+                m, exonym, actor, unit_said = mentions[i], d.exonym[i], d.actor[i], d.said_unit[i]
+                dateline = m.role == "dateline"
+                if not context[i]:
+                    # a mention with the readings and cues of one before it (the same list of
+                    # candidates) scores each candidate as it did: none higher, nothing to add
+                    same = (id(cands[i]), actor, unit_said, dateline)
+                    if same in seen:
+                        continue
+                    seen.add(same)
+                floor = dateline_floor(cands[i]) if dateline else 0.0
+                cues = bool(exonym) or dateline or actor  # (reading_cues adds 0.0 without one of them)
                 for place, base in cands[i]:
                     s, r = base, {}
                     outer = next((c for c in context[i] if contains(c, place)), None) if context[i] else None
                     if outer is not None and (
                             not d.listed[i] or (place.kind == Kind.CITY and place.population >= RESOLVE_THRESHOLDS["listed_city"])):
-                        s += self.weights["contained"]
-                        r[("contained", outer.name)] = self.weights["contained"]
+                        s += w_contained
+                        r[("contained", outer.name)] = w_contained
                     if place.country_code in d.speaking:
-                        s += self.weights["language"]
-                        r[("language", d.lang)] = self.weights["language"]
-                    s += reading_cues(place, mentions[i], d.exonym[i], d.actor[i], r, self.weights, floor)
-                    if d.said_unit[i] and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
-                        s += add(r, ("unit_named",), self.weights["unit_named"])
+                        s += w_language
+                        r[("language", d.lang)] = w_language
+                    if cues:
+                        s += reading_cues(place, m, exonym, actor, r, self.weights, floor)
+                    if unit_said and place.kind in (Kind.ADMIN1, Kind.ADMIN2):
+                        s += add(r, ("unit_named",), w_unit)
                     if place.place_id not in scores or s > scores[place.place_id][1]:
                         scores[place.place_id] = (place, s)
                         reasons[place.place_id] = r
@@ -241,11 +287,16 @@ class Resolver:
         evidence: dict[str, str] = {}
         only_prior: set[str] = set()  # names whose reading rests on its prior alone
         for key, scores in final.items():
-            ranked = sorted(probs[key], key=lambda p: (probs[key][p], p), reverse=True)
-            pid = ranked[0]
-            chosen[key] = (scores[pid][0], point_mass(scores[pid][0], probs[key], scores))
-            runners = distinct(scores[pid][0], ranked[1:], scores)
-            others[key] = (tuple(scores[p][0] for p in runners), tuple(round(probs[key][p], 4) for p in runners))
+            ps = probs[key]
+            if len(ps) == 1:  # the only reading: nothing to rank, no other readings
+                pid, = ps
+                others[key] = ((), ())
+            else:
+                ranked = sorted(ps, key=lambda p: (ps[p], p), reverse=True)
+                pid = ranked[0]
+                runners = distinct(scores[pid][0], ranked[1:], scores)
+                others[key] = (tuple(scores[p][0] for p in runners), tuple(round(ps[p], 4) for p in runners))
+            chosen[key] = (scores[pid][0], point_mass(scores[pid][0], ps, scores))
             evidence[key] = evidence_text(self.gazetteer, d.surface_of[key], scores[pid][0], why[key][pid], scores)
             if prior_only(why[key][pid]):
                 only_prior.add(key)
@@ -263,7 +314,7 @@ class Resolver:
             rest = [place for key, (place, _c) in chosen.items() if key not in land_at]
             for key, i in land_at.items():
                 before = chosen[key][0].place_id
-                chosen[key] = land_in_context(self.gazetteer, self.weights, d.cands[i], rest, d.speaking)
+                chosen[key] = land_in_context(self.gazetteer, self.weights, d.cands[i], rest, d.speaking, self._reaches)
                 if chosen[key][0].place_id != before:
                     evidence[key] = "the feature in the document's countries or near its places"
                     only_prior.discard(key)
@@ -302,6 +353,10 @@ class Resolver:
             for cc, mass in mass_cc[key].items():
                 named_cc[cc] -= mass
         out = []
+        # a name's alternatives depend on the name alone, and the document's units on nothing
+        # per mention: each is worked out once (the same calls, the same answers)
+        readings: dict[str, tuple[tuple[Place, ...], tuple[float, ...]]] = {}
+        doc_units: list[tuple[Place, float]] | None = None
         for i, m in enumerate(d.mentions):
             key = d.keys[i]
             if key in chosen:
@@ -313,14 +368,18 @@ class Resolver:
                 trust = RECOGNITION_TRUST.get(m.source, RECOGNITION_TRUST["other"]) * \
                     (PRIOR_ONLY_TRUST if key in only_prior else 1.0)
                 kind = Kind.DEMONYM if m.demonym else place.kind
-                alts, alt_scores = local_reading(place, conf, *others[key], around, key)
+                alternatives = readings.get(key)
+                if alternatives is None:
+                    alternatives = readings[key] = local_reading(place, conf, *others[key], around, key)
                 precision = Precision.NEARBY if base_at_town(m, place) else Precision.EXACT
-                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), alts, alt_scores,
+                out.append(Resolution(m, place, kind, precision, round(conf * trust, 4), *alternatives,
                                       evidence[key]))
             else:
                 r = fallback(self.gazetteer, self.weights, m, d.context[i], scope_cc, scope_a1)
+                if doc_units is None:
+                    doc_units = around.weighed()
                 alts, alt_scores = offered(r.place, [(c, FALLBACK_CONFIDENCE["contained"] / (n + 2))
-                                                     for n, c in enumerate(d.context[i][1:])] + around.weighed())
+                                                     for n, c in enumerate(d.context[i][1:])] + doc_units)
                 out.append(dataclasses.replace(r, alternatives=alts, alternative_scores=alt_scores))
         return out
 
