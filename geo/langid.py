@@ -18,7 +18,7 @@ py3langid, so ``classify`` returns exactly what ``py3langid.classify`` returns;
 answers on texts.
 
 The model's arrays are kept uncompressed in the cache folder
-(``langid-<version>-<size>-v3/``, about 100 MB, written on first use) and
+(``langid-<version>-<size>-v4/``, about 140 MB, written on first use) and
 memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
 the pages with the others.
 """
@@ -38,7 +38,7 @@ import numpy as np
 
 from .cache import cache_dir
 
-__all__ = ["classify", "automaton_depth"]
+__all__ = ["classify", "automaton_depth", "first_counts"]
 
 
 class _Model:
@@ -50,6 +50,7 @@ class _Model:
         arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in _ARRAYS}
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
+        self.nextrow = arrays["nextrow"]
         # ptc: py3langid's float16 table, kept as float32 (every float16 is a float32 exactly): numpy casts
         # the rows to float32 for py3langid's mixed product, and casting them per text was a tenth of the run
         self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
@@ -66,24 +67,23 @@ class _Model:
     def states(self, data: bytes) -> np.ndarray:
         """The automaton's state after each byte of ``data`` (as its own byte-by-byte walk gives it)."""
         b = np.frombuffer(data, dtype=np.uint8)
-        state = np.zeros(len(b), dtype=np.uint32)
+        # ``row`` holds each position's state as its row base (rowbase[state]), so that each step but the
+        # last is one gather in ``nextrow`` (= rowbase[nextmove], the same step premultiplied) instead of two
+        row = np.full(len(b), self.rowbase[0], dtype=np.uint32)
         # step k: position i reads byte i - depth + 1 + k; positions near the start read from byte 0
-        for k in range(self.depth):
+        for k in range(self.depth - 1):
             lag = self.depth - 1 - k
             if lag >= len(b):
                 continue
-            state[lag:] = self.nextmove[self.rowbase[state[lag:]] + b[:len(b) - lag]]
-        return state
+            row[lag:] = self.nextrow[row[lag:] + b[:len(b) - lag]]
+        return self.nextmove[row + b]  # the last step gives the state itself, whose output is looked up
 
     def scores(self, data: bytes) -> np.ndarray:
         feats = self.output[self.states(data)]
         feats = feats[feats >= 0]
         if len(feats):
-            # each feature and its count in order of first occurrence, as py3langid's Counter lists them
-            uniq, first, count = np.unique(feats, return_index=True, return_counts=True)
-            order = np.argsort(first)
-            idx = uniq[order].astype(np.intp, copy=False)
-            weights = np.log1p(count[order].astype(np.float32))
+            idx, count = first_counts(feats)
+            weights = np.log1p(count.astype(np.float32))
             # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
             scores = weights @ self.ptc.take(idx, axis=0) + self.pc
         else:
@@ -92,6 +92,30 @@ class _Model:
             scores[i] = max(scores[i], scores[j])
             scores[j] = self.floor
         return scores
+
+
+def first_counts(feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``feats`` (non-negative int64) in order of first occurrence, and their counts.
+
+    What ``collections.Counter(feats)`` lists, as py3langid counts features, found by two sorts of packed
+    integers (np.unique with indices and counts, then an argsort of the indices, took three times as long).
+    Sorting the keys (value, position) groups each value's positions, smallest first, so a group's first key
+    gives the value's first position and the group's length its count; sorting the keys (first position,
+    count) then lists the groups in order of first occurrence (no two share a first position).
+    """
+    n = len(feats)
+    shift = n.bit_length()                                 # every position and count is below 2**shift
+    low = (1 << shift) - 1
+    key = (feats << shift) | np.arange(n)
+    key.sort()
+    value = key >> shift
+    new = np.empty(n, dtype=bool)                          # where a group starts
+    new[0] = True
+    np.not_equal(value[1:], value[:-1], out=new[1:])
+    start = np.flatnonzero(new)
+    group = ((key[start] & low) << shift) | np.diff(start, append=n)
+    group.sort()
+    return feats[group >> shift], group & low
 
 
 def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
@@ -108,7 +132,7 @@ def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
     return d - 1
 
 
-_ARRAYS = ("nextmove", "rowbase", "output", "ptc", "pc")
+_ARRAYS = ("nextmove", "nextrow", "rowbase", "output", "ptc", "pc")
 
 
 def _cached_arrays() -> Path:
@@ -120,13 +144,14 @@ def _cached_arrays() -> Path:
 
     model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     stat = model_file.stat()
-    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v3"
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v4"
     if (folder / "meta.json").exists():
         return folder
     ident = langid.LanguageIdentifier.from_model_file(model_file)
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
-    arrays = {"nextmove": nextmove, "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
+    assert rowbase.max() < 2**32  # row bases fit the uint32 premultiplied table
+    arrays = {"nextmove": nextmove, "nextrow": rowbase[nextmove].astype(np.uint32), "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
               "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
     meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))

@@ -1,5 +1,8 @@
 """geo.langid gives exactly py3langid's answers, faster."""
+import collections
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import py3langid
@@ -7,6 +10,8 @@ from py3langid import langid as pl
 
 from geo import langid
 from geo.recognize import detect_language
+
+CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "data"
 
 
 def _trie_keys(nextmove, rowbase):
@@ -97,3 +102,34 @@ def test_detect_language():
     assert detect_language("El gobernador dijo que las lluvias dañaron los caminos del norte del estado.") == "es"
     assert detect_language("The governor said the rains damaged the roads in the north of the state.") == "en"
     assert detect_language("Hola") == "en"  # too short: the default
+
+
+def test_first_counts_lists_what_a_counter_lists():
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 3, 4, 7, 8, 9, 255, 256, 257, 1023, 1024, 1025, 5000):
+        for high in (1, 3, n, 100_053):  # all one value, a few values, about one each, the model's feature range
+            feats = rng.integers(0, high, n).astype(np.int64)
+            expected = collections.Counter(feats.tolist())
+            idx, count = langid.first_counts(feats)
+            assert list(zip(idx.tolist(), count.tolist())) == list(expected.items())
+
+
+def _corpus_texts():
+    """Every development corpus's texts, as detect_language samples them, upper-cased too (py3langid lowers those)."""
+    for corpus in sorted(CORPORA.glob("*.jsonl")):
+        with open(corpus, encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if line.strip():
+                    text = json.loads(line)["text"][:5000]
+                    yield text
+                    if i % 10 == 0:
+                        yield text[: 1 + i % 97].upper()
+
+
+def test_same_scores_as_py3langid_on_every_development_text():
+    # the corpora are inputs here only: the test compares two implementations, it asserts nothing about a text
+    ident = pl._get_identifier()
+    texts = list(_corpus_texts())
+    assert len(texts) > 1000
+    for text in texts:
+        assert np.array_equal(langid._model().scores(langid._encode(text)), ident._decide(text)), text[:80]
