@@ -30,6 +30,7 @@ For documents already in a Dask collection, :func:`geoparse_bag` and
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -60,6 +61,8 @@ __all__ = [
     "geoparse_bag",
     "mentions_dataframe",
     "PARTITIONS_FILE",
+    "run_gc_threshold",
+    "RUN_GC_THRESHOLD",
 ]
 
 PARTITIONS_FILE = "geo-partitions.json"
@@ -68,6 +71,13 @@ PARTITION_CHARS = 8 << 20  # a part of DIR/ output: 8 MB of text (≈2,800 news 
 _POOL_BATCH_DOCS = 32      # a multiprocessing task: small, so the cores stay evenly busy
 _POOL_BATCH_CHARS = 1 << 18
 _IN_FLIGHT = 4             # batches queued per worker
+# Python runs its cyclic garbage collector's young pass every 700 net allocations of tracked objects (the default
+# threshold); parsing a news article makes tens of thousands of short-lived tuples, lists and dicts, almost all
+# freed by their reference counts, so over 10 MB of news that was 1,080 young passes, 98 middle and 5 full ones
+# (0.3 CPU s of 15). With 10,000: 26 young passes, 2 middle, no full one, the same output (the collector frees only
+# unreachable cycles) and the same peak RSS (at most 10,000 more objects wait for a pass). The `geo` command and
+# the pool's workers use it while they parse; a program that imports geo keeps its own setting.
+RUN_GC_THRESHOLD = 10_000
 
 Spans = Mapping[str, list[tuple[int, int]]]
 _Item = tuple[Document, "list[tuple[int, int]] | None"]
@@ -162,6 +172,17 @@ def _in_order(batches: Iterable[list[_Item]], submit, result, window: int) -> It
         yield from zip((doc for doc, _ in done), result(handle), strict=True)
 
 
+@contextlib.contextmanager
+def run_gc_threshold(threshold: int = RUN_GC_THRESHOLD):
+    """Within the block, the garbage collector's young-generation threshold is ``threshold`` (see RUN_GC_THRESHOLD)."""
+    before = gc.get_threshold()
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 # --------------------------------------------------------------------------- worker side (both back ends)
 
 _WORKER_GEOPARSERS: dict[str, Geoparser] = {}
@@ -201,6 +222,7 @@ _POOL_STATE: bytes | None = None
 def _pool_init(state: bytes) -> None:
     global _POOL_STATE
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the pool
+    gc.set_threshold(RUN_GC_THRESHOLD, *gc.get_threshold()[1:])  # a process that only parses: see RUN_GC_THRESHOLD
     _POOL_STATE = state
     _worker_geoparser(state)
 
