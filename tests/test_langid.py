@@ -133,3 +133,42 @@ def test_same_scores_as_py3langid_on_every_development_text():
     assert len(texts) > 1000
     for text in texts:
         assert np.array_equal(langid._model().scores(langid._encode(text)), ident._decide(text)), text[:80]
+
+
+def test_first_counts_with_positions_keeps_values_apart_and_in_order():
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 9, 1000):
+        values = rng.integers(0, 40, n).astype(np.int64)
+        positions = np.cumsum(rng.integers(1, 5, n))          # increasing, with gaps, as the reset bytes leave
+        idx, count = langid.first_counts(values, positions)
+        assert list(zip(idx.tolist(), count.tolist())) == list(collections.Counter(values.tolist()).items())
+
+
+def test_texts_scored_together_get_the_answers_they_get_alone():
+    ident = pl._get_identifier()
+    texts = _texts()[:120] + list(_corpus_texts())[:200:3]
+    random.Random(11).shuffle(texts)
+    texts += ["", "", "a b"]                                   # texts without features, last
+    scored = []
+    for size in (1, 2, 7, 64, 300):                            # batches of every size, and past _BATCH_TEXTS
+        for i in range(0, len(texts), size):
+            scored += langid._model().scores_many([langid._encode(t) for t in texts[i:i + size]])
+    for k, scores in enumerate(scored):
+        assert np.array_equal(scores, ident._decide(texts[k % len(texts)])), texts[k % len(texts)][:80]
+    assert langid.classify_many(texts) == [py3langid.classify(t)[0] for t in texts]
+
+
+def test_a_batch_gets_the_languages_parse_gives_one_by_one(gazetteer):
+    from geo.model import Document
+    from geo.pipeline import Geoparser
+
+    texts = ["El gobernador dijo que las lluvias dañaron los caminos del norte del estado.",
+             "The governor said the rains damaged the roads in the north of the state.",
+             "Hola", "", "Die Regierung sagte am Montag, dass die Straßen im Norden gesperrt bleiben."]
+    docs = [Document(str(i), t, None) for i, t in enumerate(texts)] + [Document("given", texts[0], "en")]
+    gp = Geoparser(gazetteer)
+    assert [d.lang for d in gp.with_languages(docs)] == [detect_language(t) for t in texts] + ["en"]
+    assert [d.lang for d in gp.with_languages(docs)][:3] == ["es", "en", "en"]
+    gp.default_lang = "es"
+    assert [d.lang for d in gp.with_languages(docs)] == ["es"] * len(texts) + ["en"]
+    assert [d.text for d in gp.with_languages(docs)] == [d.text for d in docs]
