@@ -9,7 +9,10 @@ a stream of documents, all behind :func:`parse_documents`:
 
 In every case this process reads the documents (so ids, splitting and the
 errors reported are those of a single-process run), cuts the stream into
-batches, and gets each batch's resolutions back *in input order*. A worker
+batches, and gets each batch's resolutions back *in input order*. The
+languages of a batch's documents are detected together
+(:meth:`~geo.pipeline.Geoparser.with_languages`; in this process, 64
+documents are read ahead for it). A worker
 loads the gazetteer once: the :class:`~geo.pipeline.Geoparser` travels as its
 gazetteer path and layers (see ``Geoparser.__getstate__``) and is unpickled
 once per worker process. At most a few batches per worker are in flight, so
