@@ -28,7 +28,7 @@ from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
 from .model import Document, Kind, Mention, Resolution
-from .recognize import RULES, Recognizer, detect_language
+from .recognize import RULES, Recognizer, detect_language, detect_languages
 from .resolve import Resolver
 
 if TYPE_CHECKING:
@@ -83,6 +83,22 @@ class Geoparser:
     def __setstate__(self, state):
         self.__init__(state["gazetteer"], corrections=state.get("corrections", ()), disabled=state.get("disabled", ()))
         self.default_lang = state["default_lang"]
+
+    def with_languages(self, docs: Sequence[Document]) -> list[Document]:
+        """``docs``, each with the language :meth:`parse` gives it: its own, else ``default_lang``, else detected.
+
+        The texts to detect are scored together (:func:`~geo.recognize.detect_languages`), which is faster
+        than one by one in :meth:`parse` and gives the same answers; :mod:`geo.parallel` calls this per batch.
+        """
+        todo = [i for i, doc in enumerate(docs) if doc.lang is None]
+        if self.default_lang:
+            langs = [self.default_lang] * len(todo)
+        else:
+            langs = detect_languages([docs[i].text for i in todo])
+        out = list(docs)
+        for i, lang in zip(todo, langs):
+            out[i] = replace(docs[i], lang=lang)
+        return out
 
     def parse(self, doc: Document, spans: Sequence[tuple[int, int]] | None = None) -> list[Resolution]:
         """Resolutions for every mention in one document, in text order.

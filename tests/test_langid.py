@@ -1,5 +1,8 @@
 """geo.langid gives exactly py3langid's answers, faster."""
+import collections
+import json
 import random
+from pathlib import Path
 
 import numpy as np
 import py3langid
@@ -7,6 +10,8 @@ from py3langid import langid as pl
 
 from geo import langid
 from geo.recognize import detect_language
+
+CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "data"
 
 
 def _trie_keys(nextmove, rowbase):
@@ -97,3 +102,73 @@ def test_detect_language():
     assert detect_language("El gobernador dijo que las lluvias dañaron los caminos del norte del estado.") == "es"
     assert detect_language("The governor said the rains damaged the roads in the north of the state.") == "en"
     assert detect_language("Hola") == "en"  # too short: the default
+
+
+def test_first_counts_lists_what_a_counter_lists():
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 3, 4, 7, 8, 9, 255, 256, 257, 1023, 1024, 1025, 5000):
+        for high in (1, 3, n, 100_053):  # all one value, a few values, about one each, the model's feature range
+            feats = rng.integers(0, high, n).astype(np.int64)
+            expected = collections.Counter(feats.tolist())
+            idx, count = langid.first_counts(feats)
+            assert list(zip(idx.tolist(), count.tolist())) == list(expected.items())
+
+
+def _corpus_texts():
+    """Every development corpus's texts, as detect_language samples them, upper-cased too (py3langid lowers those)."""
+    for corpus in sorted(CORPORA.glob("*.jsonl")):
+        with open(corpus, encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if line.strip():
+                    text = json.loads(line)["text"][:5000]
+                    yield text
+                    if i % 10 == 0:
+                        yield text[: 1 + i % 97].upper()
+
+
+def test_same_scores_as_py3langid_on_every_development_text():
+    # the corpora are inputs here only: the test compares two implementations, it asserts nothing about a text
+    ident = pl._get_identifier()
+    texts = list(_corpus_texts())
+    assert len(texts) > 1000
+    for text in texts:
+        assert np.array_equal(langid._model().scores(langid._encode(text)), ident._decide(text)), text[:80]
+
+
+def test_first_counts_with_positions_keeps_values_apart_and_in_order():
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 9, 1000):
+        values = rng.integers(0, 40, n).astype(np.int64)
+        positions = np.cumsum(rng.integers(1, 5, n))          # increasing, with gaps, as the reset bytes leave
+        idx, count = langid.first_counts(values, positions)
+        assert list(zip(idx.tolist(), count.tolist())) == list(collections.Counter(values.tolist()).items())
+
+
+def test_texts_scored_together_get_the_answers_they_get_alone():
+    ident = pl._get_identifier()
+    texts = _texts()[:120] + list(_corpus_texts())[:200:3]
+    random.Random(11).shuffle(texts)
+    texts += ["", "", "a b"]                                   # texts without features, last
+    scored = []
+    for size in (1, 2, 7, 64, 300):                            # batches of every size, and past _BATCH_TEXTS
+        for i in range(0, len(texts), size):
+            scored += langid._model().scores_many([langid._encode(t) for t in texts[i:i + size]])
+    for k, scores in enumerate(scored):
+        assert np.array_equal(scores, ident._decide(texts[k % len(texts)])), texts[k % len(texts)][:80]
+    assert langid.classify_many(texts) == [py3langid.classify(t)[0] for t in texts]
+
+
+def test_a_batch_gets_the_languages_parse_gives_one_by_one(gazetteer):
+    from geo.model import Document
+    from geo.pipeline import Geoparser
+
+    texts = ["El gobernador dijo que las lluvias dañaron los caminos del norte del estado.",
+             "The governor said the rains damaged the roads in the north of the state.",
+             "Hola", "", "Die Regierung sagte am Montag, dass die Straßen im Norden gesperrt bleiben."]
+    docs = [Document(str(i), t, None) for i, t in enumerate(texts)] + [Document("given", texts[0], "en")]
+    gp = Geoparser(gazetteer)
+    assert [d.lang for d in gp.with_languages(docs)] == [detect_language(t) for t in texts] + ["en"]
+    assert [d.lang for d in gp.with_languages(docs)][:3] == ["es", "en", "en"]
+    gp.default_lang = "es"
+    assert [d.lang for d in gp.with_languages(docs)] == ["es"] * len(texts) + ["en"]
+    assert [d.text for d in gp.with_languages(docs)] == [d.text for d in docs]

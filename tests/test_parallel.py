@@ -219,3 +219,26 @@ def test_an_online_geocoder_refines_here_after_the_workers(geoparser, corpus, mo
     got = [len(r) for _, r in parallel.parse_documents(docs, gp, jobs=2)]
     assert got == [min(1, len(geoparser.parse(d))) for d in docs]
     assert gp.geocoder.seen == [len(geoparser.parse(d)) for d in docs]
+
+
+def test_the_command_parses_with_fewer_collector_passes_and_restores_the_setting(tmp_path, monkeypatch):
+    import gc
+
+    from geo import flows
+
+    seen = []
+    real = flows.run_extract
+
+    def spy(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(flows, "run_extract", spy)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Floods closed roads between Monterrey and Saltillo."}) + "\n",
+                   encoding="utf-8")
+    before = gc.get_threshold()
+    assert main(["extract", str(src), "-o", str(tmp_path / "out.jsonl"), "--no-progress"]) == 0
+    assert seen == [parallel.RUN_GC_THRESHOLD] != [before[0]]
+    assert gc.get_threshold() == before
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["id"] == "a"
