@@ -18,6 +18,7 @@ from .frequency import is_frequent
 from .gazetteer import name_key
 from .model import Kind, Mention
 from .social import title_case_line
+from .vocab import token_texts
 from .wordlists import words
 
 __all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "takes_article"]
@@ -56,7 +57,7 @@ class Reading:
     heads a longer name) and, for the ``keep`` stage, its form (:meth:`read_form`).
     """
     __slots__ = ("rec", "doc", "text", "tokens", "lang", "found", "persons", "person_tokens", "clubs", "pending",
-                 "not_people", "bracketed", "listed", "headlines",
+                 "not_people", "bracketed", "listed", "headlines", "_texts", "_words",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface", "hint",
                  "plausible", "single", "first", "followed", "common", "_cue", "_major", "_big")
 
@@ -70,6 +71,21 @@ class Reading:
         self.not_people: set[int] | None = None  # token indices of nicknamed names and bylines (people)
         self.bracketed: dict[int, bool] | None = None  # affiliations
         self.headlines: dict[int, bool] | None = None  # line start -> in Title Case (geo.social), when asked
+        self._texts: list[str] | None = None
+        self._words: set[str] | None = None
+
+    def texts(self) -> list[str]:
+        """The texts of the document's tokens, in order (made once, shared by the rules that
+        look for a few words in the whole text: :mod:`geo.vocab`)."""
+        if self._texts is None:
+            self._texts = token_texts(self.tokens)
+        return self._texts
+
+    def distinct_words(self) -> set[str]:
+        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`)."""
+        if self._words is None:
+            self._words = set(self.texts())
+        return self._words
 
     def read_form(self, plausible: list, reads_common: bool) -> None:
         """The facts the ``keep`` rules read: one word or more, its first token, whether it

@@ -31,7 +31,6 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -45,6 +44,7 @@ from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
 from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
+from .vocab import positions, vocabulary
 from .wordlists import words
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
@@ -349,22 +349,23 @@ def one_sense_per_document(r: Reading) -> None:
 @rule("lower_case_demonyms", "document")
 def lower_case_demonyms(r: Reading) -> None:
     """Adjectives of nationality in lower case are demonyms ("soldados mexicanos")."""
-    taken = {m.start for m in r.found}
+    # Only the tokens whose word is a demonym are visited, found per distinct word (geo.vocab).
+    # The trigger is the per-token test itself: a token is capitalised exactly when its first
+    # character is an upper-case letter (geo.tokens), so no lower-case demonym is missed.
     rec = r.rec
-    demonym_words = rec.demonym_words
-    for t in r.tokens:
-        if t.cap:
-            continue
-        demonym = demonym_words.get(t.text)
-        if demonym is None:  # each word as written is folded once, not at every occurrence
-            if len(demonym_words) > 200_000:
-                demonym_words.clear()
-            demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in rec.demonyms
-        if demonym and t.start not in taken:
+    demonyms = rec.demonyms
+    hits = vocabulary(rec, "lower_case_demonyms", lambda: lambda w: (
+        w[0].isalpha() and not w[0].isupper() and name_key(w) in demonyms)).among(r.distinct_words())
+    if not hits:
+        return
+    taken = {m.start for m in r.found}
+    tokens = r.tokens
+    for n in positions(r.texts(), hits):
+        t = tokens[n]
+        if not t.cap and t.start not in taken:
             r.found.append(Mention(r.doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
 
 
-_TEXT = itemgetter(0)  # a token's text
 _CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before a lower-case place (lower_case_places)
 
 
@@ -372,16 +373,24 @@ _CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before 
 def lower_case_places(r: Reading) -> None:
     """Large places written in lower case after a preposition of place ("flooding in houston")."""
     # (as posts and chat write them; only by their main name; lists go on: "houston and dallas")
-    tokens, text = r.tokens, r.text
+    tokens, text, gaz, lang = r.tokens, r.text, r.rec.gazetteer, r.lang
+    # Only the tokens up to two before a rare word of a large place's name are visited, in
+    # order (geo.vocab): lower_case_place finds one to three lower-case words, not all common
+    # words of the language, whose key (geo.gazetteer.name_key) is one of gaz.main_name_keys;
+    # and the key of words joined by spaces is their keys joined by spaces, so its rare word's
+    # own key is a word of that name (a key that is empty or holds a space is let through).
+    texts = r.texts()
+    rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation), lambda: _name_words(gaz, lang)).among(
+        r.distinct_words())
+    if not rare:
+        return
     taken = {m.start for m in r.found if m.source != "demonym"}
     lower_ends: set[int] = set()  # token index after each lower-case place
-    # the words after a preposition or a list's link, found at C speed: no other word starts such a place
-    after_cue = compress(range(1, len(tokens)), map(_CUES.__contains__, map(_TEXT, tokens[:-1])))
-    for n in after_cue:
+    for n in sorted({n for p in positions(texts, rare) for n in (p - 2, p - 1, p) if n >= 1}):
         t = tokens[n]
-        if t.cap:
+        prev = texts[n - 1]
+        if t.cap or prev not in _CUES:  # the words after a preposition or a list's link
             continue
-        prev = tokens[n - 1].text
         if not (prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends)):
             continue
         if t.text.isalpha() and t.start not in taken:
@@ -390,6 +399,19 @@ def lower_case_places(r: Reading) -> None:
                 lower_ends.add(place)
                 r.found.append(Mention(r.doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
                                        source="lower-case"))
+
+
+def _name_words(gaz, lang: str) -> Callable[[str], bool]:
+    """Whether a word as written is in lower case, not a common word of ``lang``, and may be a
+    word of a name :func:`lower_case_place` finds."""
+    words_ = {word for key in gaz.main_name_keys(THRESHOLDS["major"]) for word in key.split(" ")}
+
+    def rare(word: str) -> bool:
+        if not word.isalpha() or word[0].isupper():
+            return False
+        key = name_key(word)
+        return (key in words_ or not key or " " in key) and not gaz.is_common_word(word, lang)
+    return rare
 
 
 def _large(entries: list, *, main: bool = True) -> bool:
@@ -482,7 +504,8 @@ def land_features(r: Reading) -> None:
     (see :mod:`geo.land`).
     """
     gaz, lang, text = r.rec.gazetteer, r.lang, r.text
-    spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang))
+    spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang),
+                       (r.texts(), r.distinct_words()))
     if not spans:
         return
     kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]
