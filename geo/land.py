@@ -98,12 +98,17 @@ def core_words(surface: str) -> str:
     """The name without its generic words and connectors: "río Lerma" -> "Lerma",
     "Lake of the Woods" -> "Woods", "Missouri River" -> "Missouri"."""
     words = surface.replace(".", ". ").split()
-    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional", "rivers", "lakes", "ríos"}
-    while words and name_key(words[0]) in {name_key(w) for w in generic}:
+    generic = _GENERIC_KEYS
+    while words and name_key(words[0]) in generic:
         words.pop(0)
-    while words and name_key(words[-1]) in {name_key(w) for w in generic}:
+    while words and name_key(words[-1]) in generic:
         words.pop()
     return " ".join(words).replace(". ", ".").strip()
+
+
+# the keys of the generic words core_words takes off (made once, not at every call)
+_GENERIC_KEYS = frozenset(name_key(w) for w in set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS
+                          | {"national", "nacional", "rivers", "lakes", "ríos"})
 
 
 @dataclass(frozen=True)
@@ -354,24 +359,27 @@ def _starts(tokens: Sequence, texts: list[str], distinct: set[str]) -> list[int]
        tokens between are capitalised, dots or connectors, so walking back from the generic
        word over such tokens passes every capitalised token it can start at;
     3. a name alone starts right after an article.
+
+    (Cases 2 and 3 start only at a capitalised word not in capitals, case 2 only at the
+    first of a run of capitalised words: the other tokens they would pass over are left out.)
     """
     out: set[int] = set()
+    n = len(tokens)
     covered = 0  # the walks back stop where the one before began: the same tokens, the same answer
     for p in positions(texts, _TRIGGER_WORDS.among(distinct)):
         what = _TRIGGERS[texts[p]]
         if what & _HEAD:
             out.add(p)
-        if what & _ARTICLE:
+        if what & _ARTICLE and p + 1 < n and tokens[p + 1].cap and not tokens[p + 1].upper:  # (as case 3 asks)
             out.add(p + 1)
         if what & _TAIL:
             i = p - 1
             while i >= covered and (tokens[i].cap or texts[i] == "." or texts[i].lower() in _CONNECT):
-                if tokens[i].cap:
+                if tokens[i].cap and not tokens[i].upper and (i == 0 or not tokens[i - 1].cap):  # (as case 2 asks)
                     out.add(i)
                 i -= 1
             covered = p
-    n = len(tokens)
-    return sorted(k for k in out if k < n)
+    return sorted(out)
 
 
 def _known(surface: str, cls: str, lang: str, lookup: Lookup, info: Info) -> bool:

@@ -44,7 +44,7 @@ from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
 from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
-from .vocab import positions, vocabulary
+from .vocab import positions, vocabulary, word_key
 from .wordlists import words
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
@@ -355,7 +355,7 @@ def lower_case_demonyms(r: Reading) -> None:
     rec = r.rec
     demonyms = rec.demonyms
     hits = vocabulary(rec, "lower_case_demonyms", lambda: lambda w: (
-        w[0].isalpha() and not w[0].isupper() and name_key(w) in demonyms)).among(r.distinct_words())
+        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms)).among(r.distinct_words())
     if not hits:
         return
     taken = {m.start for m in r.found}
@@ -409,7 +409,7 @@ def _name_words(gaz, lang: str) -> Callable[[str], bool]:
     def rare(word: str) -> bool:
         if not word.isalpha() or word[0].isupper():
             return False
-        key = name_key(word)
+        key = word_key(word)
         return (key in words_ or not key or " " in key) and not gaz.is_common_word(word, lang)
     return rare
 
