@@ -38,7 +38,8 @@ from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_
                       in_quoted_name, is_dateline, locative_before, match_result, names_a_disease, nicknamed_people,
                       opens_dateline, year_after)
 from .entries import is_abbrev, is_demonym, plausible_entries
-from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
+from .facts import (THRESHOLDS, Reading, bylines, lower_case_place, lower_case_place_words, people_in_lists, person_at,
+                    takes_article)
 from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans
@@ -374,14 +375,10 @@ def lower_case_places(r: Reading) -> None:
     """Large places written in lower case after a preposition of place ("flooding in houston")."""
     # (as posts and chat write them; only by their main name; lists go on: "houston and dallas")
     tokens, text, gaz, lang = r.tokens, r.text, r.rec.gazetteer, r.lang
-    # Only the tokens up to two before a rare word of a large place's name are visited, in
-    # order (geo.vocab): lower_case_place finds one to three lower-case words, not all common
-    # words of the language, whose key (geo.gazetteer.name_key) is one of gaz.main_name_keys;
-    # and the key of words joined by spaces is their keys joined by spaces, so its rare word's
-    # own key is a word of that name (a key that is empty or holds a space is let through).
+    # only the tokens up to two before a word that may be in such a place are visited, in order
     texts = r.texts()
-    rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation), lambda: _name_words(gaz, lang)).among(
-        r.distinct_words())
+    rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation),
+                      lambda: lower_case_place_words(gaz, lang)).among(r.distinct_words())
     if not rare:
         return
     taken = {m.start for m in r.found if m.source != "demonym"}
@@ -399,19 +396,6 @@ def lower_case_places(r: Reading) -> None:
                 lower_ends.add(place)
                 r.found.append(Mention(r.doc.id, t.start, tokens[place - 1].end, text[t.start:tokens[place - 1].end],
                                        source="lower-case"))
-
-
-def _name_words(gaz, lang: str) -> Callable[[str], bool]:
-    """Whether a word as written is in lower case, not a common word of ``lang``, and may be a
-    word of a name :func:`lower_case_place` finds."""
-    words_ = {word for key in gaz.main_name_keys(THRESHOLDS["major"]) for word in key.split(" ")}
-
-    def rare(word: str) -> bool:
-        if not word.isalpha() or word[0].isupper():
-            return False
-        key = word_key(word)
-        return (key in words_ or not key or " " in key) and not gaz.is_common_word(word, lang)
-    return rare
 
 
 def _large(entries: list, *, main: bool = True) -> bool:
