@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from operator import itemgetter
 
 from .context import admin_after, cue_before, news_dateline
@@ -18,9 +19,11 @@ from .frequency import is_frequent
 from .gazetteer import name_key
 from .model import Kind, Mention
 from .social import title_case_line
+from .vocab import token_texts, word_key
 from .wordlists import words
 
-__all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "takes_article"]
+__all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "lower_case_place_words",
+           "takes_article"]
 
 # Numbers the recogniser's rules use, each with its reason.
 THRESHOLDS = {
@@ -56,7 +59,7 @@ class Reading:
     heads a longer name) and, for the ``keep`` stage, its form (:meth:`read_form`).
     """
     __slots__ = ("rec", "doc", "text", "tokens", "lang", "found", "persons", "person_tokens", "clubs", "pending",
-                 "not_people", "bracketed", "listed", "headlines",
+                 "not_people", "bracketed", "listed", "headlines", "_texts", "_words",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface", "hint",
                  "plausible", "single", "first", "followed", "common", "_cue", "_major", "_big")
 
@@ -70,6 +73,21 @@ class Reading:
         self.not_people: set[int] | None = None  # token indices of nicknamed names and bylines (people)
         self.bracketed: dict[int, bool] | None = None  # affiliations
         self.headlines: dict[int, bool] | None = None  # line start -> in Title Case (geo.social), when asked
+        self._texts: list[str] | None = None
+        self._words: set[str] | None = None
+
+    def texts(self) -> list[str]:
+        """The texts of the document's tokens, in order (made once, shared by the rules that
+        look for a few words in the whole text: :mod:`geo.vocab`)."""
+        if self._texts is None:
+            self._texts = token_texts(self.tokens)
+        return self._texts
+
+    def distinct_words(self) -> set[str]:
+        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`)."""
+        if self._words is None:
+            self._words = set(self.texts())
+        return self._words
 
     def read_form(self, plausible: list, reads_common: bool) -> None:
         """The facts the ``keep`` rules read: one word or more, its first token, whether it
@@ -312,6 +330,25 @@ def lower_case_place(r: Reading, n: int) -> int | None:
                for e in r.rec.entries(surface)):
             return end
     return None
+
+
+def lower_case_place_words(gaz, lang: str) -> Callable[[str], bool]:
+    """Whether a word as written may be in a place :func:`lower_case_place` finds: in lower
+    case, not a common word of ``lang``, and a word of the key of a large place's main name.
+
+    Such a place has at least one such word (a :class:`geo.vocab.Vocabulary` of them tells
+    which tokens to visit): its words are in lower case and not all common, and its key
+    (:func:`geo.gazetteer.name_key`) is one of ``gaz.main_name_keys``; the key of words
+    joined by spaces is their own keys joined by spaces, so each word's key is a word of that
+    name (a word whose key is empty or holds a space, from odd letters, is let through)."""
+    name_words = {word for key in gaz.main_name_keys(THRESHOLDS["major"]) for word in key.split(" ")}
+
+    def rare(word: str) -> bool:
+        if not word.isalpha() or word[0].isupper():
+            return False
+        key = word_key(word)
+        return (key in name_words or not key or " " in key) and not gaz.is_common_word(word, lang)
+    return rare
 
 
 def takes_article(entries: list) -> bool:

@@ -24,10 +24,12 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .gazetteer import name_key
+from .vocab import Vocabulary, positions, token_texts
 from .wordlists import pairs, rows, words
 
 __all__ = ["point_near", "LAND_PREFIXES", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
@@ -96,12 +98,17 @@ def core_words(surface: str) -> str:
     """The name without its generic words and connectors: "río Lerma" -> "Lerma",
     "Lake of the Woods" -> "Woods", "Missouri River" -> "Missouri"."""
     words = surface.replace(".", ". ").split()
-    generic = set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS | {"national", "nacional", "rivers", "lakes", "ríos"}
-    while words and name_key(words[0]) in {name_key(w) for w in generic}:
+    generic = _GENERIC_KEYS
+    while words and name_key(words[0]) in generic:
         words.pop(0)
-    while words and name_key(words[-1]) in {name_key(w) for w in generic}:
+    while words and name_key(words[-1]) in generic:
         words.pop()
     return " ".join(words).replace(". ", ".").strip()
+
+
+# the keys of the generic words core_words takes off (made once, not at every call)
+_GENERIC_KEYS = frozenset(name_key(w) for w in set(HEADS) | set(TAILS) | _CONNECT | _PARK_WORDS
+                          | {"national", "nacional", "rivers", "lakes", "ríos"})
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,8 @@ def _name_run(tokens: Sequence, text: str, k: int, n: int) -> int:
 
 
 def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Info,
-               common: Callable[[str], bool] = lambda w: False) -> list[tuple[int, int, str]]:
+               common: Callable[[str], bool] = lambda w: False,
+               texts: tuple[list[str], set[str]] | None = None) -> list[tuple[int, int, str]]:
     """Features named in the text: ``(start, end, class)`` character spans.
 
     ``tokens`` carry ``text, start, end, cap, upper`` (the recogniser's tokens);
@@ -223,13 +231,24 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
     Andes"). A capitalised span is taken only where the gazetteer knows such a
     feature and no town of that whole name ("Lake Charles", "Sioux Falls",
     "Rhode Island" stay what they are); a Spanish generic word in lower case
-    always makes a feature ("el río Tuxpan"), known or not.
+    always makes a feature ("el río Tuxpan"), known or not. ``texts``: the texts of the
+    tokens and the set of them, if the caller has them (:func:`geo.vocab.token_texts`).
+
+    Only the tokens where a case can start are visited (:func:`_starts`).
     """
     out: list[tuple[int, int, str]] = []
     n = len(tokens)
+    if texts is None:
+        texts = token_texts(tokens)
+        texts = (texts, set(texts))
+    starts = _starts(tokens, *texts)
     k = 0
     heads_lower = HEADS_ES if lang == "es" else {}  # a generic word in lower case: Spanish only ("el río Lerma")
-    while k < n:
+    while True:
+        at = bisect_left(starts, k)  # (the tokens between are no case's start: they would go k += 1)
+        if at == len(starts):
+            break
+        k = starts[at]
         t = tokens[k]
         if not t.cap and t.text.lower() not in heads_lower:
             k += 1  # each case below starts at a capitalised word or a Spanish generic word
@@ -276,9 +295,7 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                 if word in TAILS:
                     tail = (e, TAILS[word])
                     break
-            if tail is None and end < n and tokens[end].text.lower() in ("river", "lake", "mountains", "desert",
-                                                                           "valley", "volcano", "reservoir", "rivers",
-                                                                           "lakes"):
+            if tail is None and end < n and tokens[end].text.lower() in _AFTER_RUN:
                 # "the Ohio river", "the Snake and Columbia rivers" (the last of a pair)
                 tail = (end + 1, TAILS[tokens[end].text.lower().removesuffix("s") if tokens[end].text.lower() in
                                        ("rivers", "lakes") else tokens[end].text.lower()])
@@ -307,6 +324,62 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
                 continue
         k += 1
     return out
+
+
+_AFTER_RUN = ("river", "lake", "mountains", "desert", "valley", "volcano", "reservoir", "rivers", "lakes")
+_HEAD, _ARTICLE, _TAIL = 1, 2, 4  # what a word can be in a feature's name
+
+
+_TRIGGERS: dict[str, int] = {}  # the words that are any of the three, as written -> which (a few case variants each)
+
+
+def _is_trigger(word: str) -> bool:
+    """Whether a word as written may be a generic word before a name, an article or a generic
+    word after a name, whatever the language (recorded in ``_TRIGGERS``)."""
+    low = word.lower()
+    what = ((low in HEADS_ES or low.rstrip(".") in HEADS) * _HEAD | (low in _ARTICLES) * _ARTICLE
+            | (low in TAILS or low in _AFTER_RUN) * _TAIL)
+    if what:
+        _TRIGGERS[word] = what
+    return bool(what)
+
+
+_TRIGGER_WORDS = Vocabulary(_is_trigger)
+
+
+def _starts(tokens: Sequence, texts: list[str], distinct: set[str]) -> list[int]:
+    """The tokens where one of :func:`land_spans`' three cases may start, in order: a superset
+    of them, found from the few words that trigger a case (:mod:`geo.vocab`) rather than by
+    walking every token.
+
+    1. a generic word before the name starts at the generic word (in ``HEADS_ES`` or, without
+       a dot, in ``HEADS``, whatever the language and case: a superset);
+    2. a name before a generic word starts at a capitalised token whose name run
+       (:func:`_name_run`) holds the generic word after it or stops right before it: the
+       tokens between are capitalised, dots or connectors, so walking back from the generic
+       word over such tokens passes every capitalised token it can start at;
+    3. a name alone starts right after an article.
+
+    (Cases 2 and 3 start only at a capitalised word not in capitals, case 2 only at the
+    first of a run of capitalised words: the other tokens they would pass over are left out.)
+    """
+    out: set[int] = set()
+    n = len(tokens)
+    covered = 0  # the walks back stop where the one before began: the same tokens, the same answer
+    for p in positions(texts, _TRIGGER_WORDS.among(distinct)):
+        what = _TRIGGERS[texts[p]]
+        if what & _HEAD:
+            out.add(p)
+        if what & _ARTICLE and p + 1 < n and tokens[p + 1].cap and not tokens[p + 1].upper:  # (as case 3 asks)
+            out.add(p + 1)
+        if what & _TAIL:
+            i = p - 1
+            while i >= covered and (tokens[i].cap or texts[i] == "." or texts[i].lower() in _CONNECT):
+                if tokens[i].cap and not tokens[i].upper and (i == 0 or not tokens[i - 1].cap):  # (as case 2 asks)
+                    out.add(i)
+                i -= 1
+            covered = p
+    return sorted(out)
 
 
 def _known(surface: str, cls: str, lang: str, lookup: Lookup, info: Info) -> bool:

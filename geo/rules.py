@@ -31,7 +31,6 @@ from __future__ import annotations
 import dataclasses
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -39,12 +38,14 @@ from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_
                       in_quoted_name, is_dateline, locative_before, match_result, names_a_disease, nicknamed_people,
                       opens_dateline, year_after)
 from .entries import is_abbrev, is_demonym, plausible_entries
-from .facts import THRESHOLDS, Reading, bylines, lower_case_place, people_in_lists, person_at, takes_article
+from .facts import (THRESHOLDS, Reading, bylines, lower_case_place, lower_case_place_words, people_in_lists, person_at,
+                    takes_article)
 from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans
 from .model import Kind, Mention
 from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
+from .vocab import positions, vocabulary, word_key
 from .wordlists import words
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
@@ -349,22 +350,23 @@ def one_sense_per_document(r: Reading) -> None:
 @rule("lower_case_demonyms", "document")
 def lower_case_demonyms(r: Reading) -> None:
     """Adjectives of nationality in lower case are demonyms ("soldados mexicanos")."""
-    taken = {m.start for m in r.found}
+    # Only the tokens whose word is a demonym are visited, found per distinct word (geo.vocab).
+    # The trigger is the per-token test itself: a token is capitalised exactly when its first
+    # character is an upper-case letter (geo.tokens), so no lower-case demonym is missed.
     rec = r.rec
-    demonym_words = rec.demonym_words
-    for t in r.tokens:
-        if t.cap:
-            continue
-        demonym = demonym_words.get(t.text)
-        if demonym is None:  # each word as written is folded once, not at every occurrence
-            if len(demonym_words) > 200_000:
-                demonym_words.clear()
-            demonym = demonym_words[t.text] = t.text[0].isalpha() and name_key(t.text) in rec.demonyms
-        if demonym and t.start not in taken:
+    demonyms = rec.demonyms
+    hits = vocabulary(rec, "lower_case_demonyms", lambda: lambda w: (
+        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms)).among(r.distinct_words())
+    if not hits:
+        return
+    taken = {m.start for m in r.found}
+    tokens = r.tokens
+    for n in positions(r.texts(), hits):
+        t = tokens[n]
+        if not t.cap and t.start not in taken:
             r.found.append(Mention(r.doc.id, t.start, t.end, t.text, demonym=True, source="demonym"))
 
 
-_TEXT = itemgetter(0)  # a token's text
 _CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before a lower-case place (lower_case_places)
 
 
@@ -372,16 +374,20 @@ _CUES = LOCATIVES | {"to", "a", "and", "y", "or", "o", ","}  # the words before 
 def lower_case_places(r: Reading) -> None:
     """Large places written in lower case after a preposition of place ("flooding in houston")."""
     # (as posts and chat write them; only by their main name; lists go on: "houston and dallas")
-    tokens, text = r.tokens, r.text
+    tokens, text, gaz, lang = r.tokens, r.text, r.rec.gazetteer, r.lang
+    # only the tokens up to two before a word that may be in such a place are visited, in order
+    texts = r.texts()
+    rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation),
+                      lambda: lower_case_place_words(gaz, lang)).among(r.distinct_words())
+    if not rare:
+        return
     taken = {m.start for m in r.found if m.source != "demonym"}
     lower_ends: set[int] = set()  # token index after each lower-case place
-    # the words after a preposition or a list's link, found at C speed: no other word starts such a place
-    after_cue = compress(range(1, len(tokens)), map(_CUES.__contains__, map(_TEXT, tokens[:-1])))
-    for n in after_cue:
+    for n in sorted({n for p in positions(texts, rare) for n in (p - 2, p - 1, p) if n >= 1}):
         t = tokens[n]
-        if t.cap:
+        prev = texts[n - 1]
+        if t.cap or prev not in _CUES:  # the words after a preposition or a list's link
             continue
-        prev = tokens[n - 1].text
         if not (prev in LOCATIVES or prev in ("to", "a") or (prev in ("and", "y", "or", "o", ",") and n - 1 in lower_ends)):
             continue
         if t.text.isalpha() and t.start not in taken:
@@ -482,7 +488,8 @@ def land_features(r: Reading) -> None:
     (see :mod:`geo.land`).
     """
     gaz, lang, text = r.rec.gazetteer, r.lang, r.text
-    spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang))
+    spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang),
+                       (r.texts(), r.distinct_words()))
     if not spans:
         return
     kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]
