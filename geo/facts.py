@@ -8,9 +8,11 @@ functions below find people, line-ups and places written in lower case for them.
 """
 from __future__ import annotations
 
+import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
+from itertools import chain
 from operator import itemgetter
 
 from .context import admin_after, cue_before, news_dateline
@@ -45,6 +47,9 @@ BYLINE_WORDS = words("byline_words")  # "Por: Ana López Ruiz"
 _NAME_TAILS = words("admin2_tails") | words("feature_tails")  # "Jackson County", "Hoover Dam": not a surname
 _NOT_GIVEN = words("feature_heads") | words("place_heads")  # "Fort", "San": open a place's name, not a person's
 _BIG_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
+# strip_accents_differ memoised (a pure function; the same common words and their places recur,
+# and it unaccents the surface at every call): the cache is the function called, so a hit costs no frame
+_accents_differ = functools.lru_cache(maxsize=1 << 16)(strip_accents_differ)
 
 
 class Reading:
@@ -104,7 +109,8 @@ class Reading:
         if common and not (first.upper and not gaz.is_common_word(first.text.lower(), lang)):
             # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
             # "Para" is the word, "Pará" the state: accents must agree for common words
-            plausible = [e for e in plausible if not strip_accents_differ(e.name, self.surface)]
+            surface = self.surface
+            plausible = [e for e in plausible if not _accents_differ(e.name, surface)]
         self.plausible = plausible
 
     def cue(self) -> bool:
@@ -182,26 +188,28 @@ def bylines(r: Reading) -> set[int]:
     "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
     tokens, text = r.tokens, r.text
     out: set[int] = set()
-    n = len(tokens)
-    # the lines' first tokens: the first token after each line break (only blanks lie between tokens)
-    starts = list(map(_START, tokens))
-    breaks = sorted({bisect_right(starts, m.start()) for m in _NEWLINE.finditer(text)} - {0} | {n})
-    i = 0
-    for j in breaks:
-        if j > n:
-            break
+    # only lines of at most 6 blank-separated chunks can hold 2 to 6 tokens (a chunk is one
+    # token or more): those are found at C speed, and their tokens by bisection over the
+    # tokens' starts (only blanks lie between tokens, so a line's tokens lie between its ends)
+    for m in chain((_FIRST_SHORT_LINE.match(text),), _SHORT_LINE.finditer(text)):
+        if m is None:
+            continue
+        i, j = bisect_left(tokens, m.start(), key=_START), bisect_left(tokens, m.end(), key=_START)
+        if not 2 <= j - i <= 6:  # a name of 2 to 4 words, after "Por:" at most
+            continue
         line = tokens[i:j]
         names = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
             line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
         if 2 <= len(names) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in names) \
                 and not r.rec.entries(text[names[0].start:names[-1].end]):
             out.update(range(i, j))
-        i = j
     return out
 
 
 _START = itemgetter(1)  # a token's start
-_NEWLINE = re.compile("\n")
+# a line of 1 to 6 chunks (possessive: a long line fails after its sixth chunk, without backtracking)
+_FIRST_SHORT_LINE = re.compile(r"[^\S\n]*+(?:\S++[^\S\n]*+){1,6}+(?![^\n])")
+_SHORT_LINE = re.compile(r"\n" + _FIRST_SHORT_LINE.pattern)
 
 
 def person_at(r: Reading, k: int, j: int) -> int | None:
@@ -212,45 +220,56 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
     Trump"), unless the gazetteer knows the pair ("Santa Fe") or the second
     word makes it a place ("Jackson County").
     """
-    tokens, rec = r.tokens, r.rec
-    gaz, first_names = rec.gazetteer, rec.first_names
-    prev = tokens[k - 1] if k > 0 else None
+    # (called for most of a text's capitalised words, so the cheap tests that reject come
+    # first and the gazetteer is asked last; every test that returns None is independent
+    # of the others, so their order does not change the answer)
+    tokens = r.tokens
+    prev = tokens[k - 1] if k else None
     if prev is not None and prev.text == "." and k > 1:
         prev = tokens[k - 2]
     titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
     if not (k + 1 < j and tokens[k + 1].cap):
         return k + 1 if titled else None  # one word: a person only after a title ("presidente Maduro")
-    is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
+    tok, nxt = tokens[k], tokens[k + 1]
+    rec = r.rec
+    gaz, first_names = rec.gazetteer, rec.first_names
+    word = tok.text
+    is_given = not tok.upper and name_key(word) in first_names
     headline = False  # in a headline in Title Case, every word is capitalised: "Paris Marathon", "In Ohio"
     if is_given:
-        headline = r.in_headline(tokens[k].start)
-    if is_given and (tokens[k].sent_start or headline) and gaz.is_common_word(tokens[k].text, r.lang):
-        is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
+        headline = r.in_headline(tok.start)
+        if (tok.sent_start or headline) and gaz.is_common_word(word, r.lang):
+            is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
     # a word that is neither a place nor a dictionary word, before a capitalised
     # word, is most likely a given name the name list lacks ("Demian Duarte")
-    unknown = (not is_given and not titled and not tokens[k].upper and not tokens[k].sent_start
-               and not rec.entries(tokens[k].text)
-               and not gaz.is_common_word(tokens[k].text, r.lang)
-               and tokens[k].text.lower() not in _NOT_GIVEN)
-    if not (titled or is_given or unknown):
+    # (its look-ups wait until the cheaper tests below have passed)
+    maybe_unknown = (not is_given and not titled and not tok.upper and not tok.sent_start
+                     and word.lower() not in _NOT_GIVEN)
+    if not (titled or is_given or maybe_unknown):
         return None
-    second = tokens[k + 1].text.lower()
-    pair = rec.entries(r.text[tokens[k].start:tokens[k + 1].end])
-    # two given names ("Francisco Javier") are a person unless they name a sizeable
-    # place ("San Francisco", "Santa Rosa")
-    double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-        e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
-    if second in _NAME_TAILS or (pair and not double_given):
-        return None
-    if second.rstrip(".") in TITLES and not titled:
+    second = nxt.text.lower()
+    if second in _NAME_TAILS:
+        return None  # "Jackson County", "Hoover Dam"
+    if not titled and second.rstrip(".") in TITLES:
         return None  # "Georgia Gov. Brian Kemp": the word before a title is the title's place, not a given name
-    if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
-        return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
+    if maybe_unknown:
+        if rec.entries(word) or gaz.is_common_word(word, r.lang):
+            return None  # a place or a word of the language, not an unknown given name
+        if any(e.place.kind in _BIG_KINDS for e in rec.entries(nxt.text)):
+            return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
     end = k + 1
     while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
             headline and gaz.is_common_word(tokens[end].text, r.lang)):
         end += 1
-    return end if end > k + 1 else None
+    if end == k + 1:
+        return None
+    pair = rec.entries(r.text[tok.start:nxt.end])
+    # two given names ("Francisco Javier") are a person unless they name a sizeable
+    # place ("San Francisco", "Santa Rosa"); other pairs the gazetteer knows are places ("Santa Fe")
+    if pair and not (is_given and name_key(nxt.text) in first_names and not any(
+            e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)):
+        return None
+    return end
 
 
 def people_in_lists(r: Reading) -> set[str]:
