@@ -283,10 +283,14 @@ def people_in_lists(r: Reading) -> set[str]:
     are taken for surnames, here and elsewhere in the text.
     """
     tokens, person_tokens = r.tokens, r.person_tokens
+    places = _list_places(r) if len(person_tokens) >= 2 else None
+    if not places:
+        return set()
     at = {m.start: m for m in r.found if not m.demonym}
     out: set[str] = set()
     items: list[tuple[int, int]] = []  # token ranges
     asides: list[tuple[int, int]] = []
+    n = len(tokens)
 
     def close() -> None:
         if len(items) >= 4:
@@ -303,34 +307,85 @@ def people_in_lists(r: Reading) -> set[str]:
         items.clear()
         asides.clear()
 
-    i, n = 0, len(tokens)
-    while i < n:
-        if not tokens[i].cap:
-            if items:  # (asides come only with items)
+    def scan(i: int, stop: int) -> int:
+        """Read the lists from token i (with none open) until past token ``stop`` with none open."""
+        while i < n and (i <= stop or items):
+            if not tokens[i].cap:
+                if items:  # (asides come only with items)
+                    close()
+                i += 1
+                continue
+            j = i
+            while j < n and tokens[j].cap and j - i < 4:
+                j += 1
+            if j < n and tokens[j].cap:  # too long for a name
                 close()
-            i += 1
-            continue
-        j = i
-        while j < n and tokens[j].cap and j - i < 4:
-            j += 1
-        if j < n and tokens[j].cap:  # too long for a name
+                i = j
+                continue
+            items.append((i, j))
+            k = j
+            if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
+                close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
+                if close_at is not None:
+                    asides.append((k + 1, close_at))
+                    k = close_at + 1
+            if k < n and tokens[k].text in _LIST_SEPARATORS:
+                i = k + 1
+                continue
             close()
-            i = j
-            continue
-        items.append((i, j))
-        k = j
-        if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
-            close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
-            if close_at is not None:
-                asides.append((k + 1, close_at))
-                k = close_at + 1
-        if k < n and (tokens[k].text in (",", ";") or tokens[k].text in ("y", "e", "and", "&")):
-            i = k + 1
-            continue
-        close()
-        i = k + 1 if k < n else n
-    close()
+            i = k + 1 if k < n else n
+        if i >= n:
+            close()
+        return i
+
+    # Only the lists around a place that could stand in one are read (:func:`_list_places`),
+    # each from a token where a reading of the whole text would have no list open either
+    # (:func:`_list_break`): the same lists, without a Python step for every token.
+    i = 0
+    for a in places:
+        if a >= i:
+            i = scan(max(i, _list_break(tokens, r.text, a, i)), a)
     return out
+
+
+def _list_places(r: Reading) -> list[int]:
+    """The first tokens of the one-word places found that could stand in a list of
+    :func:`people_in_lists`, in order: a separator right before or after one, an opening
+    bracket after it, or one within the reach of an aside before it. A list's places
+    are all among them: an item after the first follows a separator, the first is
+    followed by one or by its aside, and an aside opens at most that far before its words."""
+    tokens, text = r.tokens, r.text
+    n, reach = len(tokens), THRESHOLDS["bracket_tokens"]
+    out = []
+    for m in r.found:
+        if m.demonym or " " in m.surface:
+            continue
+        a = bisect_left(tokens, m.start, key=_START)
+        if a and tokens[a - 1].text in _LIST_SEPARATORS or "(" in text[tokens[max(0, a - reach)].start:m.start]:
+            out.append(a)  # ("(" is always a token of its own: one in the text before is one of those tokens)
+            continue
+        b = bisect_left(tokens, m.end, key=_START)
+        if b < n and (tokens[b].text in _LIST_SEPARATORS or tokens[b].text == "("):
+            out.append(a)
+    return sorted(out)
+
+
+def _list_break(tokens: list, text: str, a: int, floor: int) -> int:
+    """A token at or before ``a`` (not before ``floor``) from which :func:`people_in_lists`
+    reads as it would from the text's start: one after a lower-case word that is neither an
+    item, nor the word right after an item or an aside, nor inside an aside (no opening
+    bracket within an aside's reach before it). Every list that stops there ended before."""
+    reach = THRESHOLDS["bracket_tokens"]
+    t = a - 1
+    while t > floor:
+        if not tokens[t].cap and not tokens[t - 1].cap and tokens[t - 1].text != ")" and \
+                "(" not in text[tokens[max(0, t - reach)].start:tokens[t].start]:
+            return t + 1
+        t -= 1
+    return floor
+
+
+_LIST_SEPARATORS = frozenset({",", ";", "y", "e", "and", "&"})  # between the items of a list
 
 
 def lower_case_place(r: Reading, n: int) -> int | None:
