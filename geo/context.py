@@ -97,20 +97,26 @@ def club_context(tokens: list[Token], ti: int, tj: int) -> str:
     "score": a score beside it ("Ourense 86 - Menorca 69", "Gales, 0 - Brasil,
     3", "3 - Brasil:").
     """
-    prev = tokens[ti - 1] if ti > 0 else None
-    if prev is not None and (prev.text == "." or prev.text.lower() in ("de", "del")) and ti > 1:
-        prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
-    if prev is not None and club_word(prev, CLUB_PREFIXES):
-        return "name"
-    if tj < len(tokens) and club_word(tokens[tj], CLUB_SUFFIXES):
+    # (asked of every candidate place: a club word is capitalised, so the lower-case
+    # words around most places are passed over before the word lists are asked)
+    n = len(tokens)
+    if ti > 0:
+        prev = tokens[ti - 1]
+        if ti > 1 and (prev.text == "." or prev.text.lower() in ("de", "del")):
+            prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
+        if prev.cap and club_word(prev, CLUB_PREFIXES):
+            return "name"
+    nxt = tokens[tj] if tj < n else None
+    if nxt is not None and nxt.cap and club_word(nxt, CLUB_SUFFIXES):
         return "name"
     if ti >= 2 and tokens[ti - 1].text in ("de", "del") and tokens[ti - 2].text.lower() in NATIONAL_SIDES:
         return "name"
-    j = tj + (tj < len(tokens) and tokens[tj].text == ",")
-    if score_at(tokens, j) and j + 1 < len(tokens) and tokens[j + 1].text in _DASHES:
+    j = tj + (nxt is not None and nxt.text == ",")
+    scored = score_at(tokens, j)
+    if scored and j + 1 < n and tokens[j + 1].text in _DASHES:
         return "score"  # "Ourense 86 -"
     if ti >= 2 and tokens[ti - 1].text in _DASHES and score_at(tokens, ti - 2) and (
-            score_at(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
+            scored or (nxt is not None and nxt.text == ":")):
         return "score"  # "- Menorca 69", "3 - Brasil:"
     return ""
 

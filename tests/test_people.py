@@ -10,7 +10,8 @@ from bisect import bisect_right
 
 from hypothesis import given, settings, strategies as st
 
-from geo.context import news_dateline, nicknamed_people
+from geo.context import CLUB_PREFIXES, CLUB_SUFFIXES, NATIONAL_SIDES, club_context, club_word, news_dateline, \
+    nicknamed_people, score_at
 from geo.facts import BYLINE_WORDS, THRESHOLDS, TITLES, Reading, bylines, people_in_lists, person_at
 from geo.gazetteer import name_key
 from geo.model import Document, Kind, Mention
@@ -26,7 +27,8 @@ NOT_GIVEN = words("feature_heads") | words("place_heads")
 WORDS = ["Ana", "María", "José", "Luis", "Donald", "Kemp", "Duarte", "López", "Ruiz", "Sonora", "Texas", "Jalisco",
          "Drayton", "Tarvena", "County", "San", "Francisco", "Santa", "Fe", "Por", "By", "presidente", "Mr", "Gov",
          "the", "de", "la", "y", "and", "e", "&", ",", ";", ":", ".", "(", ")", "“", "”", '"', "«", "»", "‘", "’",
-         "-", "—", "23", "mayo", "EFE", "Will", "An", "El", "Chapo", "UNITED", "Rovers", "beat"]
+         "-", "—", "23", "mayo", "EFE", "Will", "An", "El", "Chapo", "UNITED", "Rovers", "beat", "FC", "Fc", "United",
+         "selección", "del", "86", "3", "1234", "–"]
 GAPS = [" ", " ", " ", "", "\n", "\n\n", "  ", "\t", " \n "]
 
 NAMES = ["Ana", "María", "José", "Luis", "Donald", "Kemp", "Duarte", "López", "Ruiz", "Sonora", "Texas", "Drayton",
@@ -182,7 +184,37 @@ def person_at_direct(r, k, j):
     return end if end > k + 1 else None
 
 
+def club_context_direct(tokens, ti, tj):
+    prev = tokens[ti - 1] if ti > 0 else None
+    if prev is not None and (prev.text == "." or prev.text.lower() in ("de", "del")) and ti > 1:
+        prev = tokens[ti - 2]
+    if prev is not None and club_word(prev, CLUB_PREFIXES):
+        return "name"
+    if tj < len(tokens) and club_word(tokens[tj], CLUB_SUFFIXES):
+        return "name"
+    if ti >= 2 and tokens[ti - 1].text in ("de", "del") and tokens[ti - 2].text.lower() in NATIONAL_SIDES:
+        return "name"
+    j = tj + (tj < len(tokens) and tokens[tj].text == ",")
+    dashes = {"-", "–", "—"}
+    if score_at(tokens, j) and j + 1 < len(tokens) and tokens[j + 1].text in dashes:
+        return "score"
+    if ti >= 2 and tokens[ti - 1].text in dashes and score_at(tokens, ti - 2) and (
+            score_at(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
+        return "score"
+    return ""
+
+
 # ---- the agreements
+
+@settings(max_examples=150, deadline=None)
+@given(texts)
+def test_club_context_agrees_with_asking_every_word_list(text):
+    tokens = tokenize(text)
+    for ti in range(len(tokens)):
+        for tj in range(ti + 1, min(len(tokens), ti + 3) + 1):
+            assert club_context(tokens, ti, tj) == club_context_direct(tokens, ti, tj), (ti, tj)
+
+
 
 @settings(max_examples=150, deadline=None)
 @given(texts)
@@ -226,3 +258,14 @@ def test_a_line_up_after_running_text_and_an_aside(gazetteer):
     r.found = [Mention("t", t.start, t.end, t.text) for t in r.tokens if t.text in ("Drayton", "Tarvena", "Sonora")]
     r.person_tokens = {i for i, t in enumerate(r.tokens) if t.text in ("Ana", "Ruiz", "Luis", "Duarte", "José", "López")}
     assert people_in_lists(r) == people_in_lists_direct(r)
+
+
+def test_club_context_on_each_of_its_cues():
+    for text, name, want in [("El FC. Tarvena ganó.", "Tarvena", "name"), ("Ganó el CD de Tarvena.", "Tarvena", "name"),
+                             ("Hollisburg Rovers lost.", "Hollisburg", "name"), ("la selección de Drayton", "Drayton", "name"),
+                             ("Tarvena 71 - Drayton 64", "Tarvena", "score"), ("Tarvena 71 - Drayton 64", "Drayton", "score"),
+                             ("Gales, 0 - Drayton, 3", "Drayton", "score"), ("3 - Drayton:", "Drayton", "score"),
+                             ("Viajó de Tarvena a Drayton.", "Drayton", "")]:
+        tokens = tokenize(text)
+        ti = [t.text for t in tokens].index(name)
+        assert club_context(tokens, ti, ti + 1) == club_context_direct(tokens, ti, ti + 1) == want, text
