@@ -207,6 +207,7 @@ def bylines(r: Reading) -> set[int]:
 
 
 _START = itemgetter(1)  # a token's start
+_TITLED: dict[str, bool] = {}  # a word as written -> whether it is a title ("Gov", "PRESIDENTE")
 # a line of 1 to 6 chunks (possessive: a long line fails after its sixth chunk, without backtracking)
 _FIRST_SHORT_LINE = re.compile(r"[^\S\n]*+(?:\S++[^\S\n]*+){1,6}+(?![^\n])")
 _SHORT_LINE = re.compile(r"\n" + _FIRST_SHORT_LINE.pattern)
@@ -221,13 +222,19 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
     word makes it a place ("Jackson County").
     """
     # (called for most of a text's capitalised words, so the cheap tests that reject come
-    # first and the gazetteer is asked last; every test that returns None is independent
+    # first and the gazetteer is asked after them; every test that returns None is independent
     # of the others, so their order does not change the answer)
     tokens = r.tokens
-    prev = tokens[k - 1] if k else None
-    if prev is not None and prev.text == "." and k > 1:
-        prev = tokens[k - 2]
-    titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
+    titled = False
+    if k:
+        prev = tokens[k - 1].text
+        if prev == "." and k > 1:
+            prev = tokens[k - 2].text
+        titled = _TITLED.get(prev)
+        if titled is None:  # (each word as written is folded once, not at every capitalised word after it)
+            if len(_TITLED) > 100_000:
+                _TITLED.clear()
+            titled = _TITLED[prev] = prev.lower().rstrip(".") in TITLES
     if not (k + 1 < j and tokens[k + 1].cap):
         return k + 1 if titled else None  # one word: a person only after a title ("presidente Maduro")
     tok, nxt = tokens[k], tokens[k + 1]
@@ -257,19 +264,17 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
             return None  # a place or a word of the language, not an unknown given name
         if any(e.place.kind in _BIG_KINDS for e in rec.entries(nxt.text)):
             return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
-    end = k + 1
-    while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
-            headline and gaz.is_common_word(tokens[end].text, r.lang)):
-        end += 1
-    if end == k + 1:
-        return None
     pair = rec.entries(r.text[tok.start:nxt.end])
     # two given names ("Francisco Javier") are a person unless they name a sizeable
     # place ("San Francisco", "Santa Rosa"); other pairs the gazetteer knows are places ("Santa Fe")
     if pair and not (is_given and name_key(nxt.text) in first_names and not any(
             e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)):
         return None
-    return end
+    end = k + 1
+    while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
+            headline and gaz.is_common_word(tokens[end].text, r.lang)):
+        end += 1
+    return end if end > k + 1 else None
 
 
 def people_in_lists(r: Reading) -> set[str]:

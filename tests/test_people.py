@@ -206,7 +206,7 @@ def club_context_direct(tokens, ti, tj):
 
 # ---- the agreements
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts)
 def test_club_context_agrees_with_asking_every_word_list(text):
     tokens = tokenize(text)
@@ -216,21 +216,21 @@ def test_club_context_agrees_with_asking_every_word_list(text):
 
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts)
 def test_nicknames_found_from_the_quotes_agree_with_every_token(gazetteer, text):
     r = reading(gazetteer, text)
     assert nicknamed_people(r.tokens, r.rec.first_names, text) == nicknamed_direct(r.tokens, r.rec.first_names)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lines)
 def test_bylines_found_on_short_lines_agree_with_every_line(gazetteer, text):
     r = reading(gazetteer, text)
     assert bylines(r) == bylines_direct(r)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts, st.lists(st.sampled_from("pn  "), min_size=200, max_size=200))
 def test_lists_read_around_their_places_agree_with_a_reading_of_every_token(gazetteer, text, marks):
     r = reading(gazetteer, text)
@@ -240,7 +240,7 @@ def test_lists_read_around_their_places_agree_with_a_reading_of_every_token(gaze
     assert people_in_lists(r) == people_in_lists_direct(r)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(texts)
 def test_person_at_agrees_with_asking_everything_first(gazetteer, text):
     r = reading(gazetteer, text)
