@@ -8,7 +8,6 @@ functions below find people, line-ups and places written in lower case for them.
 """
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -47,9 +46,6 @@ BYLINE_WORDS = words("byline_words")  # "Por: Ana López Ruiz"
 _NAME_TAILS = words("admin2_tails") | words("feature_tails")  # "Jackson County", "Hoover Dam": not a surname
 _NOT_GIVEN = words("feature_heads") | words("place_heads")  # "Fort", "San": open a place's name, not a person's
 _BIG_KINDS = (Kind.COUNTRY, Kind.ADMIN1, Kind.CONTINENT)
-# strip_accents_differ memoised (a pure function; the same common words and their places recur,
-# and it unaccents the surface at every call): the cache is the function called, so a hit costs no frame
-_accents_differ = functools.lru_cache(maxsize=1 << 16)(strip_accents_differ)
 
 
 class Reading:
@@ -110,7 +106,7 @@ class Reading:
             # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
             # "Para" is the word, "Pará" the state: accents must agree for common words
             surface = self.surface
-            plausible = [e for e in plausible if not _accents_differ(e.name, surface)]
+            plausible = [e for e in plausible if not strip_accents_differ(e.name, surface)]  # (memoised)
         self.plausible = plausible
 
     def cue(self) -> bool:
