@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import compress
+from bisect import bisect_left
 from operator import itemgetter
 
 from .gazetteer import name_key
@@ -48,29 +48,42 @@ def article_phrase(tokens: list[Token], ti: int, tj: int, words: list[Token], la
 
 
 _OPEN_QUOTES = {"“", '"', "«", "‘"}
-_TEXT = itemgetter(0)  # a token's text
 
 
 _CLOSE_QUOTES = {"”", '"', "»", "’"}
 
 
-def nicknamed_people(tokens: list[Token], first_names: frozenset[str]) -> set[int]:
-    """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán."""
+def nicknamed_people(tokens: list[Token], first_names: frozenset[str], text: str) -> set[int]:
+    """Token indices of names with a nickname: Orlando “Siri” Salido, Joaquín “El Chapo” Guzmán.
+
+    ``text`` is the text the tokens were read from."""
     out: set[int] = set()
     n = len(tokens)
-    # the words before an opening quote, found at C speed (few tokens are quotes)
-    for i in compress(range(n - 3), map(_OPEN_QUOTES.__contains__, map(_TEXT, tokens[1:n - 2]))):
-        if not (tokens[i].cap and name_key(tokens[i].text) in first_names):
-            continue
-        j = i + 2
-        while j < n and j - i < 7 and tokens[j].cap:
-            j += 1
-        if j < n and j > i + 2 and tokens[j].text in _CLOSE_QUOTES:
-            end = j + 1
-            while end < n and tokens[end].cap:
-                end += 1
-            out.update(range(i, end))
+    # the opening quotes, found in the text at C speed (str.find), and their tokens by bisection
+    # over the tokens' starts: a quote is always a token of its own, so each quote token is found
+    # (a quote that starts no token is skipped); the order they are taken in does not matter
+    for quote in _OPEN_QUOTES:
+        at = text.find(quote)
+        while at >= 0:
+            q, pos = bisect_left(tokens, at, key=_START), at
+            at = text.find(quote, at + 1)
+            if not (1 <= q <= n - 3 and tokens[q].start == pos and tokens[q].text == quote):  # (a word before, two tokens after)
+                continue
+            i = q - 1  # the word before the quote
+            if not (tokens[i].cap and name_key(tokens[i].text) in first_names):
+                continue
+            j = i + 2
+            while j < n and j - i < 7 and tokens[j].cap:
+                j += 1
+            if j < n and j > i + 2 and tokens[j].text in _CLOSE_QUOTES:
+                end = j + 1
+                while end < n and tokens[end].cap:
+                    end += 1
+                out.update(range(i, end))
     return out
+
+
+_START = itemgetter(1)  # a token's start
 
 
 _DASHES = {"-", "–", "—"}
@@ -84,20 +97,26 @@ def club_context(tokens: list[Token], ti: int, tj: int) -> str:
     "score": a score beside it ("Ourense 86 - Menorca 69", "Gales, 0 - Brasil,
     3", "3 - Brasil:").
     """
-    prev = tokens[ti - 1] if ti > 0 else None
-    if prev is not None and (prev.text == "." or prev.text.lower() in ("de", "del")) and ti > 1:
-        prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
-    if prev is not None and club_word(prev, CLUB_PREFIXES):
-        return "name"
-    if tj < len(tokens) and club_word(tokens[tj], CLUB_SUFFIXES):
+    # (asked of every candidate place: a club word is capitalised, so the lower-case
+    # words around most places are passed over before the word lists are asked)
+    n = len(tokens)
+    if ti > 0:
+        prev = tokens[ti - 1]
+        if ti > 1 and (prev.text == "." or prev.text.lower() in ("de", "del")):
+            prev = tokens[ti - 2]  # "FC. Barcelona", "Atlético de Madrid", "Racing de Santander"
+        if prev.cap and club_word(prev, CLUB_PREFIXES):
+            return "name"
+    nxt = tokens[tj] if tj < n else None
+    if nxt is not None and nxt.cap and club_word(nxt, CLUB_SUFFIXES):
         return "name"
     if ti >= 2 and tokens[ti - 1].text in ("de", "del") and tokens[ti - 2].text.lower() in NATIONAL_SIDES:
         return "name"
-    j = tj + (tj < len(tokens) and tokens[tj].text == ",")
-    if score_at(tokens, j) and j + 1 < len(tokens) and tokens[j + 1].text in _DASHES:
+    j = tj + (nxt is not None and nxt.text == ",")
+    scored = score_at(tokens, j)
+    if scored and j + 1 < n and tokens[j + 1].text in _DASHES:
         return "score"  # "Ourense 86 -"
     if ti >= 2 and tokens[ti - 1].text in _DASHES and score_at(tokens, ti - 2) and (
-            score_at(tokens, j) or (tj < len(tokens) and tokens[tj].text == ":")):
+            scored or (nxt is not None and nxt.text == ":")):
         return "score"  # "- Menorca 69", "3 - Brasil:"
     return ""
 

@@ -9,8 +9,9 @@ functions below find people, line-ups and places written in lower case for them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Callable
+from itertools import chain
 from operator import itemgetter
 
 from .context import admin_after, cue_before, news_dateline
@@ -104,7 +105,8 @@ class Reading:
         if common and not (first.upper and not gaz.is_common_word(first.text.lower(), lang)):
             # (headlines in capitals drop accents: "CORDOBA" is no word, "PARA" is)
             # "Para" is the word, "Pará" the state: accents must agree for common words
-            plausible = [e for e in plausible if not strip_accents_differ(e.name, self.surface)]
+            surface = self.surface
+            plausible = [e for e in plausible if not strip_accents_differ(e.name, surface)]  # (memoised)
         self.plausible = plausible
 
     def cue(self) -> bool:
@@ -182,26 +184,29 @@ def bylines(r: Reading) -> set[int]:
     "Por: Ana López Ruiz", "By John Smith") that the gazetteer does not know whole."""
     tokens, text = r.tokens, r.text
     out: set[int] = set()
-    n = len(tokens)
-    # the lines' first tokens: the first token after each line break (only blanks lie between tokens)
-    starts = list(map(_START, tokens))
-    breaks = sorted({bisect_right(starts, m.start()) for m in _NEWLINE.finditer(text)} - {0} | {n})
-    i = 0
-    for j in breaks:
-        if j > n:
-            break
+    # only lines of at most 6 blank-separated chunks can hold 2 to 6 tokens (a chunk is one
+    # token or more): those are found at C speed, and their tokens by bisection over the
+    # tokens' starts (only blanks lie between tokens, so a line's tokens lie between its ends)
+    for m in chain((_FIRST_SHORT_LINE.match(text),), _SHORT_LINE.finditer(text)):
+        if m is None:
+            continue
+        i, j = bisect_left(tokens, m.start(), key=_START), bisect_left(tokens, m.end(), key=_START)
+        if not 2 <= j - i <= 6:  # a name of 2 to 4 words, after "Por:" at most
+            continue
         line = tokens[i:j]
         names = line[2:] if len(line) > 2 and line[0].text.lower() in BYLINE_WORDS and line[1].text == ":" else \
             line[1:] if line and line[0].text.lower() in BYLINE_WORDS else line
         if 2 <= len(names) <= 4 and all(t.cap and not t.upper and t.text.isalpha() for t in names) \
                 and not r.rec.entries(text[names[0].start:names[-1].end]):
             out.update(range(i, j))
-        i = j
     return out
 
 
 _START = itemgetter(1)  # a token's start
-_NEWLINE = re.compile("\n")
+_TITLED: dict[str, bool] = {}  # a word as written -> whether it is a title ("Gov", "PRESIDENTE")
+# a line of 1 to 6 chunks (possessive: a long line fails after its sixth chunk, without backtracking)
+_FIRST_SHORT_LINE = re.compile(r"[^\S\n]*+(?:\S++[^\S\n]*+){1,6}+(?![^\n])")
+_SHORT_LINE = re.compile(r"\n" + _FIRST_SHORT_LINE.pattern)
 
 
 def person_at(r: Reading, k: int, j: int) -> int | None:
@@ -212,40 +217,55 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
     Trump"), unless the gazetteer knows the pair ("Santa Fe") or the second
     word makes it a place ("Jackson County").
     """
-    tokens, rec = r.tokens, r.rec
-    gaz, first_names = rec.gazetteer, rec.first_names
-    prev = tokens[k - 1] if k > 0 else None
-    if prev is not None and prev.text == "." and k > 1:
-        prev = tokens[k - 2]
-    titled = prev is not None and prev.text.lower().rstrip(".") in TITLES
+    # (called for most of a text's capitalised words, so the cheap tests that reject come
+    # first and the gazetteer is asked after them; every test that returns None is independent
+    # of the others, so their order does not change the answer)
+    tokens = r.tokens
+    titled = False
+    if k:
+        prev = tokens[k - 1].text
+        if prev == "." and k > 1:
+            prev = tokens[k - 2].text
+        titled = _TITLED.get(prev)
+        if titled is None:  # (each word as written is folded once, not at every capitalised word after it)
+            if len(_TITLED) > 100_000:
+                _TITLED.clear()
+            titled = _TITLED[prev] = prev.lower().rstrip(".") in TITLES
     if not (k + 1 < j and tokens[k + 1].cap):
         return k + 1 if titled else None  # one word: a person only after a title ("presidente Maduro")
-    is_given = name_key(tokens[k].text) in first_names and not tokens[k].upper
+    tok, nxt = tokens[k], tokens[k + 1]
+    rec = r.rec
+    gaz, first_names = rec.gazetteer, rec.first_names
+    word = tok.text
+    is_given = not tok.upper and name_key(word) in first_names
     headline = False  # in a headline in Title Case, every word is capitalised: "Paris Marathon", "In Ohio"
     if is_given:
-        headline = r.in_headline(tokens[k].start)
-    if is_given and (tokens[k].sent_start or headline) and gaz.is_common_word(tokens[k].text, r.lang):
-        is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
+        headline = r.in_headline(tok.start)
+        if (tok.sent_start or headline) and gaz.is_common_word(word, r.lang):
+            is_given = False  # "An American soldier", "Will Texas vote": a word, not a name
     # a word that is neither a place nor a dictionary word, before a capitalised
     # word, is most likely a given name the name list lacks ("Demian Duarte")
-    unknown = (not is_given and not titled and not tokens[k].upper and not tokens[k].sent_start
-               and not rec.entries(tokens[k].text)
-               and not gaz.is_common_word(tokens[k].text, r.lang)
-               and tokens[k].text.lower() not in _NOT_GIVEN)
-    if not (titled or is_given or unknown):
+    # (its look-ups wait until the cheaper tests below have passed)
+    maybe_unknown = (not is_given and not titled and not tok.upper and not tok.sent_start
+                     and word.lower() not in _NOT_GIVEN)
+    if not (titled or is_given or maybe_unknown):
         return None
-    second = tokens[k + 1].text.lower()
-    pair = rec.entries(r.text[tokens[k].start:tokens[k + 1].end])
-    # two given names ("Francisco Javier") are a person unless they name a sizeable
-    # place ("San Francisco", "Santa Rosa")
-    double_given = is_given and name_key(tokens[k + 1].text) in first_names and not any(
-        e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)
-    if second in _NAME_TAILS or (pair and not double_given):
-        return None
-    if second.rstrip(".") in TITLES and not titled:
+    second = nxt.text.lower()
+    if second in _NAME_TAILS:
+        return None  # "Jackson County", "Hoover Dam"
+    if not titled and second.rstrip(".") in TITLES:
         return None  # "Georgia Gov. Brian Kemp": the word before a title is the title's place, not a given name
-    if unknown and any(e.place.kind in _BIG_KINDS for e in rec.entries(tokens[k + 1].text)):
-        return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
+    if maybe_unknown:
+        if rec.entries(word) or gaz.is_common_word(word, r.lang):
+            return None  # a place or a word of the language, not an unknown given name
+        if any(e.place.kind in _BIG_KINDS for e in rec.entries(nxt.text)):
+            return None  # "Cartel Jalisco", "Greater Texas": the second word is the place
+    pair = rec.entries(r.text[tok.start:nxt.end])
+    # two given names ("Francisco Javier") are a person unless they name a sizeable
+    # place ("San Francisco", "Santa Rosa"); other pairs the gazetteer knows are places ("Santa Fe")
+    if pair and not (is_given and name_key(nxt.text) in first_names and not any(
+            e.place.population >= THRESHOLDS["city"] or e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) for e in pair)):
+        return None
     end = k + 1
     while end < j and tokens[end].cap and not (end > k + 1 and news_dateline(tokens, end + 1)) and not (
             headline and gaz.is_common_word(tokens[end].text, r.lang)):
@@ -264,10 +284,14 @@ def people_in_lists(r: Reading) -> set[str]:
     are taken for surnames, here and elsewhere in the text.
     """
     tokens, person_tokens = r.tokens, r.person_tokens
+    places = _list_places(r) if len(person_tokens) >= 2 else None
+    if not places:
+        return set()
     at = {m.start: m for m in r.found if not m.demonym}
     out: set[str] = set()
     items: list[tuple[int, int]] = []  # token ranges
     asides: list[tuple[int, int]] = []
+    n = len(tokens)
 
     def close() -> None:
         if len(items) >= 4:
@@ -284,34 +308,85 @@ def people_in_lists(r: Reading) -> set[str]:
         items.clear()
         asides.clear()
 
-    i, n = 0, len(tokens)
-    while i < n:
-        if not tokens[i].cap:
-            if items:  # (asides come only with items)
+    def scan(i: int, stop: int) -> int:
+        """Read the lists from token i (with none open) until past token ``stop`` with none open."""
+        while i < n and (i <= stop or items):
+            if not tokens[i].cap:
+                if items:  # (asides come only with items)
+                    close()
+                i += 1
+                continue
+            j = i
+            while j < n and tokens[j].cap and j - i < 4:
+                j += 1
+            if j < n and tokens[j].cap:  # too long for a name
                 close()
-            i += 1
-            continue
-        j = i
-        while j < n and tokens[j].cap and j - i < 4:
-            j += 1
-        if j < n and tokens[j].cap:  # too long for a name
+                i = j
+                continue
+            items.append((i, j))
+            k = j
+            if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
+                close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
+                if close_at is not None:
+                    asides.append((k + 1, close_at))
+                    k = close_at + 1
+            if k < n and tokens[k].text in _LIST_SEPARATORS:
+                i = k + 1
+                continue
             close()
-            i = j
-            continue
-        items.append((i, j))
-        k = j
-        if k < n and tokens[k].text == "(":  # "Matthew Jones (Bellamy, m.72)"
-            close_at = next((x for x in range(k, min(n, k + THRESHOLDS["bracket_tokens"])) if tokens[x].text == ")"), None)
-            if close_at is not None:
-                asides.append((k + 1, close_at))
-                k = close_at + 1
-        if k < n and (tokens[k].text in (",", ";") or tokens[k].text in ("y", "e", "and", "&")):
-            i = k + 1
-            continue
-        close()
-        i = k + 1 if k < n else n
-    close()
+            i = k + 1 if k < n else n
+        if i >= n:
+            close()
+        return i
+
+    # Only the lists around a place that could stand in one are read (:func:`_list_places`),
+    # each from a token where a reading of the whole text would have no list open either
+    # (:func:`_list_break`): the same lists, without a Python step for every token.
+    i = 0
+    for a in places:
+        if a >= i:
+            i = scan(max(i, _list_break(tokens, r.text, a, i)), a)
     return out
+
+
+def _list_places(r: Reading) -> list[int]:
+    """The first tokens of the one-word places found that could stand in a list of
+    :func:`people_in_lists`, in order: a separator right before or after one, an opening
+    bracket after it, or one within the reach of an aside before it. A list's places
+    are all among them: an item after the first follows a separator, the first is
+    followed by one or by its aside, and an aside opens at most that far before its words."""
+    tokens, text = r.tokens, r.text
+    n, reach = len(tokens), THRESHOLDS["bracket_tokens"]
+    out = []
+    for m in r.found:
+        if m.demonym or " " in m.surface:
+            continue
+        a = bisect_left(tokens, m.start, key=_START)
+        if a and tokens[a - 1].text in _LIST_SEPARATORS or "(" in text[tokens[max(0, a - reach)].start:m.start]:
+            out.append(a)  # ("(" is always a token of its own: one in the text before is one of those tokens)
+            continue
+        b = bisect_left(tokens, m.end, key=_START)
+        if b < n and (tokens[b].text in _LIST_SEPARATORS or tokens[b].text == "("):
+            out.append(a)
+    return sorted(out)
+
+
+def _list_break(tokens: list, text: str, a: int, floor: int) -> int:
+    """A token at or before ``a`` (not before ``floor``) from which :func:`people_in_lists`
+    reads as it would from the text's start: one after a lower-case word that is neither an
+    item, nor the word right after an item or an aside, nor inside an aside (no opening
+    bracket within an aside's reach before it). Every list that stops there ended before."""
+    reach = THRESHOLDS["bracket_tokens"]
+    t = a - 1
+    while t > floor:
+        if not tokens[t].cap and not tokens[t - 1].cap and tokens[t - 1].text != ")" and \
+                "(" not in text[tokens[max(0, t - reach)].start:tokens[t].start]:
+            return t + 1
+        t -= 1
+    return floor
+
+
+_LIST_SEPARATORS = frozenset({",", ";", "y", "e", "and", "&"})  # between the items of a list
 
 
 def lower_case_place(r: Reading, n: int) -> int | None:

@@ -101,7 +101,7 @@ def people(r: Reading, k: int, j: int) -> int | None:
     nicknamed names (Joaquín “El Chapo” Guzmán) and bylines are no places either.
     """
     if r.not_people is None:
-        r.not_people = nicknamed_people(r.tokens, r.rec.first_names) | bylines(r)
+        r.not_people = nicknamed_people(r.tokens, r.rec.first_names, r.text) | bylines(r)
     if k in r.not_people:  # (not recorded as a person: the nickname is no surname)
         return k + 1
     end = person_at(r, k, j)
