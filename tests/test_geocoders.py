@@ -115,8 +115,14 @@ def rec():
     return Recorder()
 
 
+# a timeout no answer of the local server comes near, even on a busy machine (the tests of timeouts set
+# their own, below the server's scripted delay)
+TIMEOUT = "5"
+SHORT_TIMEOUT = {"timeout": "0.25"}  # with the server's ("sleep", 0.6): every try times out
+
+
 def make_refiner(server, tmp_path, rec, **kwargs):
-    options = {"domain": server.domain, "scheme": "http", "timeout": "0.25", **kwargs.pop("options", {})}
+    options = {"domain": server.domain, "scheme": "http", "timeout": TIMEOUT, **kwargs.pop("options", {})}
     settings = {"min_delay": 0, "max_retries": 3, "backoff": 0.01, "max_wait": 5.0, **kwargs}
     return OnlineRefiner("nominatim", options, tmp_path / "geocoder.sqlite", sleep=rec.sleep, warn=rec.warn,
                          **settings)
@@ -216,7 +222,7 @@ def test_the_cache_is_in_the_user_cache_dir_by_default(nominatim, tmp_path, rec,
 
 def test_a_timeout_is_retried(nominatim, tmp_path, rec):
     nominatim.script = [("sleep", 0.6)]
-    [r] = make_refiner(nominatim, tmp_path, rec).refine([fallback()])
+    [r] = make_refiner(nominatim, tmp_path, rec, options=SHORT_TIMEOUT).refine([fallback()])
     assert r.precision == Precision.EXACT
     assert len(nominatim.requests) == 2 and rec.sleeps == [0.01] and rec.warnings == []
 
@@ -224,7 +230,7 @@ def test_a_timeout_is_retried(nominatim, tmp_path, rec):
 def test_timeouts_every_time_fall_back_with_a_warning(nominatim, tmp_path, rec):
     nominatim.default = ("sleep", 0.6)
     original = fallback()
-    refiner = make_refiner(nominatim, tmp_path, rec, max_retries=2)
+    refiner = make_refiner(nominatim, tmp_path, rec, max_retries=2, options=SHORT_TIMEOUT)
     assert refiner.refine([original]) == [original]
     assert len(nominatim.requests) == 3 and rec.sleeps == [0.01, 0.02]
     assert rec.warnings == ["geocoder nominatim: 'Camp Shelby, Mississippi': timed out after 3 tries; "
@@ -366,7 +372,7 @@ def test_refine_query_uses_the_unit_the_mention_fell_back_to():
 
 def _cli_options(nominatim, tmp_path, *extra):
     args = ["--geocoder", "nominatim"]
-    for option in (f"domain={nominatim.domain}", "scheme=http", "timeout=0.25", "min_delay=0", "backoff=0.01",
+    for option in (f"domain={nominatim.domain}", "scheme=http", f"timeout={TIMEOUT}", "min_delay=0", "backoff=0.01",
                    f"cache={tmp_path / 'geocoder.sqlite'}", *extra):
         args += ["--geocoder-option", option]
     return args
