@@ -211,64 +211,71 @@ def scope_rounds(d, local: dict, why: dict, w: dict[str, float]) -> tuple[dict, 
         a1_range[k] = (a1_range[k][0] if k in a1_range else pair, pair + 1)
 
     w_country, w_admin1, w_region = w["doc_country"], w["doc_admin1"], w["region"]
-    w_list_kind, w_list_place = w["list_kind"], w["list_place"]
     # a name with one candidate has probability 1.0 (softmax of one finite score: exp(0.0) / 1.0)
     p = _shares(x.base, start)
     n_cc, n_a1 = len(x.cc_index), len(x.a1_index)
+    p_before = None  # the probabilities the round before computed from
     for _round in range(ROUNDS):
         last = _round == ROUNDS - 1
-        near_bonus = _bonus(w["near"], near, near_plan, p, size)
-        county_bonus = _bonus(w["county"], in_county, county_plan, p, size)
-        shares = {k: _list_mass(others, p, points) for k, others in others_of.items()}
-        # each name's mass per country and admin-1 unit, summed in its candidates' order (a
-        # country's far smaller namesakes add their likeliest one after the rest), and all
-        # names' together, summed in the names' order
-        m_cc = [0] * len(x.cc_doc)
-        for i, pair in x.big:
-            m_cc[pair] += p[i]
-        if x.small:
-            most = {}
-            for i, pair in x.small:
-                most[pair] = max(most.get(pair, 0), p[i])
-            for pair, m in most.items():
-                m_cc[pair] += m
-        m_a1 = [0] * len(x.a1_doc)
-        for i, pair in x.in_a1:
-            m_a1[pair] += p[i]
-        total_cc, total_a1 = [0] * n_cc, [0] * n_a1
-        for c, m in zip(x.cc_doc, m_cc):
-            total_cc[c] += m
-        for a, m in zip(x.a1_doc, m_a1):
-            total_a1[a] += m
-        kind_of = {}
-        for o in points:  # the kinds of the names a list weighs
-            kinds: dict[Kind, float] = {}
-            for kind, p_i in zip(x.kinds[start[o]:start[o + 1]], p[start[o]:start[o + 1]]):
-                kinds[kind] = kinds.get(kind, 0) + p_i
-            kind_of[o] = kinds
-        a1_total = sum(total_a1)  # (in the order the units were first met, as a dict of them would sum)
-        a1_others = {k: a1_total - sum(m_a1[lo:hi]) for k, (lo, hi) in a1_range.items()}  # the other names'
-        # (``v if v < 1.0 else 1.0`` is ``min(1.0, v)``, without the call)
-        b_cc = [w_country * (v if v < 1.0 else 1.0) for v in [total_cc[c] - m for c, m in zip(x.cc_doc, m_cc)]]
-        # the state's bonuses in full (a far smaller namesake takes DWARFED_SHARE of them), and the
-        # document's own region: the unit's share of the other names' units, where it has some
-        # (0.0 where not: noted nowhere, and added as 0.0, see below)
-        other = [total_a1[a] - m for a, m in zip(x.a1_doc, m_a1)]
-        b_a1 = [w_admin1 * (v if v < 1.0 else 1.0) for v in [o / SCOPE_MASS for o in other]]
-        b_region = [w_region * o / a1_others[k] if o > 0 else 0.0 for o, k in zip(other, x.a1_name)]
-        # each kind of candidate's bonuses in their order (country, state, region); where the
-        # plain loop adds none, 0.0 is added instead: that changes no float but -0.0 (to 0.0),
-        # and the near bonus (0.0 or more) that every score gets next does the same to it
-        chains = []
-        for pair, a1_pair, local_share in x.combos:
-            if pair < 0:
-                chains.append((0.0, 0.0, 0.0))
-            elif a1_pair < 0:
-                chains.append((b_cc[pair], 0.0, 0.0))
-            else:
-                chains.append((b_cc[pair], b_a1[a1_pair] * local_share, b_region[a1_pair] * local_share))
-        scored = [s + c[0] + c[1] + c[2] + b_near + b_county for s, c, b_near, b_county
-                  in zip(x.base, map(chains.__getitem__, x.combo_of), near_bonus, county_bonus)]
+        # a round is a function of the probabilities it starts from: when they are those the
+        # round before started from (to the bit: the scores settled, or a document of names with
+        # one candidate each), every bonus, mass, score and share of this round is the one before's,
+        # and is kept, not computed again (only the reasons of the last round are noted)
+        same = p == p_before
+        if not same:
+            p_before = p
+            near_bonus = _bonus(w["near"], near, near_plan, p, size)
+            county_bonus = _bonus(w["county"], in_county, county_plan, p, size)
+            shares = {k: _list_mass(others, p, points) for k, others in others_of.items()}
+            # each name's mass per country and admin-1 unit, summed in its candidates' order (a
+            # country's far smaller namesakes add their likeliest one after the rest), and all
+            # names' together, summed in the names' order
+            m_cc = [0] * len(x.cc_doc)
+            for i, pair in x.big:
+                m_cc[pair] += p[i]
+            if x.small:
+                most = {}
+                for i, pair in x.small:
+                    most[pair] = max(most.get(pair, 0), p[i])
+                for pair, m in most.items():
+                    m_cc[pair] += m
+            m_a1 = [0] * len(x.a1_doc)
+            for i, pair in x.in_a1:
+                m_a1[pair] += p[i]
+            total_cc, total_a1 = [0] * n_cc, [0] * n_a1
+            for c, m in zip(x.cc_doc, m_cc):
+                total_cc[c] += m
+            for a, m in zip(x.a1_doc, m_a1):
+                total_a1[a] += m
+            kind_of = {}
+            for o in points:  # the kinds of the names a list weighs
+                kinds: dict[Kind, float] = {}
+                for kind, p_i in zip(x.kinds[start[o]:start[o + 1]], p[start[o]:start[o + 1]]):
+                    kinds[kind] = kinds.get(kind, 0) + p_i
+                kind_of[o] = kinds
+            a1_total = sum(total_a1)  # (in the order the units were first met, as a dict of them would sum)
+            a1_others = {k: a1_total - sum(m_a1[lo:hi]) for k, (lo, hi) in a1_range.items()}  # the other names'
+            # (``v if v < 1.0 else 1.0`` is ``min(1.0, v)``, without the call)
+            b_cc = [w_country * (v if v < 1.0 else 1.0) for v in [total_cc[c] - m for c, m in zip(x.cc_doc, m_cc)]]
+            # the state's bonuses in full (a far smaller namesake takes DWARFED_SHARE of them), and the
+            # document's own region: the unit's share of the other names' units, where it has some
+            # (0.0 where not: noted nowhere, and added as 0.0, see below)
+            other = [total_a1[a] - m for a, m in zip(x.a1_doc, m_a1)]
+            b_a1 = [w_admin1 * (v if v < 1.0 else 1.0) for v in [o / SCOPE_MASS for o in other]]
+            b_region = [w_region * o / a1_others[k] if o > 0 else 0.0 for o, k in zip(other, x.a1_name)]
+            # each kind of candidate's bonuses in their order (country, state, region); where the
+            # plain loop adds none, 0.0 is added instead: that changes no float but -0.0 (to 0.0),
+            # and the near bonus (0.0 or more) that every score gets next does the same to it
+            chains = []
+            for pair, a1_pair, local_share in x.combos:
+                if pair < 0:
+                    chains.append((0.0, 0.0, 0.0))
+                elif a1_pair < 0:
+                    chains.append((b_cc[pair], 0.0, 0.0))
+                else:
+                    chains.append((b_cc[pair], b_a1[a1_pair] * local_share, b_region[a1_pair] * local_share))
+            before_lists = [s + c[0] + c[1] + c[2] + b_near + b_county for s, c, b_near, b_county
+                            in zip(x.base, map(chains.__getitem__, x.combo_of), near_bonus, county_bonus)]
         if last:  # why: the bonuses worth saying, in the order they were added
             for k, key in enumerate(x.keys):
                 why_key = why[key]
@@ -286,35 +293,51 @@ def scope_rounds(d, local: dict, why: dict, w: dict[str, float]) -> tuple[dict, 
                         add(r, ("near",), near_bonus[i])
                     if county_bonus[i]:
                         add(r, ("county",), county_bonus[i])
-        for k, flags in x.list_kind.items():  # the list's bonuses come last
-            others, (a1_share, cc_share) = others_of[k], shares[k]
-            kinds_listed: dict[Kind, float] = {}
-            for i, takes_kind in enumerate(flags, start[k]):
-                s, place, kind = scored[i], x.places[i], x.kinds[i]
-                reasons = why[x.keys[k]][x.pids[i]] if last else None
-                if takes_kind:
-                    if kind not in kinds_listed:
-                        kinds_listed[kind] = sum(kind_of[o].get(kind, 0) for o in others) / len(others)
-                    b = w_list_kind * kinds_listed[kind]
-                    s += b
-                    if last:
-                        add(reasons, ("list_kind", str(kind)), b)
-                cc = place.country_code
-                if cc:
-                    # the country's share goes to its states too ("New York City and Florida")
-                    same_a1 = a1_share.get((cc, place.admin1), 0.0) if kind in POINT_KINDS or kind == Kind.ADMIN1 else 0.0
-                    b = w_list_place * (min(1.0, same_a1) * x.share[i] + min(1.0, cc_share.get(cc, 0.0)))
-                    s += b
-                    if last:
-                        add(reasons, ("list_place", list_label[k]), b)
-                scored[i] = s
-        p = _shares(scored, start)
+        if not same:
+            scored = _with_lists(x, before_lists, others_of, shares, kind_of, list_label, w, why if last else None)
+            p = _shares(scored, start)
+        elif last:  # (the scores are the round before's: only its list reasons are noted)
+            _with_lists(x, before_lists, others_of, shares, kind_of, list_label, w, why)
     final = {key: dict(zip(x.pids[start[k]:start[k + 1]], zip(x.places[start[k]:start[k + 1]], scored[start[k]:start[k + 1]])))
              for k, key in enumerate(x.keys)}
     probs = {key: dict(zip(x.pids[start[k]:start[k + 1]], p[start[k]:start[k + 1]])) for k, key in enumerate(x.keys)}
     mass_cc = {key: dict(zip(x.cc_code[x.cc_start[k]:x.cc_start[k + 1]], m_cc[x.cc_start[k]:x.cc_start[k + 1]]))
                for k, key in enumerate(x.keys)}
     return final, probs, mass_cc, dict(zip(x.cc_index, total_cc))
+
+
+def _with_lists(x: _Index, scored: list[float], others_of: dict, shares: dict, kind_of: dict, list_label: dict,
+                w: dict[str, float], why: dict | None) -> list[float]:
+    """The scores with the bonuses of the lists (they come last): a copy of ``scored`` (``scored``
+    itself when no name is listed); their reasons are noted in ``why`` unless it is None."""
+    if not x.list_kind:
+        return scored
+    scored = scored[:]
+    start, last = x.start, why is not None
+    w_list_kind, w_list_place = w["list_kind"], w["list_place"]
+    for k, flags in x.list_kind.items():  # the list's bonuses come last
+        others, (a1_share, cc_share) = others_of[k], shares[k]
+        kinds_listed: dict[Kind, float] = {}
+        for i, takes_kind in enumerate(flags, start[k]):
+            s, place, kind = scored[i], x.places[i], x.kinds[i]
+            reasons = why[x.keys[k]][x.pids[i]] if last else None
+            if takes_kind:
+                if kind not in kinds_listed:
+                    kinds_listed[kind] = sum(kind_of[o].get(kind, 0) for o in others) / len(others)
+                b = w_list_kind * kinds_listed[kind]
+                s += b
+                if last:
+                    add(reasons, ("list_kind", str(kind)), b)
+            cc = place.country_code
+            if cc:
+                # the country's share goes to its states too ("New York City and Florida")
+                same_a1 = a1_share.get((cc, place.admin1), 0.0) if kind in POINT_KINDS or kind == Kind.ADMIN1 else 0.0
+                b = w_list_place * (min(1.0, same_a1) * x.share[i] + min(1.0, cc_share.get(cc, 0.0)))
+                s += b
+                if last:
+                    add(reasons, ("list_place", list_label[k]), b)
+            scored[i] = s
+    return scored
 
 
 def _shares(scores: list[float], start: list[int]) -> list[float]:

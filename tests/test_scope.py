@@ -248,3 +248,21 @@ def test_softmax_shares_are_softmax_in_order():
     scores = {"a": (None, 2.5), "b": (None, 0.25), "c": (None, 2.5)}
     assert softmax(scores) == dict(zip("abc", softmax_shares([2.5, 0.25, 2.5])))
     assert softmax_shares([7.0]) == [1.0]  # one candidate: all of the mass, exactly
+
+
+def test_a_round_that_starts_where_the_one_before_did_is_not_computed_again(readings, monkeypatch):
+    """A round is a function of the probabilities it starts from: when they are the round before's
+    (a document of single-candidate names, or scores that settled), its values are kept, not
+    computed again; the documents have both kinds, and each agrees with the plain reading (above)."""
+    import geo.scope
+
+    calls = []
+    bonus = geo.scope._bonus
+    monkeypatch.setattr(geo.scope, "_bonus", lambda *a: calls.append(1) or bonus(*a))
+    rounds_computed = []
+    for _text, d, local, why, weights in readings:
+        calls.clear()
+        scope_rounds(d, copy.deepcopy(local), copy.deepcopy(why), weights)
+        rounds_computed.append(len(calls) // 2)  # (two bonuses a round: near and county)
+    assert min(rounds_computed) < geo.scope.ROUNDS
+    assert max(rounds_computed) == geo.scope.ROUNDS
