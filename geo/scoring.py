@@ -192,13 +192,30 @@ class Proximity:
         self._county_ok = [pt[4] for pt in points]
         self.near = self._dist = None
         if len(set(owner)) >= 2:
-            la, lo = np.radians([pt[3].lat for pt in points]), np.radians([pt[3].lon for pt in points])
-            dlat = la[:, None] - la[None, :]
-            dlon = lo[:, None] - lo[None, :]
-            cos = np.cos(la)  # (computed once for both of its uses: the same values)
-            a = np.sin(dlat / 2) ** 2 + cos[:, None] * cos[None, :] * np.sin(dlon / 2) ** 2
-            self._dist = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+            self._dist = self.distances([pt[3].lat for pt in points], [pt[3].lon for pt in points])
             self.near = self._near(self._dist, owner, kinds, self._units() if county else None, km, county)
+
+    @staticmethod
+    def distances(lat: list[float], lon: list[float]) -> np.ndarray:
+        """Every pair's great-circle kilometres (the haversine, on a sphere of 6371 km): the
+        matrix of ``2 * 6371.0 * arcsin(sqrt(clip(a, 0, 1)))`` for ``a = sin(dlat / 2) ** 2 +
+        cos(lat1) * cos(lat2) * sin(dlon / 2) ** 2``, in radians.
+
+        (Computed in few numpy calls, a document's points being few: the latitude and longitude
+        differences in one array, the sines of both in one call, ``x * x`` for ``x ** 2``, an
+        outer product for ``cos[:, None] * cos[None, :]``, ``minimum(maximum(a, 0), 1)`` for the
+        clip: each element is the same operations on the same values, so the same floats as the
+        formula written out; ``tests/test_scope.py`` checks it to the bit.)"""
+        rad = np.radians(np.array((lat, lon), dtype=float))  # row 0: latitudes, row 1: longitudes
+        half = rad[:, :, None] - rad[:, None, :]   # [0]: dlat, [1]: dlon
+        half /= 2
+        sines = np.sin(half)
+        sines *= sines
+        cos = np.cos(rad[0])
+        a = np.multiply.outer(cos, cos)
+        a *= sines[1]
+        a += sines[0]  # (sin(dlat / 2) ** 2 + the product: addition is commutative, to the bit)
+        return 2 * 6371.0 * np.arcsin(np.sqrt(np.minimum(np.maximum(a, 0), 1), out=a), out=a)
 
     def _units(self) -> list[int]:
         """Each point's admin-1 unit as a number (a place without one is in no one's unit: a number of its own)."""
@@ -208,12 +225,14 @@ class Proximity:
 
     @staticmethod
     def _near(dist: np.ndarray, owner: list, kinds: list, units: list | None, km: float, county: bool) -> np.ndarray:
-        own = np.asarray(owner)
-        near = (dist <= km) & (own[:, None] != own[None, :])
+        own = np.array(owner)
+        near = dist <= km
+        near &= np.not_equal.outer(own, own)
         if county:
-            county_of = np.asarray(kinds)
-            unit = np.asarray(units)
-            near &= (county_of[:, None] != county_of[None, :]) & (unit[:, None] == unit[None, :])
+            county_of = np.array(kinds)
+            unit = np.array(units)
+            near &= np.not_equal.outer(county_of, county_of)
+            near &= np.equal.outer(unit, unit)
         return near.astype(float)
 
     def in_county(self, km: float) -> Proximity:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 
 from geo.model import Document, Kind
@@ -248,3 +249,67 @@ def test_softmax_shares_are_softmax_in_order():
     scores = {"a": (None, 2.5), "b": (None, 0.25), "c": (None, 2.5)}
     assert softmax(scores) == dict(zip("abc", softmax_shares([2.5, 0.25, 2.5])))
     assert softmax_shares([7.0]) == [1.0]  # one candidate: all of the mass, exactly
+
+
+def test_a_round_that_starts_where_the_one_before_did_is_not_computed_again(readings, monkeypatch):
+    """A round is a function of the probabilities it starts from: when they are the round before's
+    (a document of single-candidate names, or scores that settled), its values are kept, not
+    computed again; the documents have both kinds, and each agrees with the plain reading (above)."""
+    import geo.scope
+
+    calls = []
+    bonus = geo.scope._bonus
+    monkeypatch.setattr(geo.scope, "_bonus", lambda *a: calls.append(1) or bonus(*a))
+    rounds_computed = []
+    for _text, d, local, why, weights in readings:
+        calls.clear()
+        scope_rounds(d, copy.deepcopy(local), copy.deepcopy(why), weights)
+        rounds_computed.append(len(calls) // 2)  # (two bonuses a round: near and county)
+    assert min(rounds_computed) < geo.scope.ROUNDS
+    assert max(rounds_computed) == geo.scope.ROUNDS
+
+
+def plain_distances(lat, lon):
+    """The haversine matrix as Proximity wrote it out before Proximity.distances."""
+    la, lo = np.radians(lat), np.radians(lon)
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    cos = np.cos(la)
+    a = np.sin(dlat / 2) ** 2 + cos[:, None] * cos[None, :] * np.sin(dlon / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def test_distances_are_the_haversine_written_out_to_the_bit(readings):
+    """Proximity.distances computes in fewer numpy calls what the formula written out computes,
+    float for float: on the test documents' candidates, and on random points with the same point
+    twice, antipodes, the poles and the date line among them."""
+    points = [place for _t, _d, local, _w, _ws in readings for scores in local.values() for place, _s in scores.values()]
+    cases = [([p.lat for p in points], [p.lon for p in points])]
+    rng = np.random.default_rng(7)
+    for n in (2, 3, 8, 17, 40, 97):
+        lat, lon = list(rng.uniform(-90, 90, n)), list(rng.uniform(-180, 180, n))
+        lat[:4], lon[:4] = [10.5, 10.5, -10.5, 90.0][:n], [20.25, 20.25, -159.75, 0.0][:n]
+        lat[-1], lon[-1] = -90.0, 180.0
+        cases.append((lat, lon))
+    for lat, lon in cases:
+        fast, plain = Proximity.distances(lat, lon), plain_distances(lat, lon)
+        assert fast.shape == plain.shape == (len(lat), len(lat))
+        assert fast.tobytes() == plain.tobytes()
+
+
+def test_a_names_index_is_remembered_only_for_the_same_places(readings):
+    """_name_index answers from memory only for the very same place objects, and the answer is
+    what it works out afresh."""
+    import dataclasses
+
+    import geo.scope
+
+    names = [[place for place, _s in scores.values()] for _t, _d, local, _w, _ws in readings for scores in local.values()]
+    first = [geo.scope._name_index(places) for places in names]
+    geo.scope._NAME_INDEX.clear()
+    again = [geo.scope._name_index(places) for places in names]
+    assert [exact(tuple(n)) for n in first] == [exact(tuple(n)) for n in again]
+    assert all(geo.scope._name_index(places) is n for places, n in zip(names, again))
+    copies = [[dataclasses.replace(p) for p in places] for places in names]
+    assert all(geo.scope._name_index(c) is not n and exact(tuple(geo.scope._name_index(c))) == exact(tuple(n))
+               for c, n in zip(copies, again))
