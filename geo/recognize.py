@@ -53,6 +53,9 @@ FEATURE_TAILS = words("feature_tails")  # "Yazoo River", "Memphis St."
 ADMIN2_TAILS = words("admin2_tails")  # "Tangipahoa Parish"
 PLACE_HEADS = words("place_heads")  # "Ciudad de México"
 URBAN_CUES = LOCAL_CUES - words("settlement_cues")  # a street, a neighbourhood or a building, never a town
+# the words before a one-word run that can make it a named feature in _feature_span (a place noun, or the
+# "de"/"del" after one): after any other word, the run is no feature, known without the call
+_CUE_WORDS = LOCAL_CUES | {"de", "del"}
 _TEXT, _CAP = itemgetter(0), itemgetter(3)  # a token's text, whether it is capitalised
 
 
@@ -152,10 +155,12 @@ class Recognizer:
         r = Reading(self, doc, tokens, lang)
         pending = r.pending
         run_rules = self._stages["runs"]
+        cached = self._surface_cache.get  # entries()'s first step, without a call for the names asked before
         for i, j in capitalised_runs(tokens, text, CONNECTORS.get(lang, CONNECTORS["en"])):
             k = i
             while k < j:
-                if not tokens[k].cap:  # connectors start nothing
+                t = tokens[k]
+                if not t.cap:  # connectors start nothing
                     k += 1
                     continue
                 end = None
@@ -166,17 +171,29 @@ class Recognizer:
                 if end:
                     k = end
                     continue
-                match = self._longest(tokens, text, k, j)
-                if match is not None and lang == "es" and tokens[k].text.lower() in ARTICLES and match[1] < j:
-                    # "La Ciudad de México", "El Estado de México": the longer name after the
-                    # article, not a village called "La Ciudad" or "El Estado"
-                    longer = self._longest(tokens, text, k + 1, j)
-                    if longer is not None and longer[1] > match[1] and any(
-                            e.place.kind in SETTLED_KINDS for e in longer[2]):
-                        match = longer
-                if match is not None and match[1] == k + 1 and tokens[k].text.lower().rstrip(".") in FEATURE_HEADS:
-                    match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
-                hint = self._feature_span(tokens, k, j, r)
+                if k + 1 == j:
+                    # one word left in the run (most runs are one word): what _longest and _feature_span
+                    # answer for it, without the calls (the one span to try is the token's text, as tokens
+                    # are slices of the text; the article rule below needs a longer run)
+                    w = t.text
+                    entries = cached(w)
+                    if entries is None:
+                        entries = self.entries(w)
+                    # ("Camp" alone is a word; "Camp Shelby" is the feature)
+                    match = (k, j, entries) if entries and w.lower().rstrip(".") not in FEATURE_HEADS else None
+                    hint = self._feature_span(tokens, k, j, r) if k and tokens[k - 1].text in _CUE_WORDS else None
+                else:
+                    match = self._longest(tokens, text, k, j)
+                    if match is not None and lang == "es" and t.text.lower() in ARTICLES and match[1] < j:
+                        # "La Ciudad de México", "El Estado de México": the longer name after the
+                        # article, not a village called "La Ciudad" or "El Estado"
+                        longer = self._longest(tokens, text, k + 1, j)
+                        if longer is not None and longer[1] > match[1] and any(
+                                e.place.kind in SETTLED_KINDS for e in longer[2]):
+                            match = longer
+                    if match is not None and match[1] == k + 1 and t.text.lower().rstrip(".") in FEATURE_HEADS:
+                        match = None  # "Camp" alone is a word; "Camp Shelby" is the feature
+                    hint = self._feature_span(tokens, k, j, r)
                 if match is not None and hint and (hint[0] > match[1] or hint[1] == "street") and not any(
                         e.place.kind in (Kind.COUNTRY, Kind.ADMIN1) and e.place.population >= THRESHOLDS["major"] for e in match[2]):
                     # "Edgar County" (not in the gazetteer) rather than the town of Edgar;

@@ -61,8 +61,18 @@ def _plain_tokenize(text):
     return tokens
 
 
+def _random_word_texts(n: int, seed: int = 3) -> list[str]:
+    """Texts of words and what may end a run of lower-case words (runs are one findall match)."""
+    rnd = random.Random(seed)
+    words = ["the", "mayor", "said", "año", "ñandú", "city's", "don't", "x", "Salem", "US", "well-known", "U.S.",
+             "r.", "it’s", "3", "é", ".", ",", "l'eau", "b-", "de", "ÿ", "ſ", "ß"]
+    blanks = [" "] * 12 + ["", "  ", "\n", " \n ", "\t"]
+    return ["".join(rnd.choice(words) + rnd.choice(blanks) for _ in range(rnd.randint(0, 30))) for _ in range(n)]
+
+
 def test_tokenize_matches_the_plain_loop():
-    for text in SENTENCES + _random_texts(5000, seed=7) + ["ªA ºb µ ǅx ǆy ÿ-Ÿ ĳ ß.ß. x ñ’s ñandú-Sur"]:
+    for text in SENTENCES + _random_texts(5000, seed=7) + _random_word_texts(5000) + [
+            "ªA ºb µ ǅx ǆy ÿ-Ÿ ĳ ß.ß. x ñ’s ñandú-Sur", "and the mayor of the city said that it was late\nand so"]:
         tokens = tokenize(text)
         assert tokens == _plain_tokenize(text), text
         assert all(type(t) is Token for t in tokens)
