@@ -72,10 +72,13 @@ class RunReport:
 
 
 def progress_bar(items: Iterable, total: int | None, desc: str, enabled: bool | None):
-    from tqdm import tqdm
-
+    """``items`` with a tqdm progress bar on stderr (by default, for more than 5 items or an unknown count)."""
     if enabled is None:
         enabled = total is None or total > 5
+    if not enabled:
+        return items  # tqdm is not even imported (its import is start-up time for nothing)
+    from tqdm import tqdm
+
     return tqdm(items, total=total, desc=desc, unit="doc", disable=not enabled, file=sys.stderr, leave=False)
 
 

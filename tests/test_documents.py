@@ -148,6 +148,17 @@ def test_random_bytes_are_binary(tmp_path):
     assert "looks like binary data, not text" in str(errors[0])
 
 
+@pytest.mark.parametrize(("controls", "binary"), [(4, False), (6, True)])
+def test_decoded_text_with_too_many_control_characters_is_binary(tmp_path, controls, binary):
+    """Every C0 control but tab and line ends, DEL and the C1 controls count (here 5% of 100 characters
+    is the limit); the bytes are valid UTF-8, so it is the decoded text that is judged."""
+    marks = "\x01\x1b\x7f\x85\x9f\x0e"[:controls]
+    path = write(tmp_path / "ctl.txt", (marks + "Lima, Perú.\t\n" * 20)[:100].encode("utf-8"))
+    docs, errors = read_all(path)
+    assert [e.reason for e in errors] == (["binary"] if binary else [])
+    assert len(docs) == (not binary)
+
+
 def test_unreadable_file_among_many(tmp_path, monkeypatch):
     # Tests run as root, where chmod 000 does not stop reading: fake the refusal.
     for name in "abcde":
