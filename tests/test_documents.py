@@ -430,6 +430,19 @@ def test_jsonl_from_windows_with_bom_and_crlf(tmp_path):
     assert [(d.id, d.text, d.source) for d in docs] == [("a", "Bogotá", f"{path}:1"), ("b", "Cali", f"{path}:3")]
 
 
+def test_jsonl_texts_are_normalised_and_cut_as_a_text_file_is(tmp_path):
+    """A JSONL text taken whole (most are) and one normalised and cut give what a .txt of it gives."""
+    texts = ["Quito y Lima", "Quito\r\ny\rLima\r", "Qui\0to", "   \n ", "x" * 20, "x" * 21, "a\r\n" * 12, "ñ" * 20]
+    path = write(tmp_path / "t.jsonl", "\n".join(json.dumps({"id": f"d{i}", "text": t}) for i, t in enumerate(texts)))
+    docs, errors = read_all(path, max_doc_chars=20)
+    assert [e.line for e in errors] == [4]  # whitespace only
+    for i, text in enumerate(texts):
+        if i == 3:
+            continue
+        plain, _ = read_all(write(tmp_path / f"d{i}.txt", text), max_doc_chars=20)
+        assert [d.text for d in docs if d.id.split("#")[0] == f"d{i}"] == [d.text for d in plain], text
+
+
 def test_jsonl_with_only_blank_lines_is_empty(tmp_path):
     path = write(tmp_path / "blank.jsonl", "\n  \n\n")
     docs, errors = read_all(path)
