@@ -410,7 +410,10 @@ def _jsonl_documents(chunks, src, seen, report, max_chars, date_order="auto", wa
                 fields["meta"] = extra
             story = metadata.story_fields(fields, str(doc_id), src, n, date_order, warn or report, text, lang)
             try:
-                pieces = _split(normalise([text]), max_chars)
+                if text and len(text) <= max_chars and "\r" not in text and "\0" not in text:
+                    pieces = (text,)  # most lines: nothing to normalise or cut (what the generators would give)
+                else:
+                    pieces = _split(normalise([text]), max_chars)
                 yield from _documents(pieces, str(doc_id), lang, f"{src}:{n}", n, seen, report, story=story)
             except Unreadable as failure:
                 report(failure.args[0])

@@ -25,7 +25,7 @@ from .frames import FOOTPRINT, document_record, documents_frame, mentions_frame,
 from .model import Document, Resolution
 from .outputs import write_together
 from .parallel import PARTITION_CHARS, PARTITIONS_FILE, Spans, parse_documents, read_partitions, write_partitions
-from .pipeline import Geoparser, toponym_records
+from .pipeline import Geoparser, toponyms_json
 from .recognize import detect_language
 
 if TYPE_CHECKING:  # imported where frames are joined: `geo extract` to JSON lines needs neither
@@ -72,10 +72,13 @@ class RunReport:
 
 
 def progress_bar(items: Iterable, total: int | None, desc: str, enabled: bool | None):
-    from tqdm import tqdm
-
+    """``items`` with a tqdm progress bar on stderr (by default, for more than 5 items or an unknown count)."""
     if enabled is None:
         enabled = total is None or total > 5
+    if not enabled:
+        return items  # tqdm is not even imported (its import is start-up time for nothing)
+    from tqdm import tqdm
+
     return tqdm(items, total=total, desc=desc, unit="doc", disable=not enabled, file=sys.stderr, leave=False)
 
 
@@ -294,10 +297,12 @@ def extract_line(doc: Document, resolutions: Sequence[Resolution], *, demonyms: 
 
     ``"focus"`` is the place the story is about (see :mod:`geo.focus`), null when it names none.
     """
-    toponyms = toponym_records(resolutions, demonyms=demonyms)
+    # json.dumps({"id": ..., "toponyms": ..., "focus": ...}, ensure_ascii=False) byte for byte, the toponyms
+    # written directly as JSON (see toponyms_json: the slow part, one per toponym and alternative)
+    toponyms, n = toponyms_json(resolutions, demonyms=demonyms)
     focus = document_focus(doc, resolutions)
-    line = {"id": doc.id, "toponyms": toponyms, "focus": focus.record() if focus is not None else None}
-    return json.dumps(line, ensure_ascii=False) + "\n", len(toponyms)
+    where = json.dumps(focus.record(), ensure_ascii=False) if focus is not None else "null"
+    return f'{{"id": {json.dumps(doc.id, ensure_ascii=False)}, "toponyms": {toponyms}, "focus": {where}}}\n', n
 
 
 # --------------------------------------------------------------------------- partitioned output

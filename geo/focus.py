@@ -93,6 +93,8 @@ def document_focus(doc: Document, resolutions: Sequence[Resolution], gazetteer=N
             unit_w[unit_of[pid]] += w
 
     def earliest(keys, weight_of):  # most weight; ties go to what came first
+        if len(keys) == 1:  # most often (one country, one unit): the answer without weighing
+            return next(iter(keys))
         return max(keys, key=lambda k: (round(weight_of(k), 9), -first.get(k, 1 << 30)))
 
     for pid, p in places.items():  # a group comes as early as its earliest place
@@ -156,20 +158,21 @@ def _weights(doc: Document, resolutions: Sequence[Resolution]):
     places: dict[str, Place] = {}
     first: dict = {}
     titled: set[str] = set()
+    demonym, country = Kind.DEMONYM, Kind.COUNTRY  # (an enum member read from its class costs a lookup each time)
     for r in resolutions:
         p, m = r.place, r.mention
         if p is None:
             continue
         conf = 0.5 + 0.5 * max(0.0, min(1.0, r.confidence))
-        if r.kind == Kind.DEMONYM:
+        if r.kind == demonym:
             if p.country_code:
                 key = f"country:{p.country_code}"
                 weights[key] += _DEMONYM * conf
-                if p.kind == Kind.COUNTRY:
+                if p.kind == country:
                     places.setdefault(key, p)
                 first.setdefault(key, m.start)
             continue
-        pid = f"country:{p.country_code}" if p.kind == Kind.COUNTRY and p.country_code else p.place_id
+        pid = f"country:{p.country_code}" if p.kind == country and p.country_code else p.place_id
         w = 2.0 - m.start / n
         if m.start < lead:
             w += _FIRST_PARAGRAPH

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
@@ -209,6 +208,8 @@ _WORKER_LOCK = threading.Lock()
 
 def _worker_geoparser(state: bytes) -> Geoparser:
     """This process's Geoparser for a pickled one: unpickled (the gazetteer opened) once per process."""
+    import hashlib  # here, in workers only: a run in one process does not need it
+
     key = hashlib.sha1(state).hexdigest()
     with _WORKER_LOCK:
         gp = _WORKER_GEOPARSERS.get(key)

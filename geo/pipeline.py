@@ -17,8 +17,10 @@ The Python API is three calls::
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,14 +29,14 @@ from .frames import display_place_id, mentions_frame, places_frame
 from .gazetteer import Gazetteer
 from .gazetteer_build import ensure_built
 from .layers import read_layer
-from .model import Document, Kind, Mention, Resolution
+from .model import Document, Kind, Mention, Place, Precision, Resolution
 from .recognize import RULES, Recognizer, detect_language, detect_languages
 from .resolve import Resolver
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "default_geoparser"]
+__all__ = ["Geoparser", "geoparse", "places", "make_map", "toponym_records", "toponyms_json", "default_geoparser"]
 
 
 class Geoparser:
@@ -198,28 +200,79 @@ def make_map(mentions: gpd.GeoDataFrame, places_: gpd.GeoDataFrame | None = None
 
 
 def toponym_records(resolutions: Iterable[Resolution], *, demonyms: bool = False) -> list[dict]:
-    """The ``toponyms`` list of one ``geo extract`` output line."""
+    """The ``toponyms`` list of one ``geo extract`` output line.
+
+    Each toponym: ``start``, ``end``, ``name``, ``lat``, ``lon``, ``place_id``
+    (:func:`~geo.frames.display_place_id`), ``kind``, ``country_code``, ``precision``,
+    ``confidence``, ``role``, ``evidence`` and ``alternatives`` (:func:`geo.frames.alternative_records`
+    with these keys in this order). Parsed back from :func:`toponyms_json`, which writes the
+    line's text, so the records and the line cannot differ.
+    """
+    return json.loads(toponyms_json(resolutions, demonyms=demonyms)[0])
+
+
+def toponyms_json(resolutions: Iterable[Resolution], *, demonyms: bool = False) -> tuple[str, int]:
+    """The ``toponyms`` list of one ``geo extract`` line as JSON text, and how many toponyms it holds.
+
+    The text is ``json.dumps(records, ensure_ascii=False)`` of the records :func:`toponym_records` describes,
+    byte for byte (tests/test_extract_json.py holds them to it), written directly: ``geo extract`` writes one per
+    document, and building a dict per toponym and per alternative only to encode it cost as much as the encoding.
+    Strings go through json's own C string encoder, and every part that depends on a place alone (its point,
+    country code, its record as an alternative) is encoded once per place (:func:`_place_json`).
+    """
     out = []
+    demonym, exact = Kind.DEMONYM, Precision.EXACT  # (an enum member read from its class costs a lookup each time)
     for r in resolutions:
-        if r.kind == Kind.DEMONYM and not demonyms:
+        if r.kind == demonym and not demonyms:
             continue
         m, p = r.mention, r.place
-        out.append({
-            "start": m.start, "end": m.end, "name": m.surface,
-            "lat": round(p.lat, 5) if p else None, "lon": round(p.lon, 5) if p else None,
-            "place_id": display_place_id(r), "kind": str(r.kind),
-            "country_code": p.country_code if p else None,
-            "precision": str(r.precision), "confidence": r.confidence,
-            "role": m.role, "evidence": r.evidence,
-            "alternatives": _alternatives(r),
-        })
-    return out
+        if p is None:
+            point, place_id, country = '"lat": null, "lon": null', "null", "null"
+        else:
+            point, country, _, _ = _place_json(p)
+            place_id = _string(p.place_id if r.precision == exact else display_place_id(r))
+        if r.alternatives:
+            scores = r.alternative_scores
+            alternatives = ", ".join([_place_json(a)[2] + (_number(scores[i]) if i < len(scores) else "null") + "}"
+                                      for i, a in enumerate(r.alternatives)])
+        else:
+            alternatives = ""
+        out.append(f'{{"start": {m.start:d}, "end": {m.end:d}, "name": {_string(m.surface)}, {point}, '
+                   f'"place_id": {place_id}, "kind": {_string(r.kind)}, "country_code": {country}, '
+                   f'"precision": {_string(r.precision)}, "confidence": {_number(r.confidence)}, '
+                   f'"role": {_string(m.role)}, "evidence": {_string(r.evidence)}, "alternatives": [{alternatives}]}}')
+    return "[" + ", ".join(out) + "]", len(out)
 
 
-def _alternatives(r: Resolution) -> list[dict]:
-    """The ``alternatives`` of one toponym: :func:`geo.frames.alternative_records` with these keys in this
-    order (built directly: ``geo extract`` writes one per mention)."""
-    scores = r.alternative_scores
-    return [{"name": p.name, "lat": round(p.lat, 5), "lon": round(p.lon, 5), "gazetteer_id": p.place_id,
-             "kind": str(p.kind), "country_code": p.country_code, "score": scores[i] if i < len(scores) else None}
-            for i, p in enumerate(r.alternatives)]
+_string = encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it (the C function)
+
+
+def _number(x: float) -> str:
+    """``x`` as json.dumps writes it: a finite float is its repr (the test is false for NaN and infinities)."""
+    return float.__repr__(x) if type(x) is float and x - x == 0.0 else json.dumps(x)
+
+
+# The JSON parts of a place, by id(place): a resolved point is one of a few thousand places, each met many
+# times. The entry holds the place itself, so its id cannot be reused by another object while it is cached.
+_PLACE_PARTS: dict[int, tuple[str, str, str, Place]] = {}
+
+
+def _place_json(p: Place) -> tuple[str, str, str, Place]:
+    """``"lat": .., "lon": ..`` (rounded to 5 decimals), the country code, and the place's ``alternatives``
+    record without its score's value (``{"name": .., ..., "score": ``), each as json.dumps writes it."""
+    parts = _PLACE_PARTS.get(id(p))
+    if parts is None:
+        lat, lon = _number(round(p.lat, 5)), _number(round(p.lon, 5))
+        country = _value(p.country_code)
+        parts = (f'"lat": {lat}, "lon": {lon}', country,
+                 f'{{"name": {_value(p.name)}, "lat": {lat}, "lon": {lon}, "gazetteer_id": {_value(p.place_id)}, '
+                 f'"kind": {_value(str(p.kind))}, "country_code": {country}, "score": ', p)
+        if len(_PLACE_PARTS) >= 100_000:
+            _PLACE_PARTS.clear()
+        _PLACE_PARTS[id(p)] = parts
+    return parts
+
+
+def _value(x) -> str:
+    """Any value as json.dumps(x, ensure_ascii=False) writes it."""
+    return _string(x) if type(x) is str else json.dumps(x, ensure_ascii=False)

@@ -148,6 +148,17 @@ def test_random_bytes_are_binary(tmp_path):
     assert "looks like binary data, not text" in str(errors[0])
 
 
+@pytest.mark.parametrize(("controls", "binary"), [(4, False), (6, True)])
+def test_decoded_text_with_too_many_control_characters_is_binary(tmp_path, controls, binary):
+    """Every C0 control but tab and line ends, DEL and the C1 controls count (here 5% of 100 characters
+    is the limit); the bytes are valid UTF-8, so it is the decoded text that is judged."""
+    marks = "\x01\x1b\x7f\x85\x9f\x0e"[:controls]
+    path = write(tmp_path / "ctl.txt", (marks + "Lima, Perú.\t\n" * 20)[:100].encode("utf-8"))
+    docs, errors = read_all(path)
+    assert [e.reason for e in errors] == (["binary"] if binary else [])
+    assert len(docs) == (not binary)
+
+
 def test_unreadable_file_among_many(tmp_path, monkeypatch):
     # Tests run as root, where chmod 000 does not stop reading: fake the refusal.
     for name in "abcde":
@@ -417,6 +428,19 @@ def test_jsonl_from_windows_with_bom_and_crlf(tmp_path):
     docs, errors = read_all(path)
     assert errors == []
     assert [(d.id, d.text, d.source) for d in docs] == [("a", "Bogotá", f"{path}:1"), ("b", "Cali", f"{path}:3")]
+
+
+def test_jsonl_texts_are_normalised_and_cut_as_a_text_file_is(tmp_path):
+    """A JSONL text taken whole (most are) and one normalised and cut give what a .txt of it gives."""
+    texts = ["Quito y Lima", "Quito\r\ny\rLima\r", "Qui\0to", "   \n ", "x" * 20, "x" * 21, "a\r\n" * 12, "ñ" * 20]
+    path = write(tmp_path / "t.jsonl", "\n".join(json.dumps({"id": f"d{i}", "text": t}) for i, t in enumerate(texts)))
+    docs, errors = read_all(path, max_doc_chars=20)
+    assert [e.line for e in errors] == [4]  # whitespace only
+    for i, text in enumerate(texts):
+        if i == 3:
+            continue
+        plain, _ = read_all(write(tmp_path / f"d{i}.txt", text), max_doc_chars=20)
+        assert [d.text for d in docs if d.id.split("#")[0] == f"d{i}"] == [d.text for d in plain], text
 
 
 def test_jsonl_with_only_blank_lines_is_empty(tmp_path):
