@@ -58,9 +58,10 @@ class _Model:
         self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
         self.classes, self.depth = meta["classes"], meta["depth"]
         self.features = len(self.ptc)
-        self.rootrow = np.ascontiguousarray(self.nextrow[self.rowbase[0]:self.rowbase[0] + 256])
+        rootrow = self.nextrow[self.rowbase[0]:self.rowbase[0] + 256].astype(np.intp)
+        self.root2 = self.nextrow[(rootrow[:, None] + np.arange(256)).ravel()]  # [b0 << 8 | b1]: 2 steps
         # a byte that takes every state to the root (no feature string has it; 0xFF is never in UTF-8), whose
-        # output is none: it stands for "before the text", so texts can be scanned together (see _states)
+        # output is none: it stands for "before the text", so texts can be scanned together (see _last_steps)
         reset = [c for c in range(255, -1, -1) if not self.nextmove[self.rowbase + c].any()]
         if not reset or self.output[0] >= 0:
             raise RuntimeError("py3langid's model has no byte that resets its automaton: geo.langid needs one")
@@ -76,106 +77,107 @@ class _Model:
 
     def states(self, data: bytes) -> np.ndarray:
         """The automaton's state after each byte of ``data`` (as its own byte-by-byte walk gives it)."""
-        return self._states(self.reset * (self.depth - 1) + data)
+        return self.nextmove[self._last_steps(self.reset * (self.depth - 1) + data)]
 
-    def _states(self, padded: bytes) -> np.ndarray:
-        """The state after each byte of ``padded`` from its ``depth``-th on, found from the ``depth`` bytes up to it.
+    def _last_steps(self, padded: bytes) -> np.ndarray:
+        """Where in ``nextmove`` the state after each byte of ``padded`` from its ``depth``-th on is read.
 
-        The bytes before a text are the reset byte: it takes every state to the root, so a position near the
-        text's start reads the root's state and then the text's first bytes, as the walk from the start does.
+        That state is found from the ``depth`` bytes up to it. The bytes before a text are the reset byte: it
+        takes every state to the root, so a position near the text's start reads the root's state and then the
+        text's first bytes, as the walk from the start does.
         """
         b = np.frombuffer(padded, dtype=np.uint8)
         n = len(b) - self.depth + 1
         # ``row`` holds each position's state as its row base (rowbase[state]), so that each step but the
-        # last is one gather in ``nextrow`` (= rowbase[nextmove], the same step premultiplied) instead of two
-        row = self.rootrow[b[:n]]                                    # step 0, from the root
-        for k in range(1, self.depth - 1):
-            row = self.nextrow[row + b[k:k + n]]
-        return self.nextmove[row + b[self.depth - 1:]]               # the last step gives the state itself
+        # last is one gather in ``nextrow`` (= rowbase[nextmove], the same step premultiplied) instead of two.
+        # The first two steps from the root are one gather in ``root2`` (the row after each pair of bytes).
+        # The sums go straight into one int64 index buffer and the gathers into ``row`` (np.take with out=):
+        # numpy would otherwise cast each uint32 index array to intp and allocate every step's arrays.
+        idx = np.left_shift(b[:n], 8, dtype=np.intp)
+        np.add(idx, b[1:n + 1], out=idx)
+        row = self.root2.take(idx)
+        for k in range(2, self.depth - 1):
+            np.add(row, b[k:k + n], out=idx)
+            self.nextrow.take(idx, out=row)
+        return np.add(row, b[self.depth - 1:], out=idx)           # the last step: nextmove[idx] is the state
 
     def scores(self, data: bytes) -> np.ndarray:
         """py3langid's raw scores of the encoded text ``data`` (its ``_decide``, aliases folded)."""
-        feats = self.output[self.states(data)]
-        feats = feats[feats >= 0]
-        if len(feats):
-            idx, count = first_counts(feats)
-            # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
-            scores = np.log1p(count.astype(np.float32)) @ self.ptc.take(idx, axis=0) + self.pc
-        else:
-            scores = np.full(len(self.classes), self.floor, dtype=np.float32)
-        return self._fold_aliases(scores)
-
-    def _fold_aliases(self, scores: np.ndarray) -> np.ndarray:
-        for i, j in self.aliases:  # a label listed twice keeps its better score, as py3langid folds them
-            scores[i] = max(scores[i], scores[j])
-            scores[j] = self.floor
-        return scores
+        return self.score_rows([data])[0]
 
     def labels(self, datas: Sequence[bytes]) -> list[str]:
         """The label of each of ``datas``: the class of its highest score (the first, on a tie, as argmax)."""
-        return [self.classes[int(scores.argmax())] for scores in self.scores_many(datas)]
+        classes = self.classes
+        return [classes[i] for i in self.score_rows(datas).argmax(axis=1).tolist()]
 
     def scores_many(self, datas: Sequence[bytes]) -> list[np.ndarray]:
-        """The scores of each of ``datas``, found with one pass of numpy calls over all of them.
+        """The scores of each of ``datas`` (the rows of :meth:`score_rows`)."""
+        return list(self.score_rows(datas))
+
+    def score_rows(self, datas: Sequence[bytes]) -> np.ndarray:
+        """The scores of each of ``datas`` (a row each), found with one pass of numpy calls over all of them.
 
         A text's numpy calls cost more than their work when other code ran in between (their tables and code
         are out of the caches), so the texts are joined, each after the reset byte, and scanned together; each
         text's features are counted with its own (text, feature) values. Only the product with the table is
-        made text by text, on arrays equal to those of a text scored alone (BLAS sums in an order that depends
-        on the arrays), so each text's scores are those py3langid gives it alone.
+        made text by text, with the text's float32 weights and a new array of its rows in order: the operands
+        of py3langid's product for the text alone (BLAS sums in an order that depends on the arrays). What
+        comes before and after it is elementwise (log1p of the counts, + pc, the alias fold), so it is done
+        on the whole batch at once: the same float32 operations on the same numbers.
         """
-        if len(datas) < 2:  # one text: the same answer with fewer calls
-            return [self.scores(data) for data in datas]
+        rows = np.full((len(datas), len(self.classes)), self.floor, dtype=np.float32)  # no features: the floor
+        if not datas:
+            return rows
         joined = self.reset.join([self.reset * (self.depth - 2), *datas])
         starts = np.cumsum([0] + [len(d) + 1 for d in datas[:-1]])   # each text's first byte in the scan
-        feats = self.output[self._states(joined)]
+        feats = self.output.take(self.nextmove.take(self._last_steps(joined)))
         pos = np.flatnonzero(feats >= 0)                             # the reset bytes have none
         text = np.searchsorted(starts, pos, side="right") - 1
-        values, count = first_counts(text * self.features + feats[pos], pos)
-        bounds = np.searchsorted(values // self.features, np.arange(len(datas) + 1))
-        out = []
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        values, count = first_counts(text * self.features + feats[pos])
+        bounds = np.searchsorted(values // self.features, np.arange(len(datas) + 1)).tolist()
+        feats = values % self.features
+        weights = np.log1p(count.astype(np.float32))                 # py3langid: log1p of float32 counts
+        ptc = self.ptc
+        for k in range(len(datas)):
+            a, b = bounds[k], bounds[k + 1]
             if b > a:
-                # a new float32 array of the text's counts, and its rows in order: what scores() multiplies
-                weights = np.log1p(count[a:b].astype(np.float32))
-                scores = weights @ self.ptc.take(values[a:b] % self.features, axis=0) + self.pc
-            else:
-                scores = np.full(len(self.classes), self.floor, dtype=np.float32)
-            out.append(self._fold_aliases(scores))
-        return out
+                # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
+                rows[k] = weights[a:b] @ ptc.take(feats[a:b], axis=0)
+        scored = np.flatnonzero(np.diff(bounds))
+        rows[scored] += self.pc
+        for i, j in self.aliases:  # a label listed twice keeps its better score, as py3langid folds them
+            rows[:, i] = np.where(rows[:, j] > rows[:, i], rows[:, j], rows[:, i])  # max(i, j): i on a tie
+            rows[:, j] = self.floor
+        return rows
 
 
-def first_counts(values: np.ndarray, positions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def first_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``values`` (non-negative int64) in order of first occurrence, and their counts.
 
-    What ``collections.Counter(values)`` lists, as py3langid counts features, found by two sorts of packed
+    What ``collections.Counter(values)`` lists, as py3langid counts features, found by one sort of packed
     integers (np.unique with indices and counts, then an argsort of the indices, took three times as long).
-    ``positions``: the values' increasing positions (default 0, 1, 2...). Sorting the keys (value, position)
-    groups each value's positions, smallest first, so a group's first key gives the value's first position
-    and the group's length its count; sorting the keys (first position, count) then lists the groups in
-    order of first occurrence (no two share a first position).
+    Sorting the keys (value, index) groups each value's indices, smallest first, so a group's first key gives
+    the value's first index and the group's length its count. Writing each count at its value's first index
+    of an array of zeros then lists the values in order of first occurrence: the nonzero places, in order.
     """
     n = len(values)
-    given = positions is not None
-    if not given:
-        positions = np.arange(n)
     if n == 0:
-        return values[:0], positions[:0]
-    shift = max(n, int(positions[-1]) + 1).bit_length()           # every position and count is below 2**shift
+        return values[:0], values[:0]
+    shift = n.bit_length()                                         # every index is below 2**shift
     if int(values.max()).bit_length() + shift > 62:
-        raise ValueError("first_counts: values and positions too large to pack in 63 bits")
+        raise ValueError("first_counts: values and their indices too large to pack in 63 bits")
     low = (1 << shift) - 1
-    key = (values << shift) | positions
+    key = np.left_shift(values, shift)
+    key |= np.arange(n)
     key.sort()
-    value = key >> shift
-    new = np.empty(n, dtype=bool)                                  # where a group starts
-    new[0] = True
-    np.not_equal(value[1:], value[:-1], out=new[1:])
+    new = np.empty(n + 1, dtype=bool)                              # where a group starts (and the end)
+    new[0] = new[n] = True
+    np.greater(key[1:] ^ key[:-1], low, out=new[1:n])              # the value bits differ
     start = np.flatnonzero(new)
-    group = ((key[start] & low) << shift) | np.diff(start, append=n)
-    group.sort()
-    first = group >> shift                                         # each value's first position, in order
-    return values[np.searchsorted(positions, first) if given else first], group & low
+    at = np.zeros(n, dtype=np.int64)
+    at[key[start[:-1]] & low] = np.diff(start)
+    first = np.flatnonzero(at)
+    return values[first], at[first]
 
 
 def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
@@ -263,7 +265,7 @@ def classify_many(texts: Iterable[str]) -> list[str]:
     return out
 
 
-_BATCH_TEXTS, _BATCH_BYTES = 64, 1 << 22  # keeps (text, feature, position) keys well within 63 bits
+_BATCH_TEXTS, _BATCH_BYTES = 64, 1 << 22  # keeps (text, feature, index) keys well within 63 bits
 
 
 def counts(text: str) -> collections.Counter:
