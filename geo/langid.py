@@ -19,7 +19,7 @@ answers on texts. ``classify_many`` scores many texts in one scan (joined by a
 byte that takes the automaton back to its root), with the same answers.
 
 The model's arrays are kept uncompressed in the cache folder
-(``langid-<version>-<size>-v4/``, about 140 MB, written on first use) and
+(``langid-<version>-<size>-v5/``, about 180 MB, written on first use) and
 memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
 the pages with the others.
 """
@@ -53,6 +53,7 @@ class _Model:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
         self.nextrow = arrays["nextrow"]
+        self.nextout = arrays["nextout"]  # output[nextmove] (int32): the last step gives the feature itself
         # ptc: py3langid's float16 table, kept as float32 (every float16 is a float32 exactly): numpy casts
         # the rows to float32 for py3langid's mixed product, and casting them per text was a tenth of the run
         self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
@@ -99,7 +100,8 @@ class _Model:
         for k in range(2, self.depth - 1):
             np.add(row, b[k:k + n], out=idx)
             self.nextrow.take(idx, out=row)
-        return np.add(row, b[self.depth - 1:], out=idx)           # the last step: nextmove[idx] is the state
+        return np.add(row, b[self.depth - 1:], out=idx)           # the last step: nextmove[idx] is the state,
+                                                                   # nextout[idx] its feature
 
     def scores(self, data: bytes) -> np.ndarray:
         """py3langid's raw scores of the encoded text ``data`` (its ``_decide``, aliases folded)."""
@@ -129,11 +131,14 @@ class _Model:
         if not datas:
             return rows
         joined = self.reset.join([self.reset * (self.depth - 2), *datas])
-        starts = np.cumsum([0] + [len(d) + 1 for d in datas[:-1]])   # each text's first byte in the scan
-        feats = self.output.take(self.nextmove.take(self._last_steps(joined)))
+        ends = np.cumsum([len(d) + 1 for d in datas])                # each text's end (after its reset byte)
+        feats = self.nextout.take(self._last_steps(joined))          # each byte's feature (or -1)
         pos = np.flatnonzero(feats >= 0)                             # the reset bytes have none
-        text = np.searchsorted(starts, pos, side="right") - 1
-        values, count = first_counts(text * self.features + feats[pos])
+        # (text, feature) values: text k's features are the run of pos below its end (64 look-ups of the
+        # ends in pos, rather than one per feature of which text it is in)
+        values = np.repeat(np.arange(len(datas)) * self.features, np.diff(np.searchsorted(pos, ends), prepend=0))
+        values += feats[pos]
+        values, count = first_counts(values)
         bounds = np.searchsorted(values // self.features, np.arange(len(datas) + 1)).tolist()
         feats = values % self.features
         weights = np.log1p(count.astype(np.float32))                 # py3langid: log1p of float32 counts
@@ -194,7 +199,7 @@ def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
     return d - 1
 
 
-_ARRAYS = ("nextmove", "nextrow", "rowbase", "output", "ptc", "pc")
+_ARRAYS = ("nextmove", "nextrow", "nextout", "rowbase", "output", "ptc", "pc")
 
 
 def _cached_arrays() -> Path:
@@ -206,14 +211,17 @@ def _cached_arrays() -> Path:
 
     model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     stat = model_file.stat()
-    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v4"
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v5"
     if (folder / "meta.json").exists():
         return folder
     ident = langid.LanguageIdentifier.from_model_file(model_file)
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
     assert rowbase.max() < 2**32  # row bases fit the uint32 premultiplied table
-    arrays = {"nextmove": nextmove, "nextrow": rowbase[nextmove].astype(np.uint32), "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
+    output = np.asarray(ident.tk_output, dtype=np.int64)
+    assert output.max() < 2**31  # features fit the int32 premultiplied output table
+    arrays = {"nextmove": nextmove, "nextrow": rowbase[nextmove].astype(np.uint32), "nextout": output[nextmove].astype(np.int32),
+              "rowbase": rowbase, "output": output,
               "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
     meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
