@@ -40,7 +40,7 @@ import numpy as np
 
 from .cache import cache_dir
 
-__all__ = ["classify", "classify_many", "automaton_depth", "first_counts"]
+__all__ = ["classify", "classify_many", "automaton_depth", "first_counts", "first_occurrences"]
 
 
 class _Model:
@@ -136,11 +136,13 @@ class _Model:
         pos = np.flatnonzero(feats >= 0)                             # the reset bytes have none
         # (text, feature) values: text k's features are the run of pos below its end (64 look-ups of the
         # ends in pos, rather than one per feature of which text it is in)
-        values = np.repeat(np.arange(len(datas)) * self.features, np.diff(np.searchsorted(pos, ends), prepend=0))
-        values += feats[pos]
-        values, count = first_counts(values)
-        bounds = np.searchsorted(values // self.features, np.arange(len(datas) + 1)).tolist()
-        feats = values % self.features
+        runs = np.searchsorted(pos, ends)
+        values = np.repeat(np.arange(len(datas)) * self.features, np.diff(runs, prepend=0))
+        feats = feats[pos]
+        values += feats
+        first, count = first_occurrences(values)
+        feats = feats[first]                                         # each text's features, in first occurrence
+        bounds = [0] + np.searchsorted(first, runs).tolist()         # text k's: feats[bounds[k]:bounds[k + 1]]
         weights = np.log1p(count.astype(np.float32))                 # py3langid: log1p of float32 counts
         ptc = self.ptc
         for k in range(len(datas)):
@@ -159,18 +161,28 @@ class _Model:
 def first_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``values`` (non-negative int64) in order of first occurrence, and their counts.
 
-    What ``collections.Counter(values)`` lists, as py3langid counts features, found by one sort of packed
-    integers (np.unique with indices and counts, then an argsort of the indices, took three times as long).
-    Sorting the keys (value, index) groups each value's indices, smallest first, so a group's first key gives
-    the value's first index and the group's length its count. Writing each count at its value's first index
-    of an array of zeros then lists the values in order of first occurrence: the nonzero places, in order.
+    What ``collections.Counter(values)`` lists, as py3langid counts features (see :func:`first_occurrences`).
+    """
+    first, count = first_occurrences(values)
+    return values[first], count
+
+
+def first_occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index of each distinct value of ``values`` (non-negative int64) where it first occurs, in
+    increasing order, and the value's count.
+
+    Found by one sort of packed integers (np.unique with indices and counts, then an argsort of the indices,
+    took three times as long). Sorting the keys (value, index) groups each value's indices, smallest first,
+    so a group's first key gives the value's first index and the group's length its count. Writing each
+    count at its value's first index of an array of zeros then lists the first indices in order: the
+    nonzero places.
     """
     n = len(values)
     if n == 0:
-        return values[:0], values[:0]
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
     shift = n.bit_length()                                         # every index is below 2**shift
     if int(values.max()).bit_length() + shift > 62:
-        raise ValueError("first_counts: values and their indices too large to pack in 63 bits")
+        raise ValueError("first_occurrences: values and their indices too large to pack in 63 bits")
     low = (1 << shift) - 1
     key = np.left_shift(values, shift)
     key |= np.arange(n)
@@ -182,7 +194,7 @@ def first_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at = np.zeros(n, dtype=np.int64)
     at[key[start[:-1]] & low] = np.diff(start)
     first = np.flatnonzero(at)
-    return values[first], at[first]
+    return first, at[first]
 
 
 def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:

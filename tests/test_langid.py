@@ -67,6 +67,18 @@ def test_the_model_is_an_aho_corasick_automaton():
     check_aho_corasick(np.unique(np.concatenate([np.arange(200), rng.integers(0, n, 3000)])))
 
 
+def test_premultiplied_tables_are_the_steps_they_stand_for():
+    model = langid._model()
+    rng = np.random.default_rng(1)
+    at = rng.integers(0, len(model.nextmove), 200_000)
+    assert np.array_equal(model.nextout[at], model.output[model.nextmove[at]])
+    assert np.array_equal(model.nextrow[at], model.rowbase[model.nextmove[at]])
+    root = model.rowbase[0]
+    pairs = np.arange(1 << 16)
+    two_steps = model.nextrow[model.nextrow[root + (pairs >> 8)].astype(np.int64) + (pairs & 255)]
+    assert np.array_equal(model.root2, two_steps)
+
+
 def _texts():
     rng = random.Random(7)
     words = ("el la de que en los ciudad México Querétaro gobierno dijo año niño añadió señor según "
