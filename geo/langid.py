@@ -19,7 +19,7 @@ answers on texts. ``classify_many`` scores many texts in one scan (joined by a
 byte that takes the automaton back to its root), with the same answers.
 
 The model's arrays are kept uncompressed in the cache folder
-(``langid-<version>-<size>-v4/``, about 140 MB, written on first use) and
+(``langid-<version>-<size>-v5/``, about 180 MB, written on first use) and
 memory-mapped, so a process (or a ``--jobs`` worker) starts at once and shares
 the pages with the others.
 """
@@ -40,7 +40,7 @@ import numpy as np
 
 from .cache import cache_dir
 
-__all__ = ["classify", "classify_many", "automaton_depth", "first_counts"]
+__all__ = ["classify", "classify_many", "automaton_depth", "first_counts", "first_occurrences"]
 
 
 class _Model:
@@ -53,14 +53,16 @@ class _Model:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         self.nextmove, self.rowbase, self.output = arrays["nextmove"], arrays["rowbase"], arrays["output"]
         self.nextrow = arrays["nextrow"]
+        self.nextout = arrays["nextout"]  # output[nextmove] (int32): the last step gives the feature itself
         # ptc: py3langid's float16 table, kept as float32 (every float16 is a float32 exactly): numpy casts
         # the rows to float32 for py3langid's mixed product, and casting them per text was a tenth of the run
         self.ptc, self.pc = arrays["ptc"], np.asarray(arrays["pc"])
         self.classes, self.depth = meta["classes"], meta["depth"]
         self.features = len(self.ptc)
-        self.rootrow = np.ascontiguousarray(self.nextrow[self.rowbase[0]:self.rowbase[0] + 256])
+        rootrow = self.nextrow[self.rowbase[0]:self.rowbase[0] + 256].astype(np.intp)
+        self.root2 = self.nextrow[(rootrow[:, None] + np.arange(256)).ravel()]  # [b0 << 8 | b1]: 2 steps
         # a byte that takes every state to the root (no feature string has it; 0xFF is never in UTF-8), whose
-        # output is none: it stands for "before the text", so texts can be scanned together (see _states)
+        # output is none: it stands for "before the text", so texts can be scanned together (see _last_steps)
         reset = [c for c in range(255, -1, -1) if not self.nextmove[self.rowbase + c].any()]
         if not reset or self.output[0] >= 0:
             raise RuntimeError("py3langid's model has no byte that resets its automaton: geo.langid needs one")
@@ -76,106 +78,123 @@ class _Model:
 
     def states(self, data: bytes) -> np.ndarray:
         """The automaton's state after each byte of ``data`` (as its own byte-by-byte walk gives it)."""
-        return self._states(self.reset * (self.depth - 1) + data)
+        return self.nextmove[self._last_steps(self.reset * (self.depth - 1) + data)]
 
-    def _states(self, padded: bytes) -> np.ndarray:
-        """The state after each byte of ``padded`` from its ``depth``-th on, found from the ``depth`` bytes up to it.
+    def _last_steps(self, padded: bytes) -> np.ndarray:
+        """Where in ``nextmove`` the state after each byte of ``padded`` from its ``depth``-th on is read.
 
-        The bytes before a text are the reset byte: it takes every state to the root, so a position near the
-        text's start reads the root's state and then the text's first bytes, as the walk from the start does.
+        That state is found from the ``depth`` bytes up to it. The bytes before a text are the reset byte: it
+        takes every state to the root, so a position near the text's start reads the root's state and then the
+        text's first bytes, as the walk from the start does.
         """
         b = np.frombuffer(padded, dtype=np.uint8)
         n = len(b) - self.depth + 1
         # ``row`` holds each position's state as its row base (rowbase[state]), so that each step but the
-        # last is one gather in ``nextrow`` (= rowbase[nextmove], the same step premultiplied) instead of two
-        row = self.rootrow[b[:n]]                                    # step 0, from the root
-        for k in range(1, self.depth - 1):
-            row = self.nextrow[row + b[k:k + n]]
-        return self.nextmove[row + b[self.depth - 1:]]               # the last step gives the state itself
+        # last is one gather in ``nextrow`` (= rowbase[nextmove], the same step premultiplied) instead of two.
+        # The first two steps from the root are one gather in ``root2`` (the row after each pair of bytes).
+        # The sums go straight into one int64 index buffer and the gathers into ``row`` (np.take with out=):
+        # numpy would otherwise cast each uint32 index array to intp and allocate every step's arrays.
+        idx = np.left_shift(b[:n], 8, dtype=np.intp)
+        np.add(idx, b[1:n + 1], out=idx)
+        row = self.root2.take(idx)
+        for k in range(2, self.depth - 1):
+            np.add(row, b[k:k + n], out=idx)
+            self.nextrow.take(idx, out=row)
+        return np.add(row, b[self.depth - 1:], out=idx)           # the last step: nextmove[idx] is the state,
+                                                                   # nextout[idx] its feature
 
     def scores(self, data: bytes) -> np.ndarray:
         """py3langid's raw scores of the encoded text ``data`` (its ``_decide``, aliases folded)."""
-        feats = self.output[self.states(data)]
-        feats = feats[feats >= 0]
-        if len(feats):
-            idx, count = first_counts(feats)
-            # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
-            scores = np.log1p(count.astype(np.float32)) @ self.ptc.take(idx, axis=0) + self.pc
-        else:
-            scores = np.full(len(self.classes), self.floor, dtype=np.float32)
-        return self._fold_aliases(scores)
-
-    def _fold_aliases(self, scores: np.ndarray) -> np.ndarray:
-        for i, j in self.aliases:  # a label listed twice keeps its better score, as py3langid folds them
-            scores[i] = max(scores[i], scores[j])
-            scores[j] = self.floor
-        return scores
+        return self.score_rows([data])[0]
 
     def labels(self, datas: Sequence[bytes]) -> list[str]:
         """The label of each of ``datas``: the class of its highest score (the first, on a tie, as argmax)."""
-        return [self.classes[int(scores.argmax())] for scores in self.scores_many(datas)]
+        classes = self.classes
+        return [classes[i] for i in self.score_rows(datas).argmax(axis=1).tolist()]
 
     def scores_many(self, datas: Sequence[bytes]) -> list[np.ndarray]:
-        """The scores of each of ``datas``, found with one pass of numpy calls over all of them.
+        """The scores of each of ``datas`` (the rows of :meth:`score_rows`)."""
+        return list(self.score_rows(datas))
+
+    def score_rows(self, datas: Sequence[bytes]) -> np.ndarray:
+        """The scores of each of ``datas`` (a row each), found with one pass of numpy calls over all of them.
 
         A text's numpy calls cost more than their work when other code ran in between (their tables and code
         are out of the caches), so the texts are joined, each after the reset byte, and scanned together; each
         text's features are counted with its own (text, feature) values. Only the product with the table is
-        made text by text, on arrays equal to those of a text scored alone (BLAS sums in an order that depends
-        on the arrays), so each text's scores are those py3langid gives it alone.
+        made text by text, with the text's float32 weights and a new array of its rows in order: the operands
+        of py3langid's product for the text alone (BLAS sums in an order that depends on the arrays). What
+        comes before and after it is elementwise (log1p of the counts, + pc, the alias fold), so it is done
+        on the whole batch at once: the same float32 operations on the same numbers.
         """
-        if len(datas) < 2:  # one text: the same answer with fewer calls
-            return [self.scores(data) for data in datas]
+        rows = np.full((len(datas), len(self.classes)), self.floor, dtype=np.float32)  # no features: the floor
+        if not datas:
+            return rows
         joined = self.reset.join([self.reset * (self.depth - 2), *datas])
-        starts = np.cumsum([0] + [len(d) + 1 for d in datas[:-1]])   # each text's first byte in the scan
-        feats = self.output[self._states(joined)]
+        ends = np.cumsum([len(d) + 1 for d in datas])                # each text's end (after its reset byte)
+        feats = self.nextout.take(self._last_steps(joined))          # each byte's feature (or -1)
         pos = np.flatnonzero(feats >= 0)                             # the reset bytes have none
-        text = np.searchsorted(starts, pos, side="right") - 1
-        values, count = first_counts(text * self.features + feats[pos], pos)
-        bounds = np.searchsorted(values // self.features, np.arange(len(datas) + 1))
-        out = []
-        for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        # (text, feature) values: text k's features are the run of pos below its end (64 look-ups of the
+        # ends in pos, rather than one per feature of which text it is in)
+        runs = np.searchsorted(pos, ends)
+        values = np.repeat(np.arange(len(datas)) * self.features, np.diff(runs, prepend=0))
+        feats = feats[pos]
+        values += feats
+        first, count = first_occurrences(values)
+        feats = feats[first]                                         # each text's features, in first occurrence
+        bounds = [0] + np.searchsorted(first, runs).tolist()         # text k's: feats[bounds[k]:bounds[k + 1]]
+        weights = np.log1p(count.astype(np.float32))                 # py3langid: log1p of float32 counts
+        ptc = self.ptc
+        for k in range(len(datas)):
+            a, b = bounds[k], bounds[k + 1]
             if b > a:
-                # a new float32 array of the text's counts, and its rows in order: what scores() multiplies
-                weights = np.log1p(count[a:b].astype(np.float32))
-                scores = weights @ self.ptc.take(values[a:b] % self.features, axis=0) + self.pc
-            else:
-                scores = np.full(len(self.classes), self.floor, dtype=np.float32)
-            out.append(self._fold_aliases(scores))
-        return out
+                # float32 rows, as numpy casts them for py3langid's mixed product: same numbers
+                rows[k] = weights[a:b] @ ptc.take(feats[a:b], axis=0)
+        scored = np.flatnonzero(np.diff(bounds))
+        rows[scored] += self.pc
+        for i, j in self.aliases:  # a label listed twice keeps its better score, as py3langid folds them
+            rows[:, i] = np.where(rows[:, j] > rows[:, i], rows[:, j], rows[:, i])  # max(i, j): i on a tie
+            rows[:, j] = self.floor
+        return rows
 
 
-def first_counts(values: np.ndarray, positions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def first_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``values`` (non-negative int64) in order of first occurrence, and their counts.
 
-    What ``collections.Counter(values)`` lists, as py3langid counts features, found by two sorts of packed
-    integers (np.unique with indices and counts, then an argsort of the indices, took three times as long).
-    ``positions``: the values' increasing positions (default 0, 1, 2...). Sorting the keys (value, position)
-    groups each value's positions, smallest first, so a group's first key gives the value's first position
-    and the group's length its count; sorting the keys (first position, count) then lists the groups in
-    order of first occurrence (no two share a first position).
+    What ``collections.Counter(values)`` lists, as py3langid counts features (see :func:`first_occurrences`).
+    """
+    first, count = first_occurrences(values)
+    return values[first], count
+
+
+def first_occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index of each distinct value of ``values`` (non-negative int64) where it first occurs, in
+    increasing order, and the value's count.
+
+    Found by one sort of packed integers (np.unique with indices and counts, then an argsort of the indices,
+    took three times as long). Sorting the keys (value, index) groups each value's indices, smallest first,
+    so a group's first key gives the value's first index and the group's length its count. Writing each
+    count at its value's first index of an array of zeros then lists the first indices in order: the
+    nonzero places.
     """
     n = len(values)
-    given = positions is not None
-    if not given:
-        positions = np.arange(n)
     if n == 0:
-        return values[:0], positions[:0]
-    shift = max(n, int(positions[-1]) + 1).bit_length()           # every position and count is below 2**shift
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.int64)
+    shift = n.bit_length()                                         # every index is below 2**shift
     if int(values.max()).bit_length() + shift > 62:
-        raise ValueError("first_counts: values and positions too large to pack in 63 bits")
+        raise ValueError("first_occurrences: values and their indices too large to pack in 63 bits")
     low = (1 << shift) - 1
-    key = (values << shift) | positions
+    key = np.left_shift(values, shift)
+    key |= np.arange(n)
     key.sort()
-    value = key >> shift
-    new = np.empty(n, dtype=bool)                                  # where a group starts
-    new[0] = True
-    np.not_equal(value[1:], value[:-1], out=new[1:])
+    new = np.empty(n + 1, dtype=bool)                              # where a group starts (and the end)
+    new[0] = new[n] = True
+    np.greater(key[1:] ^ key[:-1], low, out=new[1:n])              # the value bits differ
     start = np.flatnonzero(new)
-    group = ((key[start] & low) << shift) | np.diff(start, append=n)
-    group.sort()
-    first = group >> shift                                         # each value's first position, in order
-    return values[np.searchsorted(positions, first) if given else first], group & low
+    at = np.zeros(n, dtype=np.int64)
+    at[key[start[:-1]] & low] = np.diff(start)
+    first = np.flatnonzero(at)
+    return first, at[first]
 
 
 def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
@@ -192,7 +211,7 @@ def automaton_depth(nextmove: np.ndarray, rowbase: np.ndarray) -> int:
     return d - 1
 
 
-_ARRAYS = ("nextmove", "nextrow", "rowbase", "output", "ptc", "pc")
+_ARRAYS = ("nextmove", "nextrow", "nextout", "rowbase", "output", "ptc", "pc")
 
 
 def _cached_arrays() -> Path:
@@ -204,14 +223,17 @@ def _cached_arrays() -> Path:
 
     model_file = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     stat = model_file.stat()
-    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v4"
+    folder = cache_dir() / f"langid-{version('py3langid')}-{stat.st_size}-v5"
     if (folder / "meta.json").exists():
         return folder
     ident = langid.LanguageIdentifier.from_model_file(model_file)
     nextmove = np.frombuffer(ident.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
     assert rowbase.max() < 2**32  # row bases fit the uint32 premultiplied table
-    arrays = {"nextmove": nextmove, "nextrow": rowbase[nextmove].astype(np.uint32), "rowbase": rowbase, "output": np.asarray(ident.tk_output, dtype=np.int64),
+    output = np.asarray(ident.tk_output, dtype=np.int64)
+    assert output.max() < 2**31  # features fit the int32 premultiplied output table
+    arrays = {"nextmove": nextmove, "nextrow": rowbase[nextmove].astype(np.uint32), "nextout": output[nextmove].astype(np.int32),
+              "rowbase": rowbase, "output": output,
               "ptc": np.asarray(ident.nb_ptc).astype(np.float32), "pc": np.asarray(ident.nb_pc)}
     meta = {"classes": list(ident.nb_classes), "depth": automaton_depth(nextmove, rowbase)}
     tmp = Path(tempfile.mkdtemp(prefix=folder.name + ".", dir=folder.parent))
@@ -263,7 +285,7 @@ def classify_many(texts: Iterable[str]) -> list[str]:
     return out
 
 
-_BATCH_TEXTS, _BATCH_BYTES = 64, 1 << 22  # keeps (text, feature, position) keys well within 63 bits
+_BATCH_TEXTS, _BATCH_BYTES = 64, 1 << 22  # keeps (text, feature, index) keys well within 63 bits
 
 
 def counts(text: str) -> collections.Counter:

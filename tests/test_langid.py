@@ -5,6 +5,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
 import py3langid
 from py3langid import langid as pl
 
@@ -64,6 +65,18 @@ def test_the_model_is_an_aho_corasick_automaton():
     n = len(langid._model().rowbase)
     rng = np.random.default_rng(0)
     check_aho_corasick(np.unique(np.concatenate([np.arange(200), rng.integers(0, n, 3000)])))
+
+
+def test_premultiplied_tables_are_the_steps_they_stand_for():
+    model = langid._model()
+    rng = np.random.default_rng(1)
+    at = rng.integers(0, len(model.nextmove), 200_000)
+    assert np.array_equal(model.nextout[at], model.output[model.nextmove[at]])
+    assert np.array_equal(model.nextrow[at], model.rowbase[model.nextmove[at]])
+    root = model.rowbase[0]
+    pairs = np.arange(1 << 16)
+    two_steps = model.nextrow[model.nextrow[root + (pairs >> 8)].astype(np.int64) + (pairs & 255)]
+    assert np.array_equal(model.root2, two_steps)
 
 
 def _texts():
@@ -135,13 +148,16 @@ def test_same_scores_as_py3langid_on_every_development_text():
         assert np.array_equal(langid._model().scores(langid._encode(text)), ident._decide(text)), text[:80]
 
 
-def test_first_counts_with_positions_keeps_values_apart_and_in_order():
+def test_first_counts_of_a_batch_keeps_texts_apart_and_in_order():
     rng = np.random.default_rng(5)
-    for n in (1, 2, 9, 1000):
-        values = rng.integers(0, 40, n).astype(np.int64)
-        positions = np.cumsum(rng.integers(1, 5, n))          # increasing, with gaps, as the reset bytes leave
-        idx, count = langid.first_counts(values, positions)
+    features = langid._model().features
+    for n in (1, 2, 9, 1000, 100_000):
+        text = np.sort(rng.integers(0, 64, n))                 # (text, feature) values, as a batch counts them
+        values = text * features + rng.integers(0, 40, n)
+        idx, count = langid.first_counts(values)
         assert list(zip(idx.tolist(), count.tolist())) == list(collections.Counter(values.tolist()).items())
+    with pytest.raises(ValueError):
+        langid.first_counts(np.array([1 << 61, 0, 1], dtype=np.int64))
 
 
 def test_texts_scored_together_get_the_answers_they_get_alone():
