@@ -75,7 +75,7 @@ class Reading:
         self.bracketed: dict[int, bool] | None = None  # affiliations
         self.headlines: dict[int, bool] | None = None  # line start -> in Title Case (geo.social), when asked
         self._texts: list[str] | None = None
-        self._words: set[str] | None = None
+        self._words: frozenset[str] | None = None
 
     def texts(self) -> list[str]:
         """The texts of the document's tokens, in order (made once, shared by the rules that
@@ -84,10 +84,11 @@ class Reading:
             self._texts = token_texts(self.tokens)
         return self._texts
 
-    def distinct_words(self) -> set[str]:
-        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`)."""
+    def distinct_words(self) -> frozenset[str]:
+        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`; a frozenset,
+        so that the vocabularies that read it find its new words once for all of them)."""
         if self._words is None:
-            self._words = set(self.texts())
+            self._words = frozenset(self.texts())
         return self._words
 
     def read_form(self, plausible: list, reads_common: bool) -> None:

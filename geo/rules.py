@@ -42,9 +42,10 @@ from .facts import (THRESHOLDS, Reading, bylines, lower_case_place, lower_case_p
                     takes_article)
 from .frequency import is_frequent
 from .gazetteer import name_key
-from .land import land_spans
+from .land import land_spans, trigger_word
 from .model import Kind, Mention
-from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
+from .social import (POST_CHARS, handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed,
+                     tripled)
 from .vocab import positions, vocabulary, word_key
 from .wordlists import words
 
@@ -472,6 +473,11 @@ def hashtag_places(r: Reading) -> None:
 @rule("repeated_letters", "document")
 def repeated_letters(r: Reading) -> None:
     """A large place's name with its last letter repeated for emphasis ("Miamiiii") names it, without the repeat."""
+    # (repeated_words reads only a post's length and finds nothing without a tripled letter: the
+    # document's distinct words say whether it has one at C speed, where a search of the text costs
+    # a step per character; see geo.social.tripled for why the two agree)
+    if len(r.text) > POST_CHARS or not vocabulary(r.rec, "repeated_letters", lambda: tripled).among(r.distinct_words()):
+        return
     for start, word in repeated_words(r.text):
         short = squeezed(word)
         for name in (short, short + short[-1]):
@@ -489,7 +495,7 @@ def land_features(r: Reading) -> None:
     """
     gaz, lang, text = r.rec.gazetteer, r.lang, r.text
     spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang),
-                       (r.texts(), r.distinct_words()))
+                       (r.texts(), r.distinct_words()), vocabulary(r.rec, "land_features", lambda: trigger_word))
     if not spans:
         return
     kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]
