@@ -39,7 +39,7 @@ from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_
                       opens_dateline, year_after)
 from .entries import is_abbrev, is_demonym, plausible_entries
 from .facts import (THRESHOLDS, Reading, bylines, lower_case_place, lower_case_place_words, people_in_lists, person_at,
-                    takes_article)
+                    takes_article, title_word)
 from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans, trigger_word
@@ -103,8 +103,17 @@ def people(r: Reading, k: int, j: int) -> int | None:
     """
     if r.not_people is None:
         r.not_people = nicknamed_people(r.tokens, r.rec.first_names, r.text) | bylines(r)
+        r.titles = vocabulary(r.rec, "titles", lambda: title_word).among(r.distinct_words())
     if k in r.not_people:  # (not recorded as a person: the nickname is no surname)
         return k + 1
+    tokens = r.tokens
+    if not (k + 1 < j and tokens[k + 1].cap):
+        # (most calls: a word alone is a person only after a title, the word before it or before
+        # its dot, as person_at reads it; where neither of those two words is one of the
+        # document's titles, person_at would say None, so it is not asked)
+        titles = r.titles
+        if not titles or k == 0 or (tokens[k - 1].text not in titles and (k < 2 or tokens[k - 2].text not in titles)):
+            return None
     end = person_at(r, k, j)
     if end:
         r.person_tokens.update(range(k, end))
