@@ -103,7 +103,7 @@ def people(r: Reading, k: int, j: int) -> int | None:
     """
     if r.not_people is None:
         r.not_people = nicknamed_people(r.tokens, r.rec.first_names, r.text) | bylines(r)
-        r.titles = vocabulary(r.rec, "titles", lambda: title_word).among(r.distinct_words())
+        r.titles = vocabulary(r.rec, "titles", lambda: title_word, r.lang).among(r.distinct_words())
     if k in r.not_people:  # (not recorded as a person: the nickname is no surname)
         return k + 1
     tokens = r.tokens
@@ -366,7 +366,7 @@ def lower_case_demonyms(r: Reading) -> None:
     rec = r.rec
     demonyms = rec.demonyms
     hits = vocabulary(rec, "lower_case_demonyms", lambda: lambda w: (
-        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms)).among(r.distinct_words())
+        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms), r.lang).among(r.distinct_words())
     if not hits:
         return
     taken = {m.start for m in r.found}
@@ -388,7 +388,7 @@ def lower_case_places(r: Reading) -> None:
     # only the tokens up to two before a word that may be in such a place are visited, in order
     texts = r.texts()
     rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation),
-                      lambda: lower_case_place_words(gaz, lang)).among(r.distinct_words())
+                      lambda: lower_case_place_words(gaz, lang), lang).among(r.distinct_words())
     if not rare:
         return
     taken = {m.start for m in r.found if m.source != "demonym"}
@@ -485,7 +485,8 @@ def repeated_letters(r: Reading) -> None:
     # (repeated_words reads only a post's length and finds nothing without a tripled letter: the
     # document's distinct words say whether it has one at C speed, where a search of the text costs
     # a step per character; see geo.social.tripled for why the two agree)
-    if len(r.text) > POST_CHARS or not vocabulary(r.rec, "repeated_letters", lambda: tripled).among(r.distinct_words()):
+    if len(r.text) > POST_CHARS or not vocabulary(r.rec, "repeated_letters", lambda: tripled, r.lang).among(
+            r.distinct_words()):
         return
     for start, word in repeated_words(r.text):
         short = squeezed(word)
@@ -504,7 +505,7 @@ def land_features(r: Reading) -> None:
     """
     gaz, lang, text = r.rec.gazetteer, r.lang, r.text
     spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang),
-                       (r.texts(), r.distinct_words()), vocabulary(r.rec, "land_features", lambda: trigger_word))
+                       (r.texts(), r.distinct_words()), vocabulary(r.rec, "land_features", lambda: trigger_word, lang))
     if not spans:
         return
     kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]

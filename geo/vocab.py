@@ -94,19 +94,23 @@ class _Words:
         self._last = words if type(words) is frozenset else None
 
 
-_OWNED: WeakKeyDictionary = WeakKeyDictionary()  # owner -> ({key: Vocabulary}, _Words)
+_OWNED: WeakKeyDictionary = WeakKeyDictionary()  # owner -> ({key: Vocabulary}, {group: _Words})
 
 
-def vocabulary(owner: object, key: object, test: Callable[[], Callable[[str], bool]]) -> Vocabulary:
+def vocabulary(owner: object, key: object, test: Callable[[], Callable[[str], bool]], group: object = None) -> Vocabulary:
     """The :class:`Vocabulary` kept for ``owner`` (e.g. a recogniser, whose gazetteer the test
     reads) under ``key``; made with the test ``test()`` returns the first time, and gone
-    with the owner. The owner's vocabularies share their record of the words seen."""
+    with the owner. The owner's vocabularies of one ``group`` (a language: a document is read
+    in one) share their record of the words seen; each group has its own vocabulary of a key."""
     mine = _OWNED.get(owner)
     if mine is None:
-        mine = _OWNED[owner] = ({}, _Words(200_000))
-    hit = mine[0].get(key)
+        mine = _OWNED[owner] = ({}, {})
+    hit = mine[0].get((key, group))
     if hit is None:
-        hit = mine[0][key] = Vocabulary(test(), words=mine[1])
+        record = mine[1].get(group)
+        if record is None:
+            record = mine[1][group] = _Words(200_000)
+        hit = mine[0][(key, group)] = Vocabulary(test(), words=record)
     return hit
 
 

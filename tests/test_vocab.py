@@ -103,10 +103,10 @@ def test_lower_case_rules_find_what_the_walk_over_every_token_finds(gazetteer, m
     walk = Recognizer(gazetteer, disabled={"lower_case_texts"})
     original = rules.vocabulary
 
-    def every_word_for_walk(owner, key, test):  # lower_case_places visits every token after a cue
+    def every_word_for_walk(owner, key, test, group=None):  # lower_case_places visits every token after a cue
         if owner is walk and key[0] == "lower_case_places":
             return Vocabulary(lambda w: True)
-        return original(owner, key, test)
+        return original(owner, key, test, group)
 
     seen = []
     real_demonyms = rules.lower_case_demonyms
@@ -170,6 +170,8 @@ def test_vocabularies_of_one_owner_share_the_words_seen_and_answer_as_alone():
     assert starts_r.among(more) == {"river", "rose"} and ends_e.among(more) == {"rose"}
     assert sorted(asked) == [("e", "rose"), ("e", "sea"), ("r", "rose"), ("r", "sea")]  # only the new words, once
     assert vocabulary(owner, "r", lambda: None) is starts_r
+    spanish = vocabulary(owner, "r", lambda: lambda w: w.startswith("r"), "es")  # another group, another record
+    assert spanish is not starts_r and spanish.among(more) == {"river", "rose"}
     alone = Vocabulary(lambda w: w.startswith("r"))
     assert alone.among({"river", "sea"}) == starts_r.among(frozenset({"river", "sea"})) == {"river"}
 
@@ -190,10 +192,10 @@ def test_repeated_letters_find_what_they_find_without_the_prefilter(gazetteer, m
     rec, walk = Recognizer(gazetteer), Recognizer(gazetteer)
     original = rules.vocabulary
 
-    def every_text_for_walk(owner, key, test):
+    def every_text_for_walk(owner, key, test, group=None):
         if owner is walk and key == "repeated_letters":
             return Vocabulary(lambda w: True)
-        return original(owner, key, test)
+        return original(owner, key, test, group)
 
     monkeypatch.setattr(rules, "vocabulary", every_text_for_walk)
     found = {}
