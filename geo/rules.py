@@ -309,6 +309,21 @@ def hamlets(r: Reading) -> None:
     cue, before ", State", or in a dateline; then its other mentions count too. Such
     hamlets have no population in the gazetteer (see :func:`geo.gazetteer_readers.load_us_towns`).
     """
+    # (most documents name no such hamlet: then every mention is placed and none is dropped, which
+    # a look at each gazetteer mention's entries says, without finding its token)
+    entries_of, memo = r.rec.entries, _HAMLETS_ONLY
+    for m in r.found:
+        if m.source == "gazetteer":
+            entries = entries_of(m.surface)  # (the same cached list for a name: its answer is kept by the list)
+            hit = memo.get(id(entries))
+            if hit is None or hit[0] is not entries:
+                if len(memo) > 100_000:
+                    memo.clear()
+                hit = memo[id(entries)] = (entries, _hamlets_only(entries))
+            if hit[1]:
+                break
+    else:
+        return
     tokens, text = r.tokens, r.text
     starts = list(map(_START, tokens))  # (increasing: a token is found by bisection)
     loose: list[Mention] = []
@@ -319,8 +334,7 @@ def hamlets(r: Reading) -> None:
             n = None
         single = n is not None and tokens[n].end == m.end
         entries = r.rec.entries(m.surface) if single and m.source == "gazetteer" else ()
-        if not entries or not all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"
-                                  for e in entries):
+        if not _hamlets_only(entries):
             placed.add(name_key(m.surface))
         elif (n and tokens[n - 1].text.lower() in _HAMLET_CUES) or cue_before(tokens, n) \
                 or admin_after(tokens, n + 1, r.rec.entries) or is_dateline(text, m.start, m.end):
@@ -330,6 +344,15 @@ def hamlets(r: Reading) -> None:
     if loose:
         drop = {id(m) for m in loose if name_key(m.surface) not in placed}
         r.found = [m for m in r.found if id(m) not in drop]
+
+
+_HAMLETS_ONLY: dict[int, tuple[list, bool]] = {}  # id of a list of entries -> (the list, _hamlets_only of it)
+
+
+def _hamlets_only(entries) -> bool:
+    """Entries, all of them hamlets known only by a post office (no population, the embedded layer)."""
+    return bool(entries) and all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"
+                                 for e in entries)
 
 
 @rule("line_ups", "document")
