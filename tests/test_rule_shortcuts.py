@@ -62,3 +62,42 @@ def test_a_hamlet_left_unplaced_is_dropped_and_a_placed_one_kept(gazetteer):
     rec = Recognizer(gazetteer)
     assert [m.surface for m in rec.recognize(Document("a", HAMLET_TEXTS[0], "en"))] == []
     assert "Mooers" in [m.surface for m in rec.recognize(Document("b", HAMLET_TEXTS[1], "en"))]
+
+
+QUOTED = [
+    'They ate at the "Pizza Hut" in Dallas.', "Comieron en «El Torreón» de Durango.", "El ejido “Francisco Villa” y Sonora.",
+    'A "London Stock Exchange" trader', "No quotes in Paris today.", '"Paris"', "«Madrid", 'x " ' + "Texas " * 30 + '"',
+    "Ana dijo: “Vamos a Sonora y a Jalisco mañana”.", "the “Big Apple”, New York",
+]
+
+
+def in_quoted_name_in_full(text, start, end, reach):
+    """context.in_quoted_name before its shortcut."""
+    from geo.context import _QUOTED_PLACE_CUES, _NAME_LINKS, _QUOTES
+    before = text[max(0, start - reach):start]
+    for open_q, close_q in _QUOTES.items():
+        i = before.rfind(open_q)
+        if i < 0:
+            continue
+        words = before[:i].split()
+        if words and words[-1].lower() in _QUOTED_PLACE_CUES:
+            return False
+        j = text.find(close_q, end)
+        inner = before[i + 1:] + text[start:j] if j >= 0 else ""
+        if j >= 0 and j - end < reach and "\n" not in inner and inner[:1].isupper() and len(inner.split()) <= 5 \
+                and all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in inner.split()):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("text", QUOTED)
+def test_quoted_names_agree_with_the_full_reading_at_every_word(text):
+    from geo.context import in_quoted_name
+    from geo.tokens import tokenize
+    tokens = tokenize(text)
+    for a in range(len(tokens)):
+        for b in range(a, min(len(tokens), a + 3)):
+            start, end = tokens[a].start, tokens[b].end
+            for reach in (5, 60):
+                assert in_quoted_name(text, start, end, reach) == in_quoted_name_in_full(text, start, end, reach)
+    assert any(in_quoted_name(text, t.start, t.end, 60) for text in QUOTED[:2] for t in tokenize(text))
