@@ -168,7 +168,12 @@ def in_quoted_name(text: str, start: int, end: int, reach: int) -> bool:
     """The span stands in a short quoted name: "Pizza Hut", «El Torreón», "London Stock
     Exchange". News quote the names of brands, ranches, storms and nicknames, not of
     places, unless a place word comes first (el ejido “Francisco Villa”)."""
-    before = text[max(0, start - reach):start]
+    lo = max(0, start - reach)
+    # (most places have no opening quote (a key of _QUOTES) within reach: three searches in place
+    # say so, without cutting the text before them)
+    if text.find('"', lo, start) < 0 and text.find("“", lo, start) < 0 and text.find("«", lo, start) < 0:
+        return False
+    before = text[lo:start]
     for open_q, close_q in _QUOTES.items():
         i = before.rfind(open_q)
         if i < 0:
@@ -224,8 +229,10 @@ DISEASE_NOUNS = words("disease_nouns")
 def names_a_disease(tokens: list[Token], tj: int) -> bool:
     """The span names a disease or virus: "Marburg virus", "Reston ebolavirus", "West Nile fever"."""
     for t in tokens[tj:tj + 2]:
+        if t.cap:  # (most places are followed by a capitalised word or none: not a disease's noun)
+            return False
         word = t.text.lower()
-        if t.cap or not word.isalpha():
+        if not word.isalpha():
             return False
         if word in DISEASE_NOUNS or word.endswith("virus"):
             return True

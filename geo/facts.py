@@ -23,7 +23,7 @@ from .social import title_case_line
 from .vocab import token_texts, word_key
 from .wordlists import words
 
-__all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "people_in_lists", "lower_case_place", "lower_case_place_words",
+__all__ = ["Reading", "THRESHOLDS", "bylines", "person_at", "title_word", "people_in_lists", "lower_case_place", "lower_case_place_words",
            "takes_article"]
 
 # Numbers the recogniser's rules use, each with its reason.
@@ -60,7 +60,7 @@ class Reading:
     heads a longer name) and, for the ``keep`` stage, its form (:meth:`read_form`).
     """
     __slots__ = ("rec", "doc", "text", "tokens", "lang", "found", "persons", "person_tokens", "clubs", "pending",
-                 "not_people", "bracketed", "listed", "headlines", "_texts", "_words",
+                 "not_people", "titles", "bracketed", "listed", "headlines", "_texts", "_words",
                  "ti", "tj", "start", "end", "entries", "found_entries", "surface", "hint",
                  "plausible", "single", "first", "followed", "common", "_cue", "_major", "_big")
 
@@ -72,10 +72,11 @@ class Reading:
         self.clubs: dict[str, str] = {}
         self.pending: list[tuple[int, int, list, bool, str]] = []  # (ti, tj, entries, feature, hint)
         self.not_people: set[int] | None = None  # token indices of nicknamed names and bylines (people)
+        self.titles: set[str] = set()  # the words of the document that are titles (title_word), with not_people
         self.bracketed: dict[int, bool] | None = None  # affiliations
         self.headlines: dict[int, bool] | None = None  # line start -> in Title Case (geo.social), when asked
         self._texts: list[str] | None = None
-        self._words: set[str] | None = None
+        self._words: frozenset[str] | None = None
 
     def texts(self) -> list[str]:
         """The texts of the document's tokens, in order (made once, shared by the rules that
@@ -84,10 +85,11 @@ class Reading:
             self._texts = token_texts(self.tokens)
         return self._texts
 
-    def distinct_words(self) -> set[str]:
-        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`)."""
+    def distinct_words(self) -> frozenset[str]:
+        """The distinct texts of the document's tokens (made once: :mod:`geo.vocab`; a frozenset,
+        so that the vocabularies that read it find its new words once for all of them)."""
         if self._words is None:
-            self._words = set(self.texts())
+            self._words = frozenset(self.texts())
         return self._words
 
     def read_form(self, plausible: list, reads_common: bool) -> None:
@@ -209,6 +211,11 @@ _FIRST_SHORT_LINE = re.compile(r"[^\S\n]*+(?:\S++[^\S\n]*+){1,6}+(?![^\n])")
 _SHORT_LINE = re.compile(r"\n" + _FIRST_SHORT_LINE.pattern)
 
 
+def title_word(word: str) -> bool:
+    """Whether a word as written is a title ("presidente", "Gov.", "MR"): a person's name may follow."""
+    return word.lower().rstrip(".") in TITLES
+
+
 def person_at(r: Reading, k: int, j: int) -> int | None:
     """End of a person's name starting at token k (in a run ending at j), or None.
 
@@ -230,7 +237,7 @@ def person_at(r: Reading, k: int, j: int) -> int | None:
         if titled is None:  # (each word as written is folded once, not at every capitalised word after it)
             if len(_TITLED) > 100_000:
                 _TITLED.clear()
-            titled = _TITLED[prev] = prev.lower().rstrip(".") in TITLES
+            titled = _TITLED[prev] = title_word(prev)
     if not (k + 1 < j and tokens[k + 1].cap):
         return k + 1 if titled else None  # one word: a person only after a title ("presidente Maduro")
     tok, nxt = tokens[k], tokens[k + 1]

@@ -33,7 +33,7 @@ from .vocab import Vocabulary, positions, token_texts
 from .wordlists import pairs, rows, words
 
 __all__ = ["point_near", "LAND_PREFIXES", "HEADS", "TAILS", "LAND_CODES", "MARINE", "CODE_OF_CLASS", "LandRecord", "land_records",
-           "land_spans", "compatible", "is_land", "core_words"]
+           "land_spans", "compatible", "is_land", "core_words", "trigger_word"]
 
 # Feature classes (as derive_land.py writes them) -> the feature code stored in the
 # gazetteer (GeoNames codes where GeoNames has one). Seas of every class keep "SEA",
@@ -219,7 +219,8 @@ def _name_run(tokens: Sequence, text: str, k: int, n: int) -> int:
 
 def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Info,
                common: Callable[[str], bool] = lambda w: False,
-               texts: tuple[list[str], set[str]] | None = None) -> list[tuple[int, int, str]]:
+               texts: tuple[list[str], set[str]] | None = None,
+               triggers: Vocabulary | None = None) -> list[tuple[int, int, str]]:
     """Features named in the text: ``(start, end, class)`` character spans.
 
     ``tokens`` carry ``text, start, end, cap, upper`` (the recogniser's tokens);
@@ -232,7 +233,9 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
     feature and no town of that whole name ("Lake Charles", "Sioux Falls",
     "Rhode Island" stay what they are); a Spanish generic word in lower case
     always makes a feature ("el río Tuxpan"), known or not. ``texts``: the texts of the
-    tokens and the set of them, if the caller has them (:func:`geo.vocab.token_texts`).
+    tokens and the set of them, if the caller has them (:func:`geo.vocab.token_texts`);
+    ``triggers``: a :class:`geo.vocab.Vocabulary` of :func:`trigger_word` to find the words
+    that start a case with (one that shares its record of words with others), if not the module's.
 
     Only the tokens where a case can start are visited (:func:`_starts`).
     """
@@ -241,7 +244,7 @@ def land_spans(tokens: Sequence, text: str, lang: str, lookup: Lookup, info: Inf
     if texts is None:
         texts = token_texts(tokens)
         texts = (texts, set(texts))
-    starts = _starts(tokens, *texts)
+    starts = _starts(tokens, *texts, _TRIGGER_WORDS if triggers is None else triggers)
     k = 0
     heads_lower = HEADS_ES if lang == "es" else {}  # a generic word in lower case: Spanish only ("el río Lerma")
     while True:
@@ -333,7 +336,7 @@ _HEAD, _ARTICLE, _TAIL = 1, 2, 4  # what a word can be in a feature's name
 _TRIGGERS: dict[str, int] = {}  # the words that are any of the three, as written -> which (a few case variants each)
 
 
-def _is_trigger(word: str) -> bool:
+def trigger_word(word: str) -> bool:
     """Whether a word as written may be a generic word before a name, an article or a generic
     word after a name, whatever the language (recorded in ``_TRIGGERS``)."""
     low = word.lower()
@@ -344,10 +347,10 @@ def _is_trigger(word: str) -> bool:
     return bool(what)
 
 
-_TRIGGER_WORDS = Vocabulary(_is_trigger)
+_TRIGGER_WORDS = Vocabulary(trigger_word)
 
 
-def _starts(tokens: Sequence, texts: list[str], distinct: set[str]) -> list[int]:
+def _starts(tokens: Sequence, texts: list[str], distinct: set[str], triggers: Vocabulary) -> list[int]:
     """The tokens where one of :func:`land_spans`' three cases may start, in order: a superset
     of them, found from the few words that trigger a case (:mod:`geo.vocab`) rather than by
     walking every token.
@@ -366,7 +369,7 @@ def _starts(tokens: Sequence, texts: list[str], distinct: set[str]) -> list[int]
     out: set[int] = set()
     n = len(tokens)
     covered = 0  # the walks back stop where the one before began: the same tokens, the same answer
-    for p in positions(texts, _TRIGGER_WORDS.among(distinct)):
+    for p in positions(texts, triggers.among(distinct)):
         what = _TRIGGERS[texts[p]]
         if what & _HEAD:
             out.add(p)

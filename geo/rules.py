@@ -39,12 +39,13 @@ from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_
                       opens_dateline, year_after)
 from .entries import is_abbrev, is_demonym, plausible_entries
 from .facts import (THRESHOLDS, Reading, bylines, lower_case_place, lower_case_place_words, people_in_lists, person_at,
-                    takes_article)
+                    takes_article, title_word)
 from .frequency import is_frequent
 from .gazetteer import name_key
-from .land import land_spans
+from .land import land_spans, trigger_word
 from .model import Kind, Mention
-from .social import handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed
+from .social import (POST_CHARS, handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed,
+                     tripled)
 from .vocab import positions, vocabulary, word_key
 from .wordlists import words
 
@@ -102,8 +103,17 @@ def people(r: Reading, k: int, j: int) -> int | None:
     """
     if r.not_people is None:
         r.not_people = nicknamed_people(r.tokens, r.rec.first_names, r.text) | bylines(r)
+        r.titles = vocabulary(r.rec, "titles", lambda: title_word, r.lang).among(r.distinct_words())
     if k in r.not_people:  # (not recorded as a person: the nickname is no surname)
         return k + 1
+    tokens = r.tokens
+    if not (k + 1 < j and tokens[k + 1].cap):
+        # (most calls: a word alone is a person only after a title, the word before it or before
+        # its dot, as person_at reads it; where neither of those two words is one of the
+        # document's titles, person_at would say None, so it is not asked)
+        titles = r.titles
+        if not titles or k == 0 or (tokens[k - 1].text not in titles and (k < 2 or tokens[k - 2].text not in titles)):
+            return None
     end = person_at(r, k, j)
     if end:
         r.person_tokens.update(range(k, end))
@@ -299,6 +309,21 @@ def hamlets(r: Reading) -> None:
     cue, before ", State", or in a dateline; then its other mentions count too. Such
     hamlets have no population in the gazetteer (see :func:`geo.gazetteer_readers.load_us_towns`).
     """
+    # (most documents name no such hamlet: then every mention is placed and none is dropped, which
+    # a look at each gazetteer mention's entries says, without finding its token)
+    entries_of, memo = r.rec.entries, _HAMLETS_ONLY
+    for m in r.found:
+        if m.source == "gazetteer":
+            entries = entries_of(m.surface)  # (the same cached list for a name: its answer is kept by the list)
+            hit = memo.get(id(entries))
+            if hit is None or hit[0] is not entries:
+                if len(memo) > 100_000:
+                    memo.clear()
+                hit = memo[id(entries)] = (entries, _hamlets_only(entries))
+            if hit[1]:
+                break
+    else:
+        return
     tokens, text = r.tokens, r.text
     starts = list(map(_START, tokens))  # (increasing: a token is found by bisection)
     loose: list[Mention] = []
@@ -309,8 +334,7 @@ def hamlets(r: Reading) -> None:
             n = None
         single = n is not None and tokens[n].end == m.end
         entries = r.rec.entries(m.surface) if single and m.source == "gazetteer" else ()
-        if not entries or not all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"
-                                  for e in entries):
+        if not _hamlets_only(entries):
             placed.add(name_key(m.surface))
         elif (n and tokens[n - 1].text.lower() in _HAMLET_CUES) or cue_before(tokens, n) \
                 or admin_after(tokens, n + 1, r.rec.entries) or is_dateline(text, m.start, m.end):
@@ -320,6 +344,15 @@ def hamlets(r: Reading) -> None:
     if loose:
         drop = {id(m) for m in loose if name_key(m.surface) not in placed}
         r.found = [m for m in r.found if id(m) not in drop]
+
+
+_HAMLETS_ONLY: dict[int, tuple[list, bool]] = {}  # id of a list of entries -> (the list, _hamlets_only of it)
+
+
+def _hamlets_only(entries) -> bool:
+    """Entries, all of them hamlets known only by a post office (no population, the embedded layer)."""
+    return bool(entries) and all(e.place.kind == Kind.CITY and not e.place.population and e.place.layer == "embedded"
+                                 for e in entries)
 
 
 @rule("line_ups", "document")
@@ -356,7 +389,7 @@ def lower_case_demonyms(r: Reading) -> None:
     rec = r.rec
     demonyms = rec.demonyms
     hits = vocabulary(rec, "lower_case_demonyms", lambda: lambda w: (
-        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms)).among(r.distinct_words())
+        w[0].isalpha() and not w[0].isupper() and word_key(w) in demonyms), r.lang).among(r.distinct_words())
     if not hits:
         return
     taken = {m.start for m in r.found}
@@ -378,7 +411,7 @@ def lower_case_places(r: Reading) -> None:
     # only the tokens up to two before a word that may be in such a place are visited, in order
     texts = r.texts()
     rare = vocabulary(r.rec, ("lower_case_places", lang, gaz.generation),
-                      lambda: lower_case_place_words(gaz, lang)).among(r.distinct_words())
+                      lambda: lower_case_place_words(gaz, lang), lang).among(r.distinct_words())
     if not rare:
         return
     taken = {m.start for m in r.found if m.source != "demonym"}
@@ -472,6 +505,12 @@ def hashtag_places(r: Reading) -> None:
 @rule("repeated_letters", "document")
 def repeated_letters(r: Reading) -> None:
     """A large place's name with its last letter repeated for emphasis ("Miamiiii") names it, without the repeat."""
+    # (repeated_words reads only a post's length and finds nothing without a tripled letter: the
+    # document's distinct words say whether it has one at C speed, where a search of the text costs
+    # a step per character; see geo.social.tripled for why the two agree)
+    if len(r.text) > POST_CHARS or not vocabulary(r.rec, "repeated_letters", lambda: tripled, r.lang).among(
+            r.distinct_words()):
+        return
     for start, word in repeated_words(r.text):
         short = squeezed(word)
         for name in (short, short + short[-1]):
@@ -489,7 +528,7 @@ def land_features(r: Reading) -> None:
     """
     gaz, lang, text = r.rec.gazetteer, r.lang, r.text
     spans = land_spans(r.tokens, text, lang, gaz.lookup, gaz.land_info, lambda w: gaz.is_common_word(w, lang),
-                       (r.texts(), r.distinct_words()))
+                       (r.texts(), r.distinct_words()), vocabulary(r.rec, "land_features", lambda: trigger_word, lang))
     if not spans:
         return
     kept = [m for m in r.found if not any(m.start < e and s < m.end for s, e, _c in spans)]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 
 __all__ = ["title_case_line", "hashtags", "hashtag_parts", "handles_and_links", "repeated_words", "squeezed", "POST_CHARS",
-           "lower_case_text"]
+           "lower_case_text", "tripled"]
 
 _LOWER_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_A-Z][^\W\d_]{3,}")  # a word of four letters or more, not capitalised
 _WORD = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: headlines leave "of", "to", "in" small
@@ -69,6 +69,13 @@ def repeated_words(text: str) -> list[tuple[int, str]]:
     if len(text) > POST_CHARS or not _TRIPLE.search(text):  # (edited text spells its words)
         return []
     return [(m.start(), m.group()) for m in _REPEATED_WORD.finditer(text) if m.group()[0].isupper()]
+
+
+def tripled(word: str) -> bool:
+    """Whether a word holds a letter written three times in a row: a text holds such a letter
+    exactly when one of its tokens does (:func:`geo.tokens.tokenize` never splits a run of
+    letters), so :func:`repeated_words` finds nothing in a text none of whose words is tripled."""
+    return _TRIPLE.search(word) is not None
 
 
 def squeezed(word: str) -> str:

@@ -34,41 +34,83 @@ class Vocabulary:
     ``among(words)`` returns those of ``words`` (a set) that pass; each word is
     tested once, until ``limit`` words have been tested, when both sets start afresh
     (memory stays bounded on endless input; the answers are the same).
+
+    Vocabularies kept for one owner (:func:`vocabulary`) share one record of the words
+    seen (a :class:`_Words`): a document's new words are found once for all of them, and
+    when the same frozenset of words is asked about again (the rules of one document ask
+    about ``Reading.distinct_words()``), not at all. A vocabulary made on its own has a
+    record of its own.
     """
-    __slots__ = ("test", "limit", "_seen", "_hits")
+    __slots__ = ("test", "_hits", "_words")
 
-    def __init__(self, test: Callable[[str], bool], limit: int = 200_000):
+    def __init__(self, test: Callable[[str], bool], limit: int = 200_000, *, words: "_Words | None" = None):
         self.test = test
-        self.limit = limit
-        self._seen: set[str] = set()
         self._hits: set[str] = set()
+        self._words = _Words(limit) if words is None else words
+        self._words.join(self)
 
-    def among(self, words: set[str]) -> set[str]:
-        new = words.difference(self._seen)  # (iterates the document's words, not the vocabulary)
-        if new:
-            if len(self._seen) > self.limit:
-                self._seen.clear()
-                self._hits.clear()
-                new = words
-            test = self.test
-            self._hits.update(w for w in new if test(w))
-            self._seen.update(new)
+    @property
+    def limit(self) -> int:
+        return self._words.limit
+
+    def among(self, words: set[str] | frozenset[str]) -> set[str]:
+        self._words.read(words)
         return words & self._hits  # (iterates the smaller of the two)
 
 
-_OWNED: WeakKeyDictionary = WeakKeyDictionary()  # owner -> {key: Vocabulary}
+class _Words:
+    """The words seen by a group of vocabularies, each tested by all of them when first seen."""
+    __slots__ = ("limit", "members", "_seen", "_last")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.members: list[Vocabulary] = []
+        self._seen: set[str] = set()
+        self._last: frozenset[str] | None = None  # the frozenset read last (held, so no other has its id)
+
+    def join(self, member: Vocabulary) -> None:
+        """Add a vocabulary: the group starts afresh, so that it too tests every word it is asked about."""
+        self.members.append(member)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._seen.clear()
+        self._last = None
+        for member in self.members:
+            member._hits.clear()
+
+    def read(self, words: set[str] | frozenset[str]) -> None:
+        """Test the words not seen before with every member."""
+        if words is self._last:  # (a frozenset cannot change: its words were read)
+            return
+        new = words.difference(self._seen)  # (iterates the document's words, not the vocabulary)
+        if new:
+            if len(self._seen) > self.limit:
+                self._forget()
+                new = words
+            for member in self.members:
+                member._hits.update(filter(member.test, new))
+            self._seen.update(new)
+        self._last = words if type(words) is frozenset else None
 
 
-def vocabulary(owner: object, key: object, test: Callable[[], Callable[[str], bool]]) -> Vocabulary:
+_OWNED: WeakKeyDictionary = WeakKeyDictionary()  # owner -> ({key: Vocabulary}, {group: _Words})
+
+
+def vocabulary(owner: object, key: object, test: Callable[[], Callable[[str], bool]], group: object = None) -> Vocabulary:
     """The :class:`Vocabulary` kept for ``owner`` (e.g. a recogniser, whose gazetteer the test
     reads) under ``key``; made with the test ``test()`` returns the first time, and gone
-    with the owner."""
+    with the owner. The owner's vocabularies of one ``group`` (a language: a document is read
+    in one) share their record of the words seen; each group has its own vocabulary of a key."""
     mine = _OWNED.get(owner)
     if mine is None:
-        mine = _OWNED[owner] = {}
-    hit = mine.get(key)
+        mine = _OWNED[owner] = ({}, {})
+    hit = mine[0].get((key, group))
     if hit is None:
-        hit = mine[key] = Vocabulary(test())
+        record = mine[1].get(group)
+        if record is None:
+            record = mine[1][group] = _Words(200_000)
+        hit = mine[0][(key, group)] = Vocabulary(test(), words=record)
     return hit
 
 

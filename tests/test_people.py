@@ -250,6 +250,24 @@ def test_person_at_agrees_with_asking_everything_first(gazetteer, text):
                 assert person_at(r, k, j) == person_at_direct(r, k, j), (k, j)
 
 
+@settings(max_examples=100, deadline=None)
+@given(texts)
+def test_the_people_rule_asks_person_at_only_where_it_can_find_a_name(gazetteer, text):
+    """The people rule passes over a word alone with no title of the document before it: it
+    finds what asking person_at at every capitalised word finds."""
+    from geo.rules import people
+
+    r, direct = reading(gazetteer, text), reading(gazetteer, text)
+    direct.not_people = nicknamed_people(direct.tokens, direct.rec.first_names, text) | bylines(direct)
+    direct.titles = {t.text for t in direct.tokens}  # every word might be a title: person_at is always asked
+    for i, j in capitalised_runs(r.tokens, text, frozenset()):
+        for k in range(i, j):
+            if r.tokens[k].cap:
+                expected = k + 1 if k in direct.not_people else person_at(direct, k, j)
+                assert people(r, k, j) == people(direct, k, j) == expected, (k, j)
+    assert (r.persons, r.person_tokens) == (direct.persons, direct.person_tokens)
+
+
 def test_a_line_up_after_running_text_and_an_aside(gazetteer):
     """A list that follows prose and a bracket is read as a reading of every token reads it."""
     text = ("El técnico (que llegó el lunes) alineó a Ana Ruiz, Drayton, Luis Duarte (Tarvena, 12), Sonora y "

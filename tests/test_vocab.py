@@ -3,6 +3,7 @@ point at finds what its walk over every token finds (same output, issue 11)."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -12,7 +13,8 @@ from geo.land import HEADS, TAILS, land_spans
 from geo.model import Document
 from geo.recognize import Recognizer
 from geo.tokens import tokenize
-from geo.vocab import Vocabulary, positions, token_texts
+from geo.social import tripled
+from geo.vocab import Vocabulary, positions, token_texts, vocabulary
 
 # sentences of our own, of the shapes the rules read
 TEXTS = [
@@ -82,7 +84,7 @@ def test_land_spans_visit_fewer_tokens_and_find_the_same(gazetteer, monkeypatch,
     args = (tokens, text, lang, gazetteer.lookup, gazetteer.land_info, lambda w: gazetteer.is_common_word(w, lang))
     filtered = land_spans(*args)
     with monkeypatch.context() as m:  # every token a start: the walk over the whole text
-        m.setattr(land, "_starts", lambda tokens, texts, distinct: list(range(len(tokens))))
+        m.setattr(land, "_starts", lambda tokens, *_: list(range(len(tokens))))
         walked = land_spans(*args)
     assert filtered == walked
 
@@ -101,10 +103,10 @@ def test_lower_case_rules_find_what_the_walk_over_every_token_finds(gazetteer, m
     walk = Recognizer(gazetteer, disabled={"lower_case_texts"})
     original = rules.vocabulary
 
-    def every_word_for_walk(owner, key, test):  # lower_case_places visits every token after a cue
+    def every_word_for_walk(owner, key, test, group=None):  # lower_case_places visits every token after a cue
         if owner is walk and key[0] == "lower_case_places":
             return Vocabulary(lambda w: True)
-        return original(owner, key, test)
+        return original(owner, key, test, group)
 
     seen = []
     real_demonyms = rules.lower_case_demonyms
@@ -148,3 +150,57 @@ def test_a_large_place_added_later_is_found_in_lower_case(gazetteer):
     assert "quuxopolis" in gaz.main_name_keys(1_000_000)
     doc = Document("d", "Crews reported flooding in quuxopolis on Monday.", "en")
     assert [m.surface for m in rec.recognize(doc) if m.source == "lower-case"] == ["quuxopolis"]
+
+
+def test_vocabularies_of_one_owner_share_the_words_seen_and_answer_as_alone():
+    class Owner:
+        pass
+
+    owner, asked = Owner(), []
+    starts_r = vocabulary(owner, "r", lambda: lambda w: asked.append(("r", w)) or w.startswith("r"))
+    words = frozenset({"river", "lake", "road"})
+    assert starts_r.among(words) == {"river", "road"}
+    ends_e = vocabulary(owner, "e", lambda: lambda w: asked.append(("e", w)) or w.endswith("e"))  # joins later
+    assert ends_e.among(words) == {"lake"}
+    assert starts_r.among(words) == {"river", "road"}
+    asked.clear()
+    assert ends_e.among(words) == {"lake"} and starts_r.among(words) == {"river", "road"}
+    assert asked == []  # the same frozenset: its words are not looked at again
+    more = frozenset({"river", "rose", "sea"})
+    assert starts_r.among(more) == {"river", "rose"} and ends_e.among(more) == {"rose"}
+    assert sorted(asked) == [("e", "rose"), ("e", "sea"), ("r", "rose"), ("r", "sea")]  # only the new words, once
+    assert vocabulary(owner, "r", lambda: None) is starts_r
+    spanish = vocabulary(owner, "r", lambda: lambda w: w.startswith("r"), "es")  # another group, another record
+    assert spanish is not starts_r and spanish.among(more) == {"river", "rose"}
+    alone = Vocabulary(lambda w: w.startswith("r"))
+    assert alone.among({"river", "sea"}) == starts_r.among(frozenset({"river", "sea"})) == {"river"}
+
+
+REPEATED = [
+    "Miamiiii here we come!!", "Sooo happy in Parisss", "Goooo team, see you in Madridddd",
+    "Nos vemos en Méxicooo", "Texasss y Cancúúún", "No tripled letters at all in this one.",
+    "Books: zzz... and Ohhh, Chicagooo's lights", "Aaah, HOUSTONNN", "Bye Miami", "",
+]
+
+
+@pytest.mark.parametrize("text", REPEATED + [t for t, _ in ALL])
+def test_a_text_has_a_tripled_letter_exactly_when_one_of_its_tokens_has(text):
+    assert bool(re.search(r"([^\W\d_])\1\1", text)) == any(tripled(t.text) for t in tokenize(text))
+
+
+def test_repeated_letters_find_what_they_find_without_the_prefilter(gazetteer, monkeypatch):
+    rec, walk = Recognizer(gazetteer), Recognizer(gazetteer)
+    original = rules.vocabulary
+
+    def every_text_for_walk(owner, key, test, group=None):
+        if owner is walk and key == "repeated_letters":
+            return Vocabulary(lambda w: True)
+        return original(owner, key, test, group)
+
+    monkeypatch.setattr(rules, "vocabulary", every_text_for_walk)
+    found = {}
+    for name, recognizer in (("filtered", rec), ("walked", walk)):
+        found[name] = [[(m.start, m.end, m.source) for m in recognizer.recognize(Document(f"d{i}", text, "en"))]
+                       for i, text in enumerate(REPEATED)]
+    assert found["filtered"] == found["walked"]
+    assert sum(m[2] == "repeated" for doc in found["filtered"] for m in doc) >= 3
