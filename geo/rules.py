@@ -1,4 +1,4 @@
-"""The recogniser's rules: an ordered registry of named functions.
+"""The recogniser's rules: named functions, kept in order in :mod:`geo.registry`.
 
 Each rule says one fact of language or geography that tells a place's name from
 the same word meaning something else ("FC Barcelona" is a club, "Lyme disease" a
@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left
-from collections.abc import Callable
 from operator import itemgetter
-from typing import NamedTuple
 
 from .context import (LOCATIVES, admin_after, affiliation, article_phrase, club_article, club_context, cue_before,
                       in_quoted_name, is_dateline, locative_before, match_result, names_a_disease, nicknamed_people,
@@ -44,53 +42,13 @@ from .frequency import is_frequent
 from .gazetteer import name_key
 from .land import land_spans, trigger_word
 from .model import Kind, Mention
+from .registry import RULES, STAGES, Rule, functions, rule
 from .social import (POST_CHARS, handles_and_links, hashtag_parts, hashtags, lower_case_text, repeated_words, squeezed,
                      tripled)
 from .vocab import positions, vocabulary, word_key
 from .wordlists import words
 
 __all__ = ["RULES", "Rule", "rule", "functions", "STAGES"]
-
-STAGES = ("runs", "candidate", "keep", "document")
-
-
-class Rule(NamedTuple):
-    """One of the recogniser's rules: its name (for ``Recognizer(disabled=...)``), what it
-    is about in language or geography, and its functions with the stage of each."""
-    name: str
-    doc: str
-    stages: tuple[str, ...]
-    functions: tuple[Callable, ...]
-
-
-RULES: list[Rule] = []  # in the order of their first function
-_BY_STAGE: dict[str, list[tuple[str, Callable]]] = {stage: [] for stage in STAGES}
-
-
-def rule(name: str, stage: str) -> Callable[[Callable], Callable]:
-    """Register the decorated function as (part of) the rule ``name``, acting at ``stage``."""
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r} (known: {', '.join(STAGES)})")
-
-    def register(fn: Callable) -> Callable:
-        doc = (fn.__doc__ or "").strip().split("\n")[0].strip()
-        if not doc:
-            raise ValueError(f"rule {name}: {fn.__name__} needs a one-line docstring")
-        at = next((i for i, r in enumerate(RULES) if r.name == name), None)
-        if at is None:
-            RULES.append(Rule(name, doc, (stage,), (fn,)))
-        else:
-            old = RULES[at]
-            RULES[at] = old._replace(stages=old.stages + (stage,), functions=old.functions + (fn,))
-        _BY_STAGE[stage].append((name, fn))
-        return fn
-    return register
-
-
-def functions(stage: str, disabled: frozenset[str] = frozenset()) -> list[Callable]:
-    """The functions acting at ``stage``, in order, but those of the ``disabled`` rules."""
-    return [fn for name, fn in _BY_STAGE[stage] if name not in disabled]
-
 
 # ---------------------------------------------------------------------- the rules, in order
 
