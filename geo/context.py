@@ -169,9 +169,12 @@ def in_quoted_name(text: str, start: int, end: int, reach: int) -> bool:
     Exchange". News quote the names of brands, ranches, storms and nicknames, not of
     places, unless a place word comes first (el ejido “Francisco Villa”)."""
     lo = max(0, start - reach)
-    # (most places have no opening quote (a key of _QUOTES) within reach: three searches in place
-    # say so, without cutting the text before them)
-    if text.find('"', lo, start) < 0 and text.find("“", lo, start) < 0 and text.find("«", lo, start) < 0:
+    # (most places have no opening quote (a key of _QUOTES) within reach: a search in place for each
+    # says so, without cutting the text before them)
+    for open_q in _QUOTES:
+        if text.find(open_q, lo, start) >= 0:
+            break
+    else:
         return False
     before = text[lo:start]
     for open_q, close_q in _QUOTES.items():

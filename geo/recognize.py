@@ -107,7 +107,6 @@ class Recognizer:
         self._dotted: dict[int, tuple[list, list, list]] = {}  # the names written with a dot ("Kan."), the others
         self._plausible: dict[str, tuple[list, list]] = {}  # plausible_entries(surface, entries)
         self.demonyms = gazetteer.demonym_keys()
-        self.demonym_words: dict[str, bool] = {}  # lower-case words as written -> whether a demonym
         self.first_names = gazetteer.first_names()
         self._read_in("en")
 
